@@ -1,0 +1,88 @@
+/**
+ * Reads `procdeck.yaml`: YAML syntax, then the schema, every problem reported
+ * as `file:line: yaml.path: problem`.
+ */
+import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml';
+import type {Node} from 'yaml';
+import {ConfigError} from './errors.js';
+import {readTextFile} from './procfile.js';
+import {validateConfig} from './schema.js';
+import type {Config} from './schema.js';
+
+/** A parsed config file, with a way to turn a YAML path back into a line number. */
+export interface ConfigFile {
+  /** Undefined when the file has errors (then `errors` says why). */
+  config?: Config;
+  errors: ConfigError[];
+  label: string;
+  /** The 1-based line of the key at `path` (or of its nearest existing parent). */
+  lineOf(path: readonly PropertyKey[]): number;
+  /** A ConfigError placed at `path`: `procdeck.yaml:7: processes.web.restart: problem`. */
+  errorAt(path: readonly PropertyKey[], problem: string, hint?: string): ConfigError;
+}
+
+/** Reads and validates a config file; problems are returned, not thrown, so they can be reported with others. */
+export function readConfigFile(path: string, label: string): ConfigFile {
+  const text = readTextFile(path, label, 'create it, or pass -c PATH').toString('utf8');
+  return parseConfigText(text, label);
+}
+
+/** Parses and validates config text; `label` names the file in messages. */
+export function parseConfigText(text: string, label: string): ConfigFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true});
+  const lineOf = (path: readonly PropertyKey[]): number => lineCounter.linePos(locate(doc.contents, path)).line;
+  const errorAt = (path: readonly PropertyKey[], problem: string, hint?: string): ConfigError =>
+    new ConfigError(`${label}:${lineOf(path)}`, path.length > 0 ? `${formatPath(path)}: ${problem}` : problem, hint);
+
+  if (doc.errors.length > 0) {
+    const errors = doc.errors.map((error) => {
+      const line = lineCounter.linePos(error.pos[0]).line;
+      // The yaml package's messages end with a code excerpt after a newline; keep one line.
+      const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.message;
+      return new ConfigError(`${label}:${line}`, message);
+    });
+    return {errors, label, lineOf, errorAt};
+  }
+
+  const result = validateConfig(doc.toJS({maxAliasCount: 100}));
+  if (result.config) return {config: result.config, errors: [], label, lineOf, errorAt};
+  const errors = result.problems
+    .map((problem) => ({line: lineOf(problem.path), error: errorAt(problem.path, problem.message)}))
+    .sort((a, b) => a.line - b.line)
+    .map(({error}) => error);
+  return {errors, label, lineOf, errorAt};
+}
+
+/** `processes.web.env.A`, `env_file[1]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i > 0 ? '.' : ''}${String(segment)}`))
+    .join('');
+}
+
+// Walks the YAML tree along `path` and returns the source offset of the last
+// key found. Pointing at the key, not the value, puts block mappings
+// (`ready:` followed by indented lines) on the line the user reads as "ready".
+function locate(root: Node | null, path: readonly PropertyKey[]): number {
+  let node: unknown = root;
+  let offset = root?.range?.[0] ?? 0;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => String(isScalar(item.key) ? item.key.value : item.key) === String(segment));
+      if (!pair) break;
+      const keyStart = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+      const value = pair.value as Node | null;
+      offset = keyStart ?? value?.range?.[0] ?? offset;
+      node = value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}

@@ -1,0 +1,79 @@
+/** Env files (dotenv syntax) and the environment each instance runs with (SPEC §4). */
+import {parse} from 'dotenv';
+import type {ProcessSpec, StackSpec} from './spec.js';
+import {readTextFile} from './procfile.js';
+import {ConfigError} from './errors.js';
+import {instancePort} from './ports.js';
+
+/** One env file to load: where it is, how messages name it, and whether it may be absent. */
+export interface EnvFileRef {
+  path: string;
+  label: string;
+  /** The default `.env` is loaded only when present; files the user named must exist. */
+  isOptional: boolean;
+  /** How to fix a missing file, e.g. "check the -e option". */
+  missingHint?: string;
+}
+
+/** The result of loading env files: the merged values and the files actually read. */
+export interface LoadedEnv {
+  values: Record<string, string>;
+  paths: string[];
+}
+
+/**
+ * Reads env files in order with dotenv's parser, later files winning. Throws a
+ * ConfigError naming the file when a required one is missing or unreadable.
+ */
+export function loadEnvFiles(files: EnvFileRef[]): LoadedEnv {
+  const values: Record<string, string> = {};
+  const paths: string[] = [];
+  for (const file of files) {
+    let bytes: Buffer;
+    try {
+      bytes = readTextFile(file.path, file.label, file.missingHint ?? 'create it, or stop naming it');
+    } catch (error) {
+      if (file.isOptional && error instanceof ConfigError && error.problem.startsWith('not found')) continue;
+      throw error;
+    }
+    if (bytes.includes(0)) {
+      throw new ConfigError(file.label, 'is not a text file (it contains NUL bytes)', 'pass an env file in dotenv syntax (KEY=value lines)');
+    }
+    Object.assign(values, parse(bytes));
+    paths.push(file.path);
+  }
+  return {values, paths};
+}
+
+/** The instance name everywhere in procdeck: `web.1`. */
+export function instanceName(proc: Pick<ProcessSpec, 'name'>, instanceIndex: number): string {
+  return `${proc.name}.${instanceIndex}`;
+}
+
+/**
+ * The full environment of one instance, later entries winning: the inherited
+ * environment, the env files, the process's `env:`, then PORT, PS,
+ * FORCE_COLOR=1 (unless NO_COLOR or FORCE_COLOR is already set) and
+ * PYTHONUNBUFFERED=1 (unless already set).
+ */
+export function instanceEnv(
+  stack: Pick<StackSpec, 'basePort' | 'fileEnv'>,
+  proc: Pick<ProcessSpec, 'name' | 'index' | 'env'>,
+  instanceIndex: number,
+  inherited: NodeJS.ProcessEnv,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(inherited)) {
+    if (value !== undefined) env[key] = value;
+  }
+  Object.assign(env, stack.fileEnv, proc.env);
+  env.PORT = String(instancePort(stack, proc, instanceIndex));
+  env.PS = instanceName(proc, instanceIndex);
+  // Children write to pipes, so most tools turn colors off and Python buffers
+  // stdout; these two make their output look as it does in a terminal. An
+  // explicit choice (NO_COLOR, or FORCE_COLOR=0) is the user's and is kept.
+  const isNoColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  if (!isNoColor && env.FORCE_COLOR === undefined) env.FORCE_COLOR = '1';
+  if (env.PYTHONUNBUFFERED === undefined) env.PYTHONUNBUFFERED = '1';
+  return env;
+}

@@ -1,0 +1,268 @@
+/**
+ * The `procdeck.yaml` schema (SPEC §5), written once with zod: it validates
+ * the file and generates the JSON Schema that ships for editors.
+ */
+import {z} from 'zod';
+import {Cron} from 'croner';
+import {describeDurationProblem, describeSizeProblem, describeValue, durationPattern, sizePattern} from './durations.js';
+import {processNamePattern} from './procfile.js';
+
+/** Signals a process may ask to be stopped with. */
+export const stopSignals = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGKILL'] as const;
+export const restartPolicies = ['no', 'on-failure', 'always'] as const;
+export const dependencyConditions = ['started', 'ready', 'completed'] as const;
+
+const durationSchema = z
+  .union(
+    [
+      z.number().nonnegative({error: (issue) => describeDurationProblem(issue.input)}),
+      z.string().regex(durationPattern, {error: (issue) => describeDurationProblem(issue.input)}),
+    ],
+    {error: (issue) => describeDurationProblem(issue.input)},
+  )
+  .meta({description: 'A duration: 500ms, 5s, 2m, 1h, or a number of seconds.'});
+
+const sizeSchema = z
+  .union(
+    [
+      z.number().int().nonnegative({error: (issue) => describeSizeProblem(issue.input)}),
+      z.string().regex(sizePattern, {error: (issue) => describeSizeProblem(issue.input)}),
+    ],
+    {error: (issue) => describeSizeProblem(issue.input)},
+  )
+  .meta({description: 'A size: 512MB (1000^2 bytes), 1GiB (1024^3 bytes), or a number of bytes.'});
+
+const envValueSchema = z.union([z.string(), z.number(), z.boolean()], {
+  error: (issue) => `expected a string, number or boolean, got ${describeValue(issue.input)}`,
+});
+
+const cronSchema = z
+  .string()
+  .superRefine((pattern, ctx) => {
+    const problem = describeCronProblem(pattern);
+    if (problem) ctx.addIssue({code: 'custom', message: problem, input: pattern});
+  })
+  .meta({description: 'When to run: 5 cron fields, or 6 with seconds first (e.g. "0 3 * * *").'});
+
+const readySchema = z
+  .strictObject({
+    http: z.string().regex(/^https?:\/\//, {error: (issue) => `expected an http:// or https:// URL, got ${describeValue(issue.input)}`})
+      .optional()
+      .meta({description: 'Ready when an HTTP GET to this URL succeeds. $PORT is expanded.'}),
+    tcp: z.union([z.number().int().min(1).max(65535), z.string().min(1)], {
+      error: (issue) => `expected a port number or "$PORT", got ${describeValue(issue.input)}`,
+    })
+      .optional()
+      .meta({description: 'Ready when this port accepts a TCP connection. $PORT is expanded.'}),
+    log: z.string().superRefine((pattern, ctx) => {
+      const problem = describeRegexProblem(pattern);
+      if (problem) ctx.addIssue({code: 'custom', message: problem, input: pattern});
+    })
+      .optional()
+      .meta({description: 'Ready when a log line matches this regular expression.'}),
+    exec: z.string().min(1).optional().meta({description: 'Ready when this shell command exits 0.'}),
+    interval: durationSchema.optional().meta({description: 'Time between checks (default 1s).'}),
+    timeout: durationSchema.optional().meta({description: 'How long to keep checking (default 60s).'}),
+  })
+  .superRefine((ready, ctx) => {
+    const kinds = readyKinds.filter((kind) => ready[kind] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: kinds.length === 0
+          ? `expected one of ${readyKinds.join(', ')}`
+          : `expected only one of ${readyKinds.join(', ')}, got ${kinds.join(' and ')}`,
+        input: ready,
+      });
+    }
+  });
+
+const readyKinds = ['http', 'tcp', 'log', 'exec'] as const;
+
+/** One process's settings under `processes:`. */
+export const processConfigSchema = z.strictObject({
+  command: z.string().trim().min(1, {error: 'expected a command, got an empty string'}).optional()
+    .meta({description: 'Shell command (run with /bin/sh -c). Optional when the Procfile has this process.'}),
+  cwd: z.string().min(1).optional().meta({description: 'Working directory, relative to the project root.'}),
+  env: z.record(z.string(), envValueSchema).optional().meta({description: 'Extra environment variables for this process.'}),
+  instances: z.number().int().nonnegative().optional().meta({description: 'How many instances to run (default 1); -m overrides.'}),
+  autostart: z.boolean().optional().meta({description: 'Start with the stack (default true); false lists it stopped.'}),
+  restart: z.enum(restartPolicies).optional().meta({description: 'When to restart after it exits (default no).'}),
+  max_restarts: z.number().int().nonnegative().optional().meta({description: 'Restarts before it is marked failed (default 10).'}),
+  backoff: z.strictObject({
+    initial: durationSchema.optional().meta({description: 'First restart delay (default 1s); doubles each time.'}),
+    max: durationSchema.optional().meta({description: 'Longest restart delay (default 30s).'}),
+  }).optional(),
+  stop_signal: z.enum(stopSignals).optional().meta({description: 'Signal sent to the process group to stop it (default SIGTERM).'}),
+  stop_timeout: durationSchema.optional().meta({description: 'Wait this long after the stop signal, then SIGKILL (default: shutdown_timeout, -t or 5s).'}),
+  ready: readySchema.optional().meta({description: 'How to tell the process is ready: one of http, tcp, log, exec.'}),
+  depends_on: z.record(z.string(), z.enum(dependencyConditions)).optional()
+    .meta({description: 'Processes to wait for, and for what: started, ready or completed.'}),
+  max_memory: sizeSchema.optional().meta({description: 'Restart when the process tree\'s RSS goes over this.'}),
+  oneshot: z.boolean().optional().meta({description: 'Exiting 0 means completed, not crashed (default false).'}),
+  cron: cronSchema.optional(),
+});
+
+/** The whole `procdeck.yaml`. */
+export const configSchema = z
+  .strictObject({
+    procfile: z.string().min(1).optional().meta({description: 'Procfile to read, relative to this file (default Procfile).'}),
+    env_file: z.union([z.string().min(1), z.array(z.string().min(1))], {
+      error: (issue) => `expected a file name or a list of file names, got ${describeValue(issue.input)}`,
+    })
+      .optional()
+      .meta({description: 'Env files to load in order, relative to this file (default .env); -e overrides.'}),
+    shutdown_timeout: durationSchema.optional().meta({description: 'Default stop_timeout for every process (default 5s).'}),
+    processes: z.record(
+      z.string().regex(processNamePattern, {error: (issue) => `invalid process name ${describeValue(issue.input)} (use only letters, digits, "-" and "_")`}),
+      processConfigSchema,
+    )
+      .optional()
+      .meta({description: 'Settings per process type, and processes the Procfile does not have.'}),
+  })
+  .meta({title: 'procdeck.yaml', description: 'procdeck configuration: policies per process of a Procfile stack.'});
+
+export type ProcessConfig = z.infer<typeof processConfigSchema>;
+export type Config = z.infer<typeof configSchema>;
+
+/** A schema problem: the YAML path it is at, and what is wrong. */
+export interface ConfigProblem {
+  path: PropertyKey[];
+  message: string;
+  /** When set, the problem is the key itself (an unknown key), not its value. */
+  isKey?: boolean;
+}
+
+/** Validates parsed YAML, returning the config or every problem found. */
+export function validateConfig(data: unknown): {config: Config; problems: []} | {config?: undefined; problems: ConfigProblem[]} {
+  const result = configSchema.safeParse(data ?? {}, {reportInput: true});
+  if (result.success) return {config: result.data, problems: []};
+  return {problems: result.error.issues.flatMap(describeIssue)};
+}
+
+/** The JSON Schema shipped in `schema/procdeck.schema.json` (draft-07: what YAML editors read). */
+export function renderJsonSchema(): string {
+  const schema = z.toJSONSchema(configSchema, {target: 'draft-7', io: 'input'});
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+/** The problem with a cron pattern, or undefined when croner accepts it. */
+export function describeCronProblem(pattern: string): string | undefined {
+  const trimmed = pattern.trim();
+  const fields = trimmed.split(/\s+/).length;
+  if (!trimmed.startsWith('@') && fields !== 5 && fields !== 6) {
+    return `expected 5 cron fields, or 6 with seconds first, got ${fields} in ${JSON.stringify(pattern)}`;
+  }
+  try {
+    new Cron(trimmed, {paused: true}).stop();
+    return undefined;
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^CronPattern:\s*/, '');
+    return `invalid cron pattern ${JSON.stringify(pattern)}: ${reason}`;
+  }
+}
+
+function describeRegexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (error) {
+    return `invalid regular expression: ${(error as Error).message}`;
+  }
+}
+
+// Keys allowed at each level, for "unknown key" messages.
+const keysAt = {
+  top: Object.keys(configSchema.shape),
+  process: Object.keys(processConfigSchema.shape),
+  backoff: ['initial', 'max'],
+  ready: [...readyKinds, 'interval', 'timeout'],
+};
+
+function allowedKeys(path: PropertyKey[]): string[] {
+  if (path.length === 0) return keysAt.top;
+  if (path.length === 2 && path[0] === 'processes') return keysAt.process;
+  const last = path.at(-1);
+  if (last === 'backoff') return keysAt.backoff;
+  if (last === 'ready') return keysAt.ready;
+  return [];
+}
+
+function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
+  const path = issue.path;
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => {
+        const allowed = allowedKeys(path);
+        const suggestion = suggestKey(key, allowed);
+        return {
+          path: [...path, key],
+          isKey: true,
+          message: `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected one of ${allowed.join(', ')}`,
+        };
+      });
+    case 'invalid_value':
+      return [{path, message: `expected one of ${issue.values.map(String).join(', ')}, got ${describeValue(issue.input)}`}];
+    case 'invalid_type': {
+      // A custom message (durations, sizes…) already says what was expected.
+      if (!issue.message.startsWith('Invalid input')) return [{path, message: issue.message}];
+      return [{path, message: `expected ${describeExpected(issue.expected)}, got ${describeValue(issue.input)}`}];
+    }
+    case 'too_small':
+      if (!issue.message.startsWith('Too small')) return [{path, message: issue.message}];
+      if (issue.origin === 'string') return [{path, message: 'expected a non-empty string'}];
+      return [{path, message: `expected a number of at least ${String(issue.minimum)}, got ${describeValue(issue.input)}`}];
+    case 'too_big':
+      if (!issue.message.startsWith('Too big')) return [{path, message: issue.message}];
+      return [{path, message: `expected a number of at most ${String(issue.maximum)}, got ${describeValue(issue.input)}`}];
+    case 'invalid_key':
+      return [{path, isKey: true, message: issue.issues[0]?.message ?? issue.message}];
+    case 'invalid_element':
+      return [{path, message: issue.issues[0]?.message ?? issue.message}];
+    default:
+      return [{path, message: issue.message}];
+  }
+}
+
+function describeExpected(expected: string): string {
+  switch (expected) {
+    case 'int':
+      return 'a whole number';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'true or false';
+    case 'string':
+      return 'a string';
+    case 'object':
+    case 'record':
+      return 'a mapping';
+    case 'array':
+      return 'a list';
+    default:
+      return expected;
+  }
+}
+
+// One typo away (an edit distance of at most 2) is almost always what was meant.
+function suggestKey(key: string, allowed: string[]): string | undefined {
+  let best: {key: string; distance: number} | undefined;
+  for (const candidate of allowed) {
+    const distance = editDistance(key, candidate);
+    if (distance <= 2 && (!best || distance < best.distance)) best = {key: candidate, distance};
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({length: b.length + 1}, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
