@@ -1,9 +1,12 @@
 /** Registers every verb on the program. Each verb lives in its own file. */
 import type {Command} from 'commander';
+import {registerStart} from './start.js';
+import {registerRun} from './run.js';
+import {registerCheck} from './check.js';
 
 export type Registrar = (program: Command) => void;
 
-const registrars: Registrar[] = [];
+const registrars: Registrar[] = [registerStart, registerRun, registerCheck];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);

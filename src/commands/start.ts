@@ -1,0 +1,100 @@
+/** `procdeck [start] [NAME...]`: runs the stack in the terminal UI or headless. */
+import type {Command} from 'commander';
+import {loadStack, selectProcesses} from '../config/load.js';
+import {parseDuration} from '../config/durations.js';
+import {UsageError} from '../config/errors.js';
+import {Supervisor} from '../core/supervisor.js';
+import {ExitTracker} from '../core/exit-tracker.js';
+import {PrefixedPrinter} from '../output/prefixed.js';
+import {shouldColor} from '../output/colors.js';
+import {addStackOptions, parseIntegerFlag, type StackOptions} from './stack-options.js';
+import {toLoadOptions} from './load-options.js';
+
+interface StartOptions extends StackOptions {
+  tui: boolean;
+  abortOnExit?: boolean;
+  exitCodeFrom?: string;
+  scrollback: string;
+  statsInterval: string;
+}
+
+export function registerStart(program: Command): void {
+  addStackOptions(
+    program
+      .command('start', {isDefault: true})
+      .description('start the stack (all processes, or only the NAMEs given)')
+      .argument('[names...]', 'process types to start (default: all)'),
+  )
+    .option('--no-tui', 'print prefixed log lines instead of the terminal UI')
+    .option('--abort-on-exit', 'stop everything when any process ends, exit with its code')
+    .option('--exit-code-from <name>', 'stop everything when NAME ends, exit with its code')
+    .option('--scrollback <lines>', 'log lines kept per process', '10000')
+    .option('--stats-interval <duration>', 'how often CPU and memory are sampled', '1s')
+    .action(async (names: string[], options: StartOptions) => {
+      process.exitCode = await runStart(names, options);
+    });
+}
+
+async function runStart(names: string[], options: StartOptions): Promise<number> {
+  const stack = selectProcesses(loadStack(toLoadOptions(options)), names);
+  const scrollback = parseIntegerFlag('--scrollback', options.scrollback, 1);
+  const statsIntervalMs = parseDuration(options.statsInterval, '--stats-interval');
+  if (options.exitCodeFrom !== undefined) {
+    const known = stack.processes.flatMap((p) => [p.name, ...Array.from({length: p.instances}, (_, i) => `${p.name}.${i + 1}`)]);
+    if (!known.includes(options.exitCodeFrom)) {
+      throw new UsageError(`--exit-code-from: no process named ${JSON.stringify(options.exitCodeFrom)} (known: ${known.join(', ')})`);
+    }
+  }
+  const useTui = options.tui && Boolean(process.stdout.isTTY) && !process.env.CI;
+  const needsStats = useTui || stack.processes.some((p) => p.maxMemoryBytes !== undefined);
+  const supervisor = new Supervisor(stack, {
+    scrollback,
+    statsIntervalMs: needsStats ? statsIntervalMs : 0,
+    inheritedEnv: process.env,
+  });
+
+  const stopped = new Promise<void>((resolve) => supervisor.on('stopped', resolve));
+  const tracker = new ExitTracker(
+    supervisor,
+    {abortOnExit: Boolean(options.abortOnExit), ...(options.exitCodeFrom !== undefined && {exitCodeFrom: options.exitCodeFrom})},
+    () => void supervisor.shutdown(),
+  );
+  const removeSignalHandlers = handleSignals(supervisor);
+  try {
+    if (useTui) {
+      const {runTui} = await import('../ui/render.js');
+      supervisor.start();
+      await runTui(supervisor, {statsIntervalMs, noColor: Boolean(process.env.NO_COLOR)});
+      await supervisor.shutdown();
+    } else {
+      const printer = new PrefixedPrinter(supervisor, {
+        color: shouldColor(process.stdout, process.env),
+        write: (text) => process.stdout.write(text),
+      });
+      supervisor.start();
+      tracker.check();
+      await stopped;
+      printer.close();
+    }
+  } finally {
+    removeSignalHandlers();
+  }
+  return tracker.exitCode;
+}
+
+/**
+ * SIGINT, SIGTERM and SIGHUP stop the stack gracefully; a second SIGINT
+ * kills every process group at once.
+ */
+function handleSignals(supervisor: Supervisor): () => void {
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGINT') interrupts += 1;
+    void supervisor.shutdown({force: interrupts >= 2});
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
+  return () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+}

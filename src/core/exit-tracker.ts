@@ -1,0 +1,67 @@
+/**
+ * Decides when a foreground run is over and with which exit code (SPEC §7):
+ * 0 when every process ended with 0 or was stopped by procdeck; otherwise the
+ * first non-zero code (128+n for a signal). `--abort-on-exit` and
+ * `--exit-code-from NAME` end the run when a process ends.
+ */
+import type {InstanceState, SupervisorApi} from './api.js';
+import {exitCodeOf} from './describe-exit.js';
+
+export interface ExitRules {
+  abortOnExit: boolean;
+  /** A type (`web`) or instance (`web.1`) whose exit ends the run and gives the code. */
+  exitCodeFrom?: string;
+}
+
+/** States after which an instance will not run again by itself. */
+const finalStatuses = new Set<InstanceState['status']>(['stopped', 'exited', 'completed', 'failed']);
+
+export class ExitTracker {
+  private firstFailure: number | undefined;
+  private decided: number | undefined;
+
+  /** `onEnd` is called once, when the run should shut down. */
+  constructor(
+    private readonly api: SupervisorApi,
+    private readonly rules: ExitRules,
+    private readonly onEnd: () => void,
+  ) {
+    api.on('state', (id, state) => this.onState(id, state));
+  }
+
+  /** The exit code for the run as it stands. */
+  get exitCode(): number {
+    return this.decided ?? this.firstFailure ?? 0;
+  }
+
+  /** Call after start: a stack with nothing to run ends at once. */
+  check(): void {
+    if (this.isEverythingOver()) this.onEnd();
+  }
+
+  private onState(id: string, state: InstanceState): void {
+    if (this.api.snapshot().shutdown) return; // stops we asked for are not failures
+    if (state.status !== 'exited' && state.status !== 'completed' && state.status !== 'failed') {
+      if (state.status === 'stopped') this.check();
+      return;
+    }
+    const code = exitCodeOf(state.exit);
+    if (code !== 0 && this.firstFailure === undefined && state.status !== 'completed') this.firstFailure = code;
+    const from = this.rules.exitCodeFrom;
+    if (from !== undefined && (id === from || id.slice(0, id.lastIndexOf('.')) === from)) {
+      this.decided = code;
+      this.onEnd();
+      return;
+    }
+    if (this.rules.abortOnExit && from === undefined) {
+      this.decided = code;
+      this.onEnd();
+      return;
+    }
+    this.check();
+  }
+
+  private isEverythingOver(): boolean {
+    return this.api.snapshot().instances.every((instance) => finalStatuses.has(instance.state.status));
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * One running copy of a process type (`web.1`) and its state machine. Only
+ * `enter` changes the state; every timer is tied to the state that set it
+ * through `epoch`, so a late timer after a state change does nothing.
+ */
+import type {ExitInfo, InstanceId, InstanceSnapshot, InstanceState} from './api.js';
+import type {Outcome} from './commands.js';
+import type {ProcessSpec} from '../config/spec.js';
+import type {Clock} from './clock.js';
+import type {ChildHandle, Spawner} from './spawn.js';
+import {LineSplitter} from './lines.js';
+import {signalGroup, terminateGroup, type ProcessRef} from './process-group.js';
+import {describeExit} from './describe-exit.js';
+import {decideAfterExit, formatSeconds} from './policy/restart.js';
+
+/** What an instance needs from the supervisor that owns it. */
+export interface InstanceHost {
+  clock: Clock;
+  spawn: Spawner;
+  /** The full environment for this instance, computed when it starts. */
+  envFor(instance: Instance): Record<string, string>;
+  onState(instance: Instance): void;
+  onLine(instance: Instance, stream: 'stdout' | 'stderr', text: string): void;
+  system(message: string): void;
+  /** Processes that were seen in the instance's tree but left its group, for stop. */
+  escapeesOf(instance: Instance): ProcessRef[];
+  /** Called before spawning: e.g. to warn that PORT is taken. */
+  beforeSpawn(instance: Instance): void;
+}
+
+const aliveStatuses = new Set<InstanceState['status']>(['starting', 'running', 'stopping']);
+
+export class Instance {
+  state: InstanceState = {status: 'stopped'};
+  restarts = 0;
+  /** Crash restarts since the last run that stayed up long enough (backoff and max_restarts count these). */
+  private consecutiveRestarts = 0;
+  cpuPercent = 0;
+  rssBytes = 0;
+  listenPorts: number[] = [];
+  lastSeq = 0;
+  private epoch = 0;
+  private child: ChildHandle | null = null;
+  /** Resolves when the current stop (or cleanup of a leftover group) has finished. */
+  private settling: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly spec: ProcessSpec,
+    readonly index: number,
+    readonly port: number,
+    private readonly host: InstanceHost,
+  ) {}
+
+  get id(): InstanceId {
+    return `${this.spec.name}.${this.index}`;
+  }
+
+  get pid(): number | null {
+    const s = this.state;
+    return s.status === 'running' || s.status === 'starting' || s.status === 'stopping' ? s.pid : null;
+  }
+
+  get isAlive(): boolean {
+    return aliveStatuses.has(this.state.status);
+  }
+
+  snapshot(): InstanceSnapshot {
+    return {
+      id: this.id,
+      type: this.spec.name,
+      index: this.index,
+      state: this.state,
+      pid: this.pid,
+      port: this.port,
+      cpuPercent: this.cpuPercent,
+      rssBytes: this.rssBytes,
+      listenPorts: this.listenPorts,
+      restarts: this.restarts,
+      lastSeq: this.lastSeq,
+    };
+  }
+
+  /** Starts the process unless it is already alive. */
+  start(): Outcome {
+    if (this.isAlive) return {ok: false, message: `${this.id} is already running (pid ${this.pid})`};
+    this.host.beforeSpawn(this);
+    const env = this.host.envFor(this);
+    const splitters = {
+      stdout: new LineSplitter((text) => this.host.onLine(this, 'stdout', text)),
+      stderr: new LineSplitter((text) => this.host.onLine(this, 'stderr', text)),
+    };
+    const child = this.host.spawn(
+      {command: this.spec.command, cwd: this.spec.cwd, env},
+      {
+        onData: (stream, chunk) => splitters[stream].push(chunk),
+        onStreamsEnd: () => {
+          splitters.stdout.end();
+          splitters.stderr.end();
+        },
+      },
+    );
+    this.child = child;
+    if (child.pid === null) {
+      void child.exited.then((exit) => {
+        this.host.system(`${this.id} could not start: ${exit.error ?? 'spawn failed'}`);
+        this.enter({status: 'exited', exit: {code: 127, signal: null}});
+      });
+      return {ok: false, message: `${this.id} could not start`};
+    }
+    const pid = child.pid;
+    this.enter({status: 'running', pid, since: this.host.clock.now()});
+    this.host.system(`${this.id} started (pid ${pid})`);
+    void child.exited.then((exit) => this.onExit(child, pid, exit));
+    return {ok: true, message: `${this.id} started (pid ${pid})`};
+  }
+
+  /**
+   * Stops gracefully: the stop signal to the group, SIGKILL after the stop
+   * timeout, and resolves once the group and its escapees are all gone.
+   */
+  async stop(options: {force?: boolean} = {}): Promise<Outcome> {
+    const s = this.state;
+    if (s.status === 'stopping' && !options.force) {
+      await this.settling;
+      return {ok: true, message: `${this.id} stopped`};
+    }
+    if (s.status !== 'running' && s.status !== 'starting' && s.status !== 'stopping') {
+      // Not running, but a pending restart or schedule must not fire later.
+      if (s.status === 'restarting' || s.status === 'scheduled' || s.status === 'waiting') {
+        this.enter({status: 'stopped', exit: 'exit' in s ? s.exit : undefined});
+        return {ok: true, message: `${this.id} stopped`};
+      }
+      await this.settling;
+      return {ok: false, message: `${this.id}: no such process is running`};
+    }
+    const signal = options.force ? 'SIGKILL' : this.spec.stopSignal;
+    const now = this.host.clock.now();
+    const pid = s.pid;
+    if (pid === null) {
+      await this.settling;
+      return {ok: true, message: `${this.id} stopped`};
+    }
+    const child = this.child;
+    this.enter({status: 'stopping', pid, since: now, signal, killAt: now + (options.force ? 0 : this.spec.stopTimeoutMs)});
+    this.settling = this.killTree(pid, signal).then(async (escalated) => {
+      if (escalated) this.host.system(`${this.id} did not stop within ${this.spec.stopTimeoutMs / 1000}s: killed with SIGKILL`);
+      const exit = child ? await child.exited : undefined;
+      this.enter({status: 'stopped', exit: exit && {code: exit.code, signal: exit.signal}});
+    });
+    await this.settling;
+    return {ok: true, message: `${this.id} stopped`};
+  }
+
+  /** Restart: stop if alive, then start. */
+  async restart(): Promise<Outcome> {
+    if (this.isAlive) await this.stop();
+    else await this.settling;
+    const outcome = this.start();
+    if (!outcome.ok) return outcome;
+    this.restarts += 1;
+    return {ok: true, message: `${this.id} restarted (pid ${this.pid})`};
+  }
+
+  signal(signal: NodeJS.Signals): Outcome {
+    const pid = this.pid;
+    if (pid === null) return {ok: false, message: `${this.id}: no such process is running`};
+    if (!signalGroup(pid, signal)) return {ok: false, message: `${this.id}: process group ${pid} is gone`};
+    this.host.system(`${this.id} sent ${signal} (pid ${pid})`);
+    return {ok: true, message: `${signal} sent to ${this.id} (pid ${pid})`};
+  }
+
+  input(text: string): Outcome {
+    if (!this.child || !this.isAlive || !this.child.write(`${text}\n`)) {
+      return {ok: false, message: `${this.id}: stdin is not open`};
+    }
+    return {ok: true, message: `sent to ${this.id}`};
+  }
+
+  /** Resolves when no process of this instance is left (after a stop or a crash cleanup). */
+  settled(): Promise<void> {
+    return this.settling;
+  }
+
+  /** Signals the group and its escapees; resolves (true if SIGKILL was needed) once all are gone. */
+  private async killTree(pgid: number, signal: NodeJS.Signals): Promise<boolean> {
+    const escapees = this.host.escapeesOf(this);
+    for (const ref of escapees) this.host.system(`${this.id}: ending pid ${ref.pid}, which left the process group`);
+    const timeoutMs = signal === 'SIGKILL' ? 0 : this.spec.stopTimeoutMs;
+    const {escalated} = await terminateGroup({pgid, signal, timeoutMs, escapees});
+    return escalated;
+  }
+
+  private onExit(child: ChildHandle, pid: number, exit: ExitInfo): void {
+    if (child !== this.child) return; // an earlier run's late exit
+    if (this.state.status === 'stopping') return; // stop() reports it
+    const since = this.state.status === 'running' || this.state.status === 'starting' ? this.state.since : this.host.clock.now();
+    this.host.system(`${this.id} ${describeExit(exit)}`);
+    // The leader is gone but its children may not be: end them, we never leave orphans.
+    this.settling = this.killTree(pid, this.spec.stopSignal).then(() => undefined);
+    const decision = decideAfterExit(this.spec, exit, {
+      consecutiveRestarts: this.consecutiveRestarts,
+      uptimeMs: this.host.clock.now() - since,
+      now: this.host.clock.now(),
+    });
+    this.consecutiveRestarts = decision.consecutiveRestarts;
+    this.enter(decision.state);
+    if (decision.kind === 'restart') {
+      this.host.system(`${this.id} restarting in ${formatSeconds(decision.delayMs)} (${decision.reason})`);
+      this.after(decision.delayMs, () => void this.settling.then(() => this.restartAfterCrash()));
+    } else if (decision.kind === 'give-up') {
+      this.host.system(`${this.id} failed: ${decision.reason}`);
+    }
+  }
+
+  private restartAfterCrash(): void {
+    if (this.state.status !== 'restarting') return; // stopped meanwhile
+    this.restarts += 1;
+    this.start();
+  }
+
+  private enter(next: InstanceState): void {
+    this.state = next;
+    this.epoch += 1; // invalidates every timer set in the previous state
+    this.host.onState(this);
+  }
+
+  /** Runs `callback` after `ms` unless the state has changed meanwhile. */
+  protected after(ms: number, callback: () => void): void {
+    const epoch = this.epoch;
+    this.host.clock.setTimeout(() => epoch === this.epoch && callback(), ms);
+  }
+}

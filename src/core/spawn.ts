@@ -1,0 +1,92 @@
+/**
+ * Starts one instance's command: `/bin/sh -c CMD` in its own process group
+ * (detached), stdout and stderr piped to the caller chunk by chunk.
+ *
+ * execa only ever signals its direct child, and its cleanup is off for
+ * detached children, so stopping is done by process-group.ts, not here.
+ */
+import {execa} from 'execa';
+import type {ExitInfo} from './api.js';
+
+export interface SpawnRequest {
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface ChildHooks {
+  onData(stream: 'stdout' | 'stderr', chunk: Buffer): void;
+  /** The child's stdio has ended (after its last `onData`). */
+  onStreamsEnd(): void;
+}
+
+export interface ChildHandle {
+  /** The leader's pid, which is also the process group id; null when spawning failed. */
+  pid: number | null;
+  /** Resolves when the leader has exited and its pipes closed (or shortly after exit if a descendant holds them). */
+  exited: Promise<ExitInfo & {error?: string}>;
+  /** Writes to the child's stdin; false when it is closed. */
+  write(text: string): boolean;
+}
+
+export type Spawner = (request: SpawnRequest, hooks: ChildHooks) => ChildHandle;
+
+/** A descendant may keep the pipes open after the leader exits; don't wait for it longer than this. */
+const pipeGraceMs = 200;
+
+export const spawnChild: Spawner = (request, hooks) => {
+  const subprocess = execa('/bin/sh', ['-c', request.command], {
+    cwd: request.cwd,
+    env: request.env,
+    extendEnv: false,
+    detached: true,
+    cleanup: false,
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    reject: false,
+    encoding: 'buffer',
+  });
+  let openStreams = 2;
+  const endStream = () => {
+    openStreams -= 1;
+    if (openStreams === 0) hooks.onStreamsEnd();
+  };
+  subprocess.stdout?.on('data', (chunk: Buffer) => hooks.onData('stdout', chunk));
+  subprocess.stderr?.on('data', (chunk: Buffer) => hooks.onData('stderr', chunk));
+  subprocess.stdout?.once('close', endStream);
+  subprocess.stderr?.once('close', endStream);
+  // A process that closes stdin early must not crash us with EPIPE.
+  subprocess.stdin?.on('error', () => {});
+
+  const exited = new Promise<ExitInfo & {error?: string}>((resolve) => {
+    let exit: ExitInfo | undefined;
+    let settled = false;
+    const settle = (info: ExitInfo & {error?: string}) => {
+      if (settled) return;
+      settled = true;
+      resolve(info);
+    };
+    subprocess.once('error', (error) => settle({code: 127, signal: null, error: error.message}));
+    subprocess.once('exit', (code, signal) => {
+      exit = {code, signal: signal as NodeJS.Signals | null};
+      if (openStreams === 0) settle(exit);
+      else setTimeout(() => settle(exit!), pipeGraceMs).unref();
+    });
+    subprocess.once('close', () => exit && settle(exit));
+  });
+  // reject: false already; this only keeps a spawn failure from being reported twice.
+  subprocess.catch(() => {});
+
+  return {
+    pid: subprocess.pid ?? null,
+    exited,
+    write: (text) => {
+      const stdin = subprocess.stdin;
+      if (!stdin || stdin.destroyed || !stdin.writable) return false;
+      stdin.write(text);
+      return true;
+    },
+  };
+};

@@ -1,0 +1,275 @@
+/**
+ * The engine: owns every instance of a stack, runs commands against them,
+ * stores their output, samples their stats, and shuts everything down. It
+ * knows nothing of terminals or sockets; every face is a SupervisorApi client.
+ */
+import type {InstanceId, LogLine, LogWindow, StackSnapshot, SupervisorApi, SupervisorEvents} from './api.js';
+import type {Command, Outcome} from './commands.js';
+import type {ProcessSpec, StackSpec} from '../config/spec.js';
+import {instanceEnv} from '../config/env.js';
+import {instancePort} from '../config/ports.js';
+import {systemClock, type Clock} from './clock.js';
+import {Emitter} from './events.js';
+import {Instance, type InstanceHost} from './instance.js';
+import {LogRing} from './log-ring.js';
+import {spawnChild, type Spawner} from './spawn.js';
+import {findPortHolder} from './ports.js';
+import {StatsSampler} from './stats/sampler.js';
+import {resolveTargets} from './targets.js';
+import {shutdownWaves} from './shutdown-order.js';
+import type {ProcessRef} from './process-group.js';
+
+/** The scrollback keeps this much of a longer line, marked as cut. */
+export const maxStoredLineChars = 64 * 1024;
+
+export interface SupervisorOptions {
+  /** Lines kept per instance (and in the merged view). */
+  scrollback: number;
+  /** 0 turns periodic stats off (headless without memory limits needs none). */
+  statsIntervalMs: number;
+  inheritedEnv: NodeJS.ProcessEnv;
+  clock?: Clock;
+  spawn?: Spawner;
+}
+
+export class Supervisor implements SupervisorApi {
+  private readonly events = new Emitter<SupervisorEvents>();
+  private readonly instances: Instance[] = [];
+  private readonly rings = new Map<InstanceId, LogRing>();
+  private readonly systemRing: LogRing;
+  private readonly allRing: LogRing;
+  /** Lines up to this seq were cleared from an instance's view, so `all` hides them too. */
+  private readonly clearedThrough = new Map<InstanceId, number>();
+  private readonly formation = new Map<string, number>();
+  private readonly sampler = new StatsSampler();
+  private readonly clock: Clock;
+  private readonly host: InstanceHost;
+  private seq = 0;
+  private statsTimer: NodeJS.Timeout | undefined;
+  private shuttingDown: {force: boolean; done: Promise<void>} | null = null;
+
+  constructor(
+    readonly stack: StackSpec,
+    private readonly options: SupervisorOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.systemRing = new LogRing(options.scrollback);
+    this.allRing = new LogRing(options.scrollback);
+    this.host = {
+      clock: this.clock,
+      spawn: options.spawn ?? spawnChild,
+      envFor: (instance) => instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv),
+      onState: (instance) => this.events.emit('state', instance.id, instance.state),
+      onLine: (instance, stream, text) => this.storeLine(instance, stream, text),
+      system: (message) => this.system(message),
+      escapeesOf: (instance) => this.escapeesOf(instance),
+      beforeSpawn: (instance) => this.warnIfPortTaken(instance),
+    };
+    for (const spec of stack.processes) {
+      this.formation.set(spec.name, spec.instances);
+      for (let i = 1; i <= spec.instances; i++) this.addInstance(spec, i);
+    }
+  }
+
+  /** Starts the autostart processes (all, or only `names` when given); reports types with 0 instances. */
+  start(): void {
+    for (const spec of this.stack.processes) {
+      if (spec.instances === 0) this.system(`${spec.name} has 0 instances in the formation: not started`);
+    }
+    for (const instance of this.instances) {
+      if (instance.spec.autostart) instance.start();
+    }
+    if (this.options.statsIntervalMs > 0) this.scheduleStats();
+  }
+
+  snapshot(): StackSnapshot {
+    const shutdown = this.shuttingDown
+      ? {
+          force: this.shuttingDown.force,
+          waitingFor: this.instances.flatMap((instance) =>
+            instance.state.status === 'stopping'
+              ? [{id: instance.id, signal: instance.state.signal, killAt: instance.state.killAt}]
+              : [],
+          ),
+        }
+      : null;
+    return {
+      name: this.stack.name,
+      root: this.stack.root,
+      types: this.stack.processes.map((spec) => ({
+        name: spec.name,
+        instances: this.formation.get(spec.name) ?? 0,
+        oneshot: spec.oneshot,
+        ...(spec.cron ? {cron: spec.cron} : {}),
+      })),
+      instances: this.instances.map((instance) => instance.snapshot()),
+      shutdown,
+      remote: false,
+    };
+  }
+
+  on<E extends keyof SupervisorEvents>(event: E, listener: (...args: SupervisorEvents[E]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  readLog(id: InstanceId | 'all', window: LogWindow): readonly LogLine[] {
+    if (id === 'all') {
+      return this.allRing.read(window, (line) => line.seq > (this.clearedThrough.get(line.id) ?? 0));
+    }
+    if (id === 'system') return this.systemRing.read(window);
+    return this.rings.get(id)?.read(window) ?? [];
+  }
+
+  async dispatch(command: Command): Promise<Outcome> {
+    switch (command.type) {
+      case 'shutdown':
+        void this.shutdown({force: command.force});
+        return {ok: true, message: command.force ? 'killing every process group' : 'stopping the stack'};
+      case 'scale':
+        return this.scale(command.process, command);
+      default:
+        break;
+    }
+    if (this.shuttingDown) return {ok: false, message: 'the stack is shutting down'};
+    const resolved = resolveTargets(command.target, this.instances);
+    if (typeof resolved === 'string') return {ok: false, message: resolved};
+    const outcomes = await Promise.all(resolved.map((instance) => this.apply(instance, command)));
+    return {ok: outcomes.every((o) => o.ok), message: outcomes.map((o) => o.message).join('; ')};
+  }
+
+  /** Stops every instance (dependents first) and resolves when no process is left. */
+  shutdown(options: {force?: boolean} = {}): Promise<void> {
+    const force = options.force ?? false;
+    if (this.shuttingDown && (this.shuttingDown.force || !force)) return this.shuttingDown.done;
+    const done = (async () => {
+      if (force) {
+        await Promise.all(this.instances.map((instance) => instance.stop({force: true})));
+      } else {
+        for (const wave of shutdownWaves(this.stack.processes, this.instances)) {
+          await Promise.all(wave.map((instance) => instance.stop()));
+        }
+      }
+      await Promise.all(this.instances.map((instance) => instance.settled()));
+      if (this.statsTimer) clearTimeout(this.statsTimer);
+      this.statsTimer = undefined;
+      this.events.emit('stopped');
+    })();
+    this.shuttingDown = {force, done};
+    this.system(force ? 'force quit: killing every process group' : 'stopping every process');
+    return done;
+  }
+
+  /** Adds a procdeck message to the `system` log (and every listener's view). */
+  system(message: string): void {
+    const line: LogLine = {seq: ++this.seq, id: 'system', stream: 'system', text: message, time: this.clock.now()};
+    this.systemRing.push(line);
+    this.allRing.push(line);
+    this.events.emit('log', line);
+  }
+
+  private apply(instance: Instance, command: Exclude<Command, {type: 'shutdown' | 'scale'}>): Promise<Outcome> | Outcome {
+    switch (command.type) {
+      case 'start':
+        return instance.start();
+      case 'stop':
+        return instance.stop();
+      case 'restart':
+        return instance.restart();
+      case 'signal':
+        return instance.signal(command.signal);
+      case 'input':
+        return instance.input(command.text);
+      case 'clear':
+        this.rings.get(instance.id)?.clear();
+        this.clearedThrough.set(instance.id, this.seq);
+        this.events.emit('clear', instance.id);
+        return {ok: true, message: `${instance.id} log cleared`};
+    }
+  }
+
+  private async scale(type: string, change: {by?: number; to?: number}): Promise<Outcome> {
+    const spec = this.stack.processes.find((p) => p.name === type);
+    if (!spec) {
+      return {ok: false, message: `no process type ${JSON.stringify(type)} (known: ${this.stack.processes.map((p) => p.name).join(', ')})`};
+    }
+    if (this.shuttingDown) return {ok: false, message: 'the stack is shutting down'};
+    const current = this.formation.get(type) ?? 0;
+    const target = change.to ?? current + (change.by ?? 0);
+    if (!Number.isInteger(target) || target < 0) return {ok: false, message: `cannot scale ${type} below 0 (it has ${current})`};
+    if (target === current) return {ok: true, message: `${type} already has ${current} instance${current === 1 ? '' : 's'}`};
+    this.formation.set(type, target);
+    if (target > current) {
+      for (let i = current + 1; i <= target; i++) this.addInstance(spec, i).start();
+    } else {
+      const removed = this.instances.filter((instance) => instance.spec.name === type && instance.index > target);
+      await Promise.all(removed.map((instance) => instance.stop()));
+      for (const instance of removed) this.removeInstance(instance);
+    }
+    this.events.emit('formation');
+    this.system(`${type} scaled from ${current} to ${target}`);
+    return {ok: true, message: `${type} scaled to ${target}`};
+  }
+
+  private addInstance(spec: ProcessSpec, index: number): Instance {
+    const instance = new Instance(spec, index, instancePort(this.stack, spec, index), this.host);
+    const at = this.instances.findIndex((other) => other.spec.index > spec.index || (other.spec.index === spec.index && other.index > index));
+    this.instances.splice(at === -1 ? this.instances.length : at, 0, instance);
+    this.rings.set(instance.id, new LogRing(this.options.scrollback));
+    return instance;
+  }
+
+  private removeInstance(instance: Instance): void {
+    this.instances.splice(this.instances.indexOf(instance), 1);
+    this.rings.delete(instance.id);
+    this.sampler.forget(instance.id);
+  }
+
+  private storeLine(instance: Instance, stream: 'stdout' | 'stderr', text: string): void {
+    const line: LogLine = {seq: ++this.seq, id: instance.id, stream, text, time: this.clock.now()};
+    // Listeners (headless output, log files) get the whole line; memory keeps its start.
+    const stored = text.length > maxStoredLineChars ? {...line, text: text.slice(0, maxStoredLineChars), cut: true} : line;
+    this.rings.get(instance.id)?.push(stored);
+    this.allRing.push(stored);
+    instance.lastSeq = line.seq;
+    this.events.emit('log', line);
+  }
+
+  private escapeesOf(instance: Instance): ProcessRef[] {
+    const pgid = instance.pid;
+    if (pgid === null) return [];
+    // A fresh look at the tree now, while parent links are still intact.
+    this.sampler.scanTree([{id: instance.id, pid: pgid, pgid}]);
+    return this.sampler.knownMembers(instance.id).filter((member) => member.pgid !== pgid && member.pid !== pgid);
+  }
+
+  private warnIfPortTaken(instance: Instance): void {
+    const holder = findPortHolder(instance.port);
+    if (holder) {
+      this.system(`${instance.id}: PORT ${instance.port} is already in use by pid ${holder.pid} (${holder.command}); starting it anyway`);
+    }
+  }
+
+  private scheduleStats(): void {
+    this.statsTimer = setTimeout(() => void this.sampleStats(), this.options.statsIntervalMs);
+    this.statsTimer.unref();
+  }
+
+  private async sampleStats(): Promise<void> {
+    const groups = this.instances.flatMap((instance) => {
+      const pid = instance.pid;
+      return pid === null ? [] : [{id: instance.id, pid, pgid: pid}];
+    });
+    try {
+      const sample = await this.sampler.sample(groups);
+      for (const instance of this.instances) {
+        const stats = sample.instances[instance.id];
+        instance.cpuPercent = stats?.cpuPercent ?? 0;
+        instance.rssBytes = stats?.rssBytes ?? 0;
+        instance.listenPorts = stats?.listenPorts ?? [];
+      }
+      this.events.emit('stats', sample);
+    } finally {
+      if (this.statsTimer !== undefined || !this.shuttingDown) this.scheduleStats();
+    }
+  }
+}

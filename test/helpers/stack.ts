@@ -1,0 +1,61 @@
+/** Test helper: a Supervisor over a Procfile written to a temp dir, with cleanup checks. */
+import {mkdtempSync, writeFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {loadStack} from '../../src/config/load.js';
+import {Supervisor} from '../../src/core/supervisor.js';
+import type {LogLine} from '../../src/core/api.js';
+import {hasLiveMembers} from '../../src/core/process-group.js';
+import {waitFor} from './wait-for.js';
+
+export const fixtures = path.resolve(import.meta.dirname, '../fixtures/bin');
+
+export interface TestStack {
+  dir: string;
+  api: Supervisor;
+  lines: LogLine[];
+  waitForLine(id: string, pattern: RegExp, timeoutMs?: number): Promise<LogLine>;
+  /** Every process group this stack ever started. */
+  groups(): number[];
+  dispose(): Promise<void>;
+}
+
+export async function startStack(
+  procfile: Record<string, string>,
+  options: {timeout?: string; yaml?: string; scrollback?: number; files?: Record<string, string>} = {},
+): Promise<TestStack> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'procdeck-test-'));
+  writeFileSync(path.join(dir, 'Procfile'), Object.entries(procfile).map(([n, c]) => `${n}: ${c}`).join('\n') + '\n');
+  if (options.yaml) writeFileSync(path.join(dir, 'procdeck.yaml'), options.yaml);
+  for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(path.join(dir, name), content);
+  const stack = loadStack({
+    cwd: dir,
+    env: {...process.env, FIXTURES: fixtures},
+    ...(options.timeout ? {stopTimeoutMs: Number.parseFloat(options.timeout) * 1000} : {}),
+  });
+  const api = new Supervisor(stack, {scrollback: options.scrollback ?? 1000, statsIntervalMs: 0, inheritedEnv: {...process.env, FIXTURES: fixtures}});
+  const lines: LogLine[] = [];
+  const pgids = new Set<number>();
+  api.on('log', (line) => lines.push(line));
+  api.on('state', (_id, state) => {
+    if ('pid' in state && typeof state.pid === 'number') pgids.add(state.pid);
+  });
+  api.start();
+  return {
+    dir,
+    api,
+    lines,
+    waitForLine: (id, pattern, timeoutMs = 10_000) =>
+      waitFor(() => lines.find((line) => line.id === id && pattern.test(line.text)), {
+        timeoutMs,
+        describe: () => lines.slice(-8).map((l) => `${l.id}|${l.text}`).join(' / '),
+      }),
+    groups: () => [...pgids],
+    dispose: async () => {
+      await api.shutdown({force: true});
+      rmSync(dir, {recursive: true, force: true});
+      const alive = [...pgids].filter((pgid) => hasLiveMembers(pgid));
+      if (alive.length > 0) throw new Error(`process groups left behind: ${alive.join(', ')}`);
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import {describe, expect, it} from 'vitest';
+import {LogRing} from '../../../src/core/log-ring.js';
+import type {LogLine} from '../../../src/core/api.js';
+
+const line = (seq: number): LogLine => ({seq, id: 'web.1', stream: 'stdout', text: `line ${seq}`, time: 0});
+
+function ringWith(capacity: number, seqs: number[]): LogRing {
+  const ring = new LogRing(capacity);
+  for (const seq of seqs) ring.push(line(seq));
+  return ring;
+}
+
+describe('LogRing', () => {
+  it('overwrites the oldest line when full, so memory stays bounded', () => {
+    const ring = ringWith(3, [1, 2, 3, 4, 5]);
+    expect(ring.size).toBe(3);
+    expect(ring.read({limit: 10}).map((l) => l.seq)).toEqual([3, 4, 5]);
+    expect(ring.lastSeq).toBe(5);
+  });
+
+  it('reads the newest `limit` lines before a seq, oldest first', () => {
+    const ring = ringWith(10, [2, 4, 6, 8, 10]);
+    expect(ring.read({limit: 2, beforeSeq: 8}).map((l) => l.seq)).toEqual([4, 6]);
+    expect(ring.read({limit: 2}).map((l) => l.seq)).toEqual([8, 10]);
+  });
+
+  it('reads forward after a seq (for followers)', () => {
+    const ring = ringWith(10, [2, 4, 6, 8, 10]);
+    expect(ring.read({limit: 2, afterSeq: 4}).map((l) => l.seq)).toEqual([6, 8]);
+    expect(ring.read({limit: 10, afterSeq: 10})).toEqual([]);
+  });
+
+  it('applies a filter without shrinking the window', () => {
+    const ring = ringWith(10, [1, 2, 3, 4, 5, 6]);
+    expect(ring.read({limit: 2}, (l) => l.seq % 2 === 1).map((l) => l.seq)).toEqual([3, 5]);
+  });
+
+  it('is empty after clear', () => {
+    const ring = ringWith(3, [1, 2]);
+    ring.clear();
+    expect(ring.read({limit: 5})).toEqual([]);
+    expect(ring.lastSeq).toBe(0);
+  });
+});
