@@ -77,12 +77,10 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-/** Formats bytes back into a readable size, picking binary units when they are exact. */
+/** Formats bytes back into the largest unit that divides them exactly (`512MiB`, `512MB`, `100B`). */
 export function formatSize(bytes: number): string {
-  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
-    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
-  }
-  for (const [unit, size] of [['GB', 1000 ** 3], ['MB', 1000 ** 2], ['kB', 1000]] as const) {
+  const units = [['TiB', 1024 ** 4], ['TB', 1000 ** 4], ['GiB', 1024 ** 3], ['GB', 1000 ** 3], ['MiB', 1024 ** 2], ['MB', 1000 ** 2], ['KiB', 1024], ['kB', 1000]] as const;
+  for (const [unit, size] of units) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
   }
   return `${bytes}B`;

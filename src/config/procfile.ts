@@ -49,7 +49,7 @@ export function parseProcfile(text: string | Uint8Array, fileLabel: string): Pro
     }
     const first = firstLineOf.get(name);
     if (first !== undefined) {
-      errors.push(new ConfigError(where, `duplicate process name "${name}" (first defined on line ${first})`, 'rename or remove one of them'));
+      errors.push(new ConfigError(where, `duplicate process name "${name}", first defined on line ${first}`, 'rename or remove one of them'));
       return;
     }
     firstLineOf.set(name, line);

@@ -1,0 +1,83 @@
+import {describe, expect, it} from 'vitest';
+import {join} from 'node:path';
+import {instanceEnv, instanceName, loadEnvFiles} from '../../../src/config/env.js';
+import {makeProject, messagesOf} from './temp-project.js';
+
+const stack = {basePort: 5000, fileEnv: {FROM_FILE: 'file', SHARED: 'file'}};
+const web = {name: 'web', index: 0, env: {FROM_PROC: 'proc'}};
+const worker = {name: 'worker', index: 1, env: {SHARED: 'proc'}};
+
+describe('instanceEnv', () => {
+  it('layers inherited < env files < process env < PORT and PS', () => {
+    const env = instanceEnv(
+      {basePort: 5000, fileEnv: {A: 'file', B: 'file', PORT: '1'}},
+      {name: 'web', index: 0, env: {B: 'proc', PS: 'nope'}},
+      1,
+      {A: 'inherited', C: 'inherited', PORT: '9', UNSET: undefined},
+    );
+    expect(env).toMatchObject({A: 'file', B: 'proc', C: 'inherited', PORT: '5000', PS: 'web.1'});
+    expect('UNSET' in env).toBe(false);
+  });
+
+  it('gives the second instance of the second type its own PORT and PS', () => {
+    expect(instanceEnv(stack, worker, 2, {})).toMatchObject({PORT: '5101', PS: 'worker.2', SHARED: 'proc'});
+  });
+
+  it('sets FORCE_COLOR=1 and PYTHONUNBUFFERED=1 by default', () => {
+    expect(instanceEnv(stack, web, 1, {})).toMatchObject({FORCE_COLOR: '1', PYTHONUNBUFFERED: '1'});
+  });
+
+  it('leaves FORCE_COLOR out when NO_COLOR is set anywhere in the result', () => {
+    expect(instanceEnv(stack, web, 1, {NO_COLOR: '1'}).FORCE_COLOR).toBeUndefined();
+    expect(instanceEnv({...stack, fileEnv: {NO_COLOR: 'yes'}}, web, 1, {}).FORCE_COLOR).toBeUndefined();
+    expect(instanceEnv(stack, {...web, env: {NO_COLOR: '1'}}, 1, {}).FORCE_COLOR).toBeUndefined();
+  });
+
+  it('treats an empty NO_COLOR as unset, as no-color.org says', () => {
+    expect(instanceEnv(stack, web, 1, {NO_COLOR: ''}).FORCE_COLOR).toBe('1');
+  });
+
+  it('keeps a FORCE_COLOR or PYTHONUNBUFFERED the user already chose', () => {
+    const env = instanceEnv(stack, {...web, env: {FORCE_COLOR: '0'}}, 1, {PYTHONUNBUFFERED: ''});
+    expect(env.FORCE_COLOR).toBe('0');
+    expect(env.PYTHONUNBUFFERED).toBe('');
+  });
+
+  it('names instances name.N', () => {
+    expect(instanceName(web, 3)).toBe('web.3');
+  });
+});
+
+describe('loadEnvFiles', () => {
+  it('parses dotenv syntax, later files winning', () => {
+    const dir = makeProject({
+      'a.env': '# comment\nA=1\nB="two words"\nexport C=3\nMULTI="x\ny"\n',
+      'b.env': "B='from b'\nD=4 # trailing comment\n",
+    });
+    const loaded = loadEnvFiles([
+      {path: join(dir, 'a.env'), label: 'a.env', isOptional: false},
+      {path: join(dir, 'b.env'), label: 'b.env', isOptional: false},
+    ]);
+    expect(loaded.values).toEqual({A: '1', B: 'from b', C: '3', MULTI: 'x\ny', D: '4'});
+    expect(loaded.paths).toEqual([join(dir, 'a.env'), join(dir, 'b.env')]);
+  });
+
+  it('skips a missing optional file and reports a missing required one by name', () => {
+    const dir = makeProject({});
+    const path = join(dir, '.env.local');
+    expect(loadEnvFiles([{path: join(dir, '.env'), label: '.env', isOptional: true}])).toEqual({values: {}, paths: []});
+    expect(messagesOf(() => loadEnvFiles([{path, label: '.env.local', isOptional: false, missingHint: 'check the -e option'}]))).toEqual([
+      `.env.local: not found at ${path} (check the -e option)`,
+    ]);
+  });
+
+  it('reports a directory given as an env file, even an optional one', () => {
+    const dir = makeProject({'.env/x': ''});
+    expect(messagesOf(() => loadEnvFiles([{path: join(dir, '.env'), label: '.env', isOptional: true}]))[0]).toMatch(/^\.env: .* is a directory/);
+  });
+
+  it('reports a binary env file', () => {
+    const dir = makeProject({'bin.env': Buffer.from([0x41, 0x3d, 0x00, 0x01])});
+    expect(messagesOf(() => loadEnvFiles([{path: join(dir, 'bin.env'), label: 'bin.env', isOptional: false}]))[0]).toMatch(/^bin\.env: is not a text file/);
+  });
+});
