@@ -1,0 +1,127 @@
+/**
+ * What every exporter asks of a stack: the env and port of each instance
+ * (as `procdeck start` computes them, minus the exporting user's own
+ * environment), and whether a process type listens on PORT (SPEC §10).
+ */
+import type {ProcessSpec, StackSpec} from '../config/spec.js';
+import {instancePort} from '../config/ports.js';
+import {instanceName} from '../config/env.js';
+import {UsageError} from '../config/errors.js';
+
+/** One generated file, its path relative to the export directory. */
+export interface ExportFile {
+  path: string;
+  content: string;
+}
+
+/** What an exporter produced, plus anything the target cannot express (printed, never fatal). */
+export interface ExportResult {
+  files: ExportFile[];
+  warnings: string[];
+}
+
+/** `--app`, `--user`, `--image`: already checked by the command. */
+export interface ExportOptions {
+  /** The app name as typed (or the project directory's name); each format sanitises it. */
+  app: string;
+  user?: string;
+  image?: string;
+}
+
+export type Exporter = (stack: StackSpec, options: ExportOptions) => ExportResult;
+
+const portReference = /\$(?:\{PORT\}|PORT(?![A-Za-z0-9_]))/;
+const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Whether the type listens on PORT: its command or env mentions `$PORT`/`${PORT}`, or its ready check is http/tcp. */
+export function listensOnPort(proc: ProcessSpec): boolean {
+  if (portReference.test(proc.command)) return true;
+  if (Object.values(proc.env).some((value) => portReference.test(value))) return true;
+  return proc.ready?.check.kind === 'http' || proc.ready?.check.kind === 'tcp';
+}
+
+/** Replaces `$PORT` and `${PORT}` with the instance's port, as procdeck does in `ready:` values. */
+export function expandPort(text: string, port: number): string {
+  return text.replace(new RegExp(portReference.source, 'g'), String(port));
+}
+
+/**
+ * The port the type's instance is reached on: PORT when the command or env
+ * uses it, else the port its ready check names (a database on 5432).
+ */
+export function servedPort(stack: StackSpec, proc: ProcessSpec, instanceIndex: number): number | undefined {
+  if (!listensOnPort(proc)) return undefined;
+  const port = instancePort(stack, proc, instanceIndex);
+  const usesPort = portReference.test(proc.command) || Object.values(proc.env).some((value) => portReference.test(value));
+  if (usesPort || proc.ready === undefined) return port;
+  const check = proc.ready.check;
+  if (check.kind === 'tcp') return Number(expandPort(check.port, port)) || port;
+  if (check.kind === 'http') return urlPort(expandPort(check.url, port)) ?? port;
+  return port;
+}
+
+/** Port and path of an http ready check's URL after `$PORT` expansion, for probes that need them apart. */
+export function parseHttpCheck(url: string, port: number): {port: number; path: string; isHttps: boolean} {
+  const expanded = expandPort(url, port);
+  try {
+    const parsed = new URL(expanded);
+    const isHttps = parsed.protocol === 'https:';
+    return {port: urlPort(expanded) ?? (isHttps ? 443 : 80), path: `${parsed.pathname}${parsed.search}` || '/', isHttps};
+  } catch {
+    // Not a URL we can take apart: probe the root of the port the type serves on.
+    return {port, path: '/', isHttps: false};
+  }
+}
+
+function urlPort(url: string): number | undefined {
+  try {
+    const parsed = new URL(url);
+    if (parsed.port !== '') return Number(parsed.port);
+    return parsed.protocol === 'https:' ? 443 : parsed.protocol === 'http:' ? 80 : undefined;
+  } catch {
+    return undefined; // not a URL: the caller falls back to PORT
+  }
+}
+
+/** The env every instance of a type shares: the env files, then the process's `env:`. Names are checked once here. */
+export function typeEnv(stack: StackSpec, proc: ProcessSpec): Record<string, string> {
+  const env = {...stack.fileEnv, ...proc.env};
+  for (const name of Object.keys(env)) {
+    if (!envName.test(name)) {
+      throw new UsageError(`export: env variable ${JSON.stringify(name)} (process ${proc.name}) is not a valid variable name; rename it to letters, digits and _`);
+    }
+  }
+  return env;
+}
+
+/** The full exported env of one instance: `typeEnv` plus PORT and PS, never the exporting user's environment. */
+export function instanceExportEnv(stack: StackSpec, proc: ProcessSpec, instanceIndex: number): Record<string, string> {
+  return {
+    ...typeEnv(stack, proc),
+    PORT: String(instancePort(stack, proc, instanceIndex)),
+    PS: instanceName(proc, instanceIndex),
+  };
+}
+
+/** Whole seconds, rounded up so a timeout never shrinks (at least `min`). */
+export function toSeconds(ms: number, min = 0): number {
+  return Math.max(min, Math.ceil(ms / 1000));
+}
+
+/** A Go-style duration for Compose (`1500ms`, `5s`). */
+export function toGoDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** Signal name without `SIG`, as supervisord and Compose write it. */
+export function bareSignal(signal: string): string {
+  return signal.replace(/^SIG/, '');
+}
+
+/** A standard 5-field cron line; procdeck's 6-field form (seconds first) converts only when seconds are `0`. */
+export function toFiveFieldCron(proc: ProcessSpec, format: string): string {
+  const fields = (proc.cron ?? '').trim().split(/\s+/);
+  if (fields.length === 5) return fields.join(' ');
+  if (fields.length === 6 && fields[0] === '0') return fields.slice(1).join(' ');
+  throw new UsageError(`${format}: process ${proc.name} has cron ${JSON.stringify(proc.cron)}, and ${format} schedules have no seconds field; use a 5-field cron (${proc.source})`);
+}

@@ -1,0 +1,121 @@
+/**
+ * systemd export: `APP.target` plus one `APP-NAME-N.service` per instance (so
+ * each gets its own PORT, which a template unit could not compute), and a
+ * `.service` + `.timer` pair for cron processes.
+ */
+import type {ProcessSpec, StackSpec} from '../config/spec.js';
+import {UsageError} from '../config/errors.js';
+import {cronToOnCalendar} from './cron-calendar.js';
+import {escapeSystemdPlain, quoteSystemdExecArg, quoteSystemdWord, toUnitNamePart} from './quote.js';
+import {instanceExportEnv, toFiveFieldCron, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+
+type Section = [name: string, lines: string[]];
+
+/** Units for a systemd host: copy DIR/* to /etc/systemd/system, then `systemctl start APP.target`. */
+export function exportSystemd(stack: StackSpec, options: ExportOptions): ExportResult {
+  const app = toUnitNamePart(options.app);
+  const user = options.user === undefined ? undefined : checkUser(options.user);
+  const files: ExportFile[] = [];
+  const wanted: string[] = [];
+  for (const proc of stack.processes) {
+    if (proc.cron !== undefined) {
+      files.push(...cronUnits(stack, proc, app, user));
+      if (proc.autostart) wanted.push(timerName(app, proc));
+      continue;
+    }
+    for (let i = 1; i <= proc.instances; i++) {
+      files.push({path: serviceName(app, proc, i), content: serviceUnit(stack, proc, i, app, user)});
+      if (proc.autostart) wanted.push(serviceName(app, proc, i));
+    }
+  }
+  const target = renderUnit(stack, `${app} target`, [
+    ['Unit', [`Description=${escapeSystemdPlain(`${app} (procdeck export)`, 'description')}`, ...(wanted.length > 0 ? [`Wants=${wanted.join(' ')}`] : [])]],
+    ['Install', ['WantedBy=multi-user.target']],
+  ]);
+  return {files: [{path: `${app}.target`, content: target}, ...files], warnings: []};
+}
+
+function serviceName(app: string, proc: ProcessSpec, instanceIndex: number): string {
+  return `${app}-${proc.name}-${instanceIndex}.service`;
+}
+
+function timerName(app: string, proc: ProcessSpec): string {
+  return `${app}-${proc.name}.timer`;
+}
+
+function serviceUnit(stack: StackSpec, proc: ProcessSpec, instanceIndex: number, app: string, user: string | undefined): string {
+  const env = instanceExportEnv(stack, proc, instanceIndex);
+  const unit: string[] = [`Description=${escapeSystemdPlain(`${app} ${proc.name}.${instanceIndex}`, 'description')}`, `PartOf=${app}.target`];
+  const after = dependencyUnits(stack, proc, app);
+  if (after.length > 0) unit.push(`Wants=${after.join(' ')}`, `After=${after.join(' ')}`);
+  if (proc.restart !== 'no') {
+    // procdeck gives up after max_restarts quick restarts; systemd counts starts
+    // in a window, sized here to hold that many starts at the backoff's pace.
+    const windowSec = (proc.maxRestarts + 1) * Math.ceil(proc.backoff.initialMs / 1000 + 30);
+    unit.push(`StartLimitIntervalSec=${windowSec}s`, `StartLimitBurst=${proc.maxRestarts + 1}`);
+  }
+  const service: string[] = proc.oneshot ? ['Type=oneshot', 'RemainAfterExit=yes'] : ['Type=exec'];
+  service.push(...commonServiceLines(stack, proc, env, user));
+  if (!proc.oneshot) service.push(`Restart=${proc.restart}`, `RestartSec=${proc.backoff.initialMs}ms`);
+  const sections: Section[] = [['Unit', unit], ['Service', service]];
+  if (proc.autostart) sections.push(['Install', [`WantedBy=${app}.target`]]);
+  return renderUnit(stack, `${proc.name}.${instanceIndex}`, sections);
+}
+
+function cronUnits(stack: StackSpec, proc: ProcessSpec, app: string, user: string | undefined): ExportFile[] {
+  const name = `${app}-${proc.name}`;
+  const env = instanceExportEnv(stack, proc, 1);
+  const calendars = cronToOnCalendar(toFiveFieldCron(proc, 'systemd'));
+  const service = renderUnit(stack, `${proc.name} (cron ${proc.cron ?? ''})`, [
+    ['Unit', [`Description=${escapeSystemdPlain(`${app} ${proc.name} (scheduled)`, 'description')}`, `PartOf=${app}.target`]],
+    ['Service', ['Type=oneshot', ...commonServiceLines(stack, proc, env, user)]],
+  ]);
+  const timer = renderUnit(stack, `${proc.name} schedule`, [
+    ['Unit', [`Description=${escapeSystemdPlain(`${app} ${proc.name} schedule`, 'description')}`, `PartOf=${app}.target`]],
+    ['Timer', [...calendars.map((calendar) => `OnCalendar=${calendar}`), `Unit=${name}.service`]],
+    ...(proc.autostart ? [['Install', [`WantedBy=${app}.target`]] as Section] : []),
+  ]);
+  return [{path: `${name}.service`, content: service}, {path: `${name}.timer`, content: timer}];
+}
+
+function commonServiceLines(stack: StackSpec, proc: ProcessSpec, env: Record<string, string>, user: string | undefined): string[] {
+  typeEnv(stack, proc); // checks the variable names before they reach the file
+  const lines: string[] = [];
+  if (user !== undefined) lines.push(`User=${user}`);
+  lines.push(`WorkingDirectory=${escapeSystemdPlain(proc.cwd, 'working directory')}`);
+  for (const [key, value] of Object.entries(env)) lines.push(`Environment=${quoteSystemdWord(`${key}=${value}`)}`);
+  lines.push(
+    `ExecStart=/bin/sh -c ${quoteSystemdExecArg(proc.command)}`,
+    // The whole cgroup gets the stop signal and, after the timeout, SIGKILL:
+    // the same as procdeck signalling the process group.
+    'KillMode=control-group',
+    `KillSignal=${proc.stopSignal}`,
+    `TimeoutStopSec=${proc.stopTimeoutMs}ms`,
+  );
+  if (proc.maxMemoryBytes !== undefined) lines.push(`MemoryMax=${proc.maxMemoryBytes}`);
+  return lines;
+}
+
+/** Every unit of each dependency: a oneshot's RemainAfterExit makes `After=` wait for it to complete. */
+function dependencyUnits(stack: StackSpec, proc: ProcessSpec, app: string): string[] {
+  const units: string[] = [];
+  for (const name of Object.keys(proc.dependsOn)) {
+    const dependency = stack.processes.find((candidate) => candidate.name === name);
+    if (dependency === undefined || dependency.cron !== undefined) continue;
+    for (let i = 1; i <= dependency.instances; i++) units.push(serviceName(app, dependency, i));
+  }
+  return units;
+}
+
+function renderUnit(stack: StackSpec, what: string, sections: Section[]): string {
+  const header = `# Generated by procdeck export (${what}) from ${stack.procfilePath}; edit the Procfile and re-export rather than this file.`;
+  const body = sections.map(([name, lines]) => [`[${name}]`, ...lines].join('\n'));
+  return `${header.replace(/[\r\n]/g, ' ')}\n${body.join('\n\n')}\n`;
+}
+
+function checkUser(user: string): string {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(user)) {
+    throw new UsageError(`--user: ${JSON.stringify(user)} is not a valid user name (letters, digits, _ . -)`);
+  }
+  return user;
+}

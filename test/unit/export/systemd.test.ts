@@ -1,0 +1,93 @@
+import {describe, expect, it} from 'vitest';
+import {exportSystemd} from '../../../src/export/systemd.js';
+import {cronToOnCalendar} from '../../../src/export/cron-calendar.js';
+import {makeFullStack, makeProcess, makeStack, nastyValues} from '../../fixtures/export/stacks.js';
+import {parseUnitFile, readExecStart, serviceEnvironment, type UnitFile} from '../../fixtures/export/read-systemd.js';
+
+function unitsOf(result: ReturnType<typeof exportSystemd>): Map<string, UnitFile> {
+  return new Map(result.files.map((file) => [file.path, parseUnitFile(file.content)]));
+}
+
+function value(unit: UnitFile | undefined, section: string, key: string): string[] | undefined {
+  return unit?.get(section)?.get(key);
+}
+
+describe('systemd export', () => {
+  it('writes a target wanting one unit per instance and the cron timer', () => {
+    const units = unitsOf(exportSystemd(makeFullStack(), {app: 'shop'}));
+    expect([...units.keys()]).toEqual([
+      'shop.target', 'shop-web-1.service', 'shop-web-2.service', 'shop-worker-1.service', 'shop-db-1.service',
+      'shop-migrate-1.service', 'shop-backup.service', 'shop-backup.timer',
+    ]);
+    expect(value(units.get('shop.target'), 'Unit', 'Wants')?.[0]?.split(' ')).toEqual([
+      'shop-web-1.service', 'shop-web-2.service', 'shop-worker-1.service', 'shop-db-1.service', 'shop-migrate-1.service', 'shop-backup.timer',
+    ]);
+  });
+
+  it('gives each instance its own PORT and PS, and never the exporting user\'s environment', () => {
+    const units = unitsOf(exportSystemd(makeFullStack(), {app: 'shop'}));
+    expect(serviceEnvironment(units.get('shop-web-2.service') as UnitFile)).toEqual({
+      DATABASE_URL: 'postgres://localhost/app', SHARED: 'from .env', LOG_LEVEL: 'debug', PORT: '5001', PS: 'web.2',
+    });
+    expect(serviceEnvironment(units.get('shop-worker-1.service') as UnitFile).PORT).toBe('5100');
+    expect(JSON.stringify([...units.values()].map((unit) => [...unit.entries()].map(([k, v]) => [k, [...v.entries()]])))).not.toContain(process.env.PATH ?? 'unset');
+  });
+
+  it('maps the stop, restart and user policies', () => {
+    const units = unitsOf(exportSystemd(makeFullStack(), {app: 'shop', user: 'deploy'}));
+    const web = units.get('shop-web-1.service');
+    expect(value(web, 'Service', 'User')).toEqual(['deploy']);
+    expect(value(web, 'Service', 'WorkingDirectory')).toEqual(['/srv/app']);
+    expect(value(web, 'Service', 'Restart')).toEqual(['on-failure']);
+    expect(value(web, 'Service', 'KillMode')).toEqual(['control-group']);
+    expect(value(web, 'Service', 'KillSignal')).toEqual(['SIGINT']);
+    expect(value(web, 'Service', 'TimeoutStopSec')).toEqual(['10000ms']);
+    expect(value(web, 'Unit', 'StartLimitBurst')).toEqual(['4']);
+    expect(value(web, 'Unit', 'After')?.[0]).toBe('shop-db-1.service shop-migrate-1.service');
+    expect(value(units.get('shop-worker-1.service'), 'Service', 'Restart')).toEqual(['always']);
+    expect(value(units.get('shop-migrate-1.service'), 'Service', 'Type')).toEqual(['oneshot']);
+    expect(value(units.get('shop-migrate-1.service'), 'Service', 'RemainAfterExit')).toEqual(['yes']);
+    expect(value(units.get('shop-backup.timer'), 'Timer', 'OnCalendar')).toEqual(['*-*-* 03:00:00']);
+  });
+
+  it('runs the command through /bin/sh -c, literally', () => {
+    const units = unitsOf(exportSystemd(makeFullStack(), {app: 'shop'}));
+    expect(readExecStart(value(units.get('shop-web-1.service'), 'Service', 'ExecStart')?.[0] ?? '')).toEqual(['/bin/sh', '-c', 'node server.js --port $PORT']);
+  });
+
+  it('round-trips env values and commands full of quotes, $, %, backslashes and newlines exactly', () => {
+    const command = `printf '%s\\n' "$(echo hi)" \`date\` 100% "it's" \\\\ ; echo $PORT\necho second line`;
+    const stack = makeStack([makeProcess('web', 0, {command, env: nastyValues})]);
+    const unit = unitsOf(exportSystemd(stack, {app: 'shop'})).get('shop-web-1.service') as UnitFile;
+    expect(serviceEnvironment(unit)).toEqual({...nastyValues, PORT: '5000', PS: 'web.1'});
+    expect(readExecStart(value(unit, 'Service', 'ExecStart')?.[0] ?? '')).toEqual(['/bin/sh', '-c', command]);
+  });
+
+  it('leaves a process with autostart off out of the target', () => {
+    const stack = makeStack([makeProcess('web', 0), makeProcess('debug', 1, {autostart: false})]);
+    const units = unitsOf(exportSystemd(stack, {app: 'shop'}));
+    expect(value(units.get('shop.target'), 'Unit', 'Wants')).toEqual(['shop-web-1.service']);
+    expect(units.get('shop-debug-1.service')?.has('Install')).toBe(false);
+  });
+
+  it('sanitises the app name into a unit name and rejects a bad --user', () => {
+    expect(exportSystemd(makeStack([makeProcess('web', 0)]), {app: 'my app!'}).files[0]?.path).toBe('my-app.target');
+    expect(() => exportSystemd(makeStack([makeProcess('web', 0)]), {app: 'a', user: 'x; rm -rf /'})).toThrow(/--user/);
+  });
+});
+
+describe('cron to OnCalendar', () => {
+  it.each([
+    ['0 3 * * *', ['*-*-* 03:00:00']],
+    ['*/15 * * * *', ['*-*-* *:00,15,30,45:00']],
+    ['30 8 * * 1-5', ['Mon,Tue,Wed,Thu,Fri *-*-* 08:30:00']],
+    ['0 0 1 jan,jul *', ['*-01,07-01 00:00:00']],
+    ['0 12 1 * 0', ['*-*-01 12:00:00', 'Sun *-*-* 12:00:00']],
+  ])('turns %s into %j', (cron, expected) => {
+    expect(cronToOnCalendar(cron)).toEqual(expected);
+  });
+
+  it('rejects cron syntax a timer cannot express, naming the field', () => {
+    expect(() => cronToOnCalendar('0 0 L * *')).toThrow(/day of month "L"/);
+  });
+});
