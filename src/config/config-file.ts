@@ -36,8 +36,10 @@ export function parseConfigText(text: string, label: string): ConfigFile {
     new ConfigError(`${label}:${lineOf(path)}`, path.length > 0 ? `${formatPath(path)}: ${problem}` : problem, hint);
 
   if (doc.errors.length > 0) {
+    // Errors found at the end of the input (an unclosed quote) belong to the last written line.
+    const lastLine = text.trimEnd().split(/\r?\n/).length;
     const errors = doc.errors.map((error) => {
-      const line = lineCounter.linePos(error.pos[0]).line;
+      const line = Math.min(lineCounter.linePos(error.pos[0]).line, lastLine);
       // The yaml package's messages end with a code excerpt after a newline; keep one line.
       const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.message;
       return new ConfigError(`${label}:${line}`, message);

@@ -32,6 +32,9 @@ const sizeSchema = z
   )
   .meta({description: 'A size: 512MB (1000^2 bytes), 1GiB (1024^3 bytes), or a number of bytes.'});
 
+const describeCount = (issue: {input?: unknown}): string => `expected a whole number (0 or more), got ${describeValue(issue.input)}`;
+const countSchema = z.number({error: describeCount}).int({error: describeCount}).nonnegative({error: describeCount});
+
 const envValueSchema = z.union([z.string(), z.number(), z.boolean()], {
   error: (issue) => `expected a string, number or boolean, got ${describeValue(issue.input)}`,
 });
@@ -49,9 +52,7 @@ const readySchema = z
     http: z.string().regex(/^https?:\/\//, {error: (issue) => `expected an http:// or https:// URL, got ${describeValue(issue.input)}`})
       .optional()
       .meta({description: 'Ready when an HTTP GET to this URL succeeds. $PORT is expanded.'}),
-    tcp: z.union([z.number().int().min(1).max(65535), z.string().min(1)], {
-      error: (issue) => `expected a port number or "$PORT", got ${describeValue(issue.input)}`,
-    })
+    tcp: z.union([z.number().int({error: describePortProblem}).min(1, {error: describePortProblem}).max(65535, {error: describePortProblem}), z.string().min(1)], {error: describePortProblem})
       .optional()
       .meta({description: 'Ready when this port accepts a TCP connection. $PORT is expanded.'}),
     log: z.string().superRefine((pattern, ctx) => {
@@ -77,6 +78,10 @@ const readySchema = z
     }
   });
 
+function describePortProblem(issue: {input?: unknown}): string {
+  return `expected a port number or "$PORT", got ${describeValue(issue.input)}`;
+}
+
 const readyKinds = ['http', 'tcp', 'log', 'exec'] as const;
 
 /** One process's settings under `processes:`. */
@@ -85,10 +90,10 @@ export const processConfigSchema = z.strictObject({
     .meta({description: 'Shell command (run with /bin/sh -c). Optional when the Procfile has this process.'}),
   cwd: z.string().min(1).optional().meta({description: 'Working directory, relative to the project root.'}),
   env: z.record(z.string(), envValueSchema).optional().meta({description: 'Extra environment variables for this process.'}),
-  instances: z.number().int().nonnegative().optional().meta({description: 'How many instances to run (default 1); -m overrides.'}),
+  instances: countSchema.optional().meta({description: 'How many instances to run (default 1); -m overrides.'}),
   autostart: z.boolean().optional().meta({description: 'Start with the stack (default true); false lists it stopped.'}),
   restart: z.enum(restartPolicies).optional().meta({description: 'When to restart after it exits (default no).'}),
-  max_restarts: z.number().int().nonnegative().optional().meta({description: 'Restarts before it is marked failed (default 10).'}),
+  max_restarts: countSchema.optional().meta({description: 'Restarts before it is marked failed (default 10).'}),
   backoff: z.strictObject({
     initial: durationSchema.optional().meta({description: 'First restart delay (default 1s); doubles each time.'}),
     max: durationSchema.optional().meta({description: 'Longest restart delay (default 30s).'}),
