@@ -9,6 +9,7 @@ import {registerCommands} from './commands/index.js';
 const program = new Command('procdeck')
   .description('Run a Procfile stack with a live terminal UI, headless, or as a daemon.')
   .version(process.env.PROCDECK_VERSION ?? '0.1.0')
+  .enablePositionalOptions()
   .showHelpAfterError('(run procdeck --help for usage)')
   .exitOverride();
 registerCommands(program);

@@ -1,0 +1,110 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {makeProject, type Project} from '../../helpers/cli.js';
+import {isAlive, waitFor} from '../../helpers/wait-for.js';
+
+let project: Project | undefined;
+afterEach(() => {
+  project?.dispose();
+  project = undefined;
+});
+
+const linePattern = /^\d{2}:\d{2}:\d{2} (\S+)\s* \| (.*)$/;
+
+describe('procdeck start --no-tui', () => {
+  it('prints every one of 100,000 lines whole and in order', async () => {
+    project = makeProject({Procfile: 'numbers: node $FIXTURES/numbered.mjs 100000\n'});
+    const result = await project.run(['start', '--no-tui']);
+    expect(result.exitCode).toBe(0);
+    const numbers = result.stdout.split('\n').flatMap((line) => {
+      const match = /^\d{2}:\d{2}:\d{2} numbers\.1 \| line (\d{7}) x{60}$/.exec(line);
+      return match ? [Number(match[1])] : [];
+    });
+    expect(numbers.length).toBe(100_000);
+    expect(numbers.every((n, i) => n === i + 1)).toBe(true);
+  });
+
+  it("prints foreman's shape with names padded to one width and system lines", async () => {
+    project = makeProject({Procfile: 'a: echo from-a\nlonger_name: echo from-long\n'});
+    const result = await project.run(['--no-tui']);
+    const lines = result.stdout.trim().split('\n');
+    for (const line of lines) expect(line).toMatch(linePattern);
+    expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d a\.1           \| from-a$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d longer_name\.1 \| from-long$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d system        \| a\.1 started \(pid \d+\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/system        \| a\.1 exited with code 0$/));
+    expect(result.stdout).not.toContain('\u001b['); // not a TTY: no color
+  });
+
+  it('exits 0 when every process exits 0', async () => {
+    project = makeProject({Procfile: 'a: true\nb: true\n'});
+    expect((await project.run(['--no-tui'])).exitCode).toBe(0);
+  });
+
+  it('exits with the first non-zero code', async () => {
+    project = makeProject({Procfile: 'first: $FIXTURES/exit-with.sh 3\nlater: $FIXTURES/exit-with.sh 4 0.5\n'});
+    expect((await project.run(['--no-tui'])).exitCode).toBe(3);
+  });
+
+  it('exits 128+n when a signal ended a process', async () => {
+    project = makeProject({Procfile: "killed: sh -c 'kill -TERM $$'\n"});
+    expect((await project.run(['--no-tui'])).exitCode).toBe(143);
+  });
+
+  it('--abort-on-exit stops the rest when one ends and exits with its code', async () => {
+    project = makeProject({Procfile: 'quick: $FIXTURES/exit-with.sh 5 0.2\nslow: sleep 100\n'});
+    const result = await project.run(['--no-tui', '--abort-on-exit']);
+    expect(result.exitCode).toBe(5);
+    expect(result.stdout).toMatch(/system +\| stopping every process/);
+  });
+
+  it('--exit-code-from NAME exits with that process code once it ends', async () => {
+    project = makeProject({Procfile: 'tests: $FIXTURES/exit-with.sh 7 0.2\nserver: sleep 100\nother: $FIXTURES/exit-with.sh 0\n'});
+    const result = await project.run(['--no-tui', '--exit-code-from', 'tests']);
+    expect(result.exitCode).toBe(7);
+  });
+
+  it('exits 2 with file and line for an invalid Procfile, starting nothing', async () => {
+    project = makeProject({Procfile: 'web: echo started-web\nbroken line\n'});
+    const result = await project.run(['--no-tui']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/Procfile:2: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(result.stdout).not.toContain('started-web');
+  });
+
+  it('exits 2 listing the known names for an unknown process name', async () => {
+    project = makeProject({Procfile: 'web: true\nworker: true\n'});
+    const result = await project.run(['start', 'nope', '--no-tui']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/web/);
+    expect(result.stderr).toMatch(/worker/);
+  });
+
+  it('starts only the named processes', async () => {
+    project = makeProject({Procfile: 'web: echo web-ran\nworker: echo worker-ran\n'});
+    const result = await project.run(['start', 'worker', '--no-tui']);
+    expect(result.stdout).toContain('worker-ran');
+    expect(result.stdout).not.toContain('web-ran');
+  });
+
+  it('a type with 0 instances is not started and gets one system line', async () => {
+    project = makeProject({Procfile: 'web: echo web-ran\nworker: echo worker-ran\n'});
+    const result = await project.run(['--no-tui', '-m', 'worker=0']);
+    expect(result.stdout).toMatch(/system +\| worker has 0 instances in the formation: not started/);
+    expect(result.stdout).not.toContain('worker-ran');
+  });
+
+  it('SIGINT stops everything gracefully, exit 0, nothing left behind', async () => {
+    project = makeProject({Procfile: 'tree: $FIXTURES/fork-tree.sh\nstubborn: $FIXTURES/ignore-term.sh\n'});
+    const run = project.run(['--no-tui', '-t', '1s']);
+    let output = '';
+    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const pidsLine = await waitFor(() => /pids (\d+) (\d+)/.exec(output) ?? undefined, {describe: () => output});
+    await waitFor(() => /ready/.test(output), {describe: () => output});
+    run.kill('SIGINT');
+    const result = await run;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/stubborn\.1 did not stop within 1s: killed with SIGKILL/);
+    expect([pidsLine[1], pidsLine[2]].map(Number).filter(isAlive)).toEqual([]);
+  });
+});

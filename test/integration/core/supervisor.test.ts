@@ -1,0 +1,106 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {startStack, type TestStack} from '../../helpers/stack.js';
+import {isAlive, waitFor} from '../../helpers/wait-for.js';
+
+let stack: TestStack | undefined;
+afterEach(async () => {
+  await stack?.dispose(); // throws if any process group is left
+  stack = undefined;
+});
+
+const statusOf = (s: TestStack, id: string) => s.api.snapshot().instances.find((i) => i.id === id)?.state;
+
+describe('Supervisor with real processes', () => {
+  it('SIGKILLs a child that ignores SIGTERM once the stop timeout passes', async () => {
+    stack = await startStack({stubborn: '$FIXTURES/ignore-term.sh'}, {timeout: '0.5'});
+    const ready = await stack.waitForLine('stubborn.1', /^ready/);
+    const outcome = await stack.api.dispatch({type: 'stop', target: 'stubborn.1'});
+    expect(outcome.ok).toBe(true);
+    expect(statusOf(stack, 'stubborn.1')?.status).toBe('stopped');
+    expect(isAlive(Number(ready.text.split(' ')[1]))).toBe(false);
+    await stack.waitForLine('system', /stubborn\.1 did not stop within 0\.5s: killed with SIGKILL/);
+  });
+
+  it('ends grandchildren in the group when an instance stops', async () => {
+    stack = await startStack({tree: '$FIXTURES/fork-tree.sh'});
+    const line = await stack.waitForLine('tree.1', /^pids /);
+    const pids = line.text.split(' ').slice(1).map(Number);
+    expect(pids.every(isAlive)).toBe(true);
+    await stack.api.dispatch({type: 'stop', target: 'tree'});
+    expect(pids.filter(isAlive)).toEqual([]);
+  });
+
+  it('ends grandchildren at shutdown, even after the leader has exited', async () => {
+    stack = await startStack({orphaner: "sh -c 'sleep 100 & echo child $!; exit 0'"});
+    const line = await stack.waitForLine('orphaner.1', /^child /);
+    const pid = Number(line.text.split(' ')[1]);
+    await stack.api.shutdown();
+    await waitFor(() => !isAlive(pid), {timeoutMs: 2000, describe: () => `pid ${pid} still alive`});
+  });
+
+  it('ends a descendant that left the process group with setsid, and says so', async () => {
+    stack = await startStack({escaper: '$FIXTURES/escaper.sh'});
+    const line = await stack.waitForLine('escaper.1', /^escaped \d+/);
+    const pid = Number(line.text.split(' ')[1]);
+    expect(isAlive(pid)).toBe(true);
+    await stack.api.shutdown();
+    expect(isAlive(pid)).toBe(false);
+    await stack.waitForLine('system', new RegExp(`escaper\\.1: ending pid ${pid}, which left the process group`));
+  });
+
+  it('reports exit codes and signals in words', async () => {
+    stack = await startStack({three: '$FIXTURES/exit-with.sh 3', killed: 'kill -KILL $$'});
+    await stack.waitForLine('system', /three\.1 exited with code 3$/);
+    await stack.waitForLine('system', /killed\.1 exited with code 137 \(killed by SIGKILL\)/);
+    expect(statusOf(stack, 'three.1')).toEqual({status: 'exited', exit: {code: 3, signal: null}});
+  });
+
+  it('keeps stdout and stderr apart and delivers a last line without newline', async () => {
+    stack = await startStack({both: "sh -c 'echo out; echo err >&2; printf tail'"});
+    await stack.waitForLine('both.1', /^tail$/);
+    const lines = stack.lines.filter((l) => l.id === 'both.1').map((l) => `${l.stream}:${l.text}`);
+    expect(lines).toEqual(expect.arrayContaining(['stdout:out', 'stderr:err', 'stdout:tail']));
+  });
+
+  it('restart gives a new pid and counts the restart', async () => {
+    stack = await startStack({tree: '$FIXTURES/fork-tree.sh'});
+    await stack.waitForLine('tree.1', /^pids /);
+    const before = stack.api.snapshot().instances[0]!.pid;
+    const outcome = await stack.api.dispatch({type: 'restart', target: 'tree.1'});
+    const after = stack.api.snapshot().instances[0]!;
+    expect(outcome).toEqual({ok: true, message: `tree.1 restarted (pid ${after.pid})`});
+    expect(after.pid).not.toBe(before);
+    expect(after.restarts).toBe(1);
+  });
+
+  it('signals the whole group', async () => {
+    stack = await startStack({trap: '$FIXTURES/trap-usr1.sh marker'});
+    await stack.waitForLine('trap.1', /waiting/);
+    expect((await stack.api.dispatch({type: 'signal', target: 'trap', signal: 'SIGUSR1'})).ok).toBe(true);
+    await stack.waitForLine('trap.1', /got SIGUSR1/);
+  });
+
+  it('scales a type up and down', async () => {
+    stack = await startStack({web: 'sleep 100'});
+    await stack.api.dispatch({type: 'scale', process: 'web', by: 2});
+    expect(stack.api.snapshot().instances.map((i) => [i.id, i.port])).toEqual([['web.1', 5000], ['web.2', 5001], ['web.3', 5002]]);
+    await stack.api.dispatch({type: 'scale', process: 'web', to: 1});
+    expect(stack.api.snapshot().instances.map((i) => i.id)).toEqual(['web.1']);
+    expect(await stack.api.dispatch({type: 'scale', process: 'web', by: -2})).toMatchObject({ok: false, message: 'cannot scale web below 0 (it has 1)'});
+  });
+
+  it('says why a command does not apply and changes nothing', async () => {
+    stack = await startStack({done: 'true'});
+    await waitFor(() => statusOf(stack!, 'done.1')?.status === 'exited');
+    expect(await stack.api.dispatch({type: 'stop', target: 'done.1'})).toEqual({ok: false, message: 'done.1: no such process is running'});
+    expect(await stack.api.dispatch({type: 'signal', target: 'done.1', signal: 'SIGTERM'})).toEqual({ok: false, message: 'done.1: no such process is running'});
+    expect((await stack.api.dispatch({type: 'stop', target: 'nope'})).message).toBe('no process named "nope" (known: done.1)');
+  });
+
+  it('sends input lines to stdin', async () => {
+    stack = await startStack({cat: "sh -c 'while read l; do echo \"got $l\"; done'"});
+    await waitFor(() => stack!.api.snapshot().instances[0]!.pid !== null);
+    await stack.api.dispatch({type: 'input', target: 'cat.1', text: 'hello'});
+    await stack.waitForLine('cat.1', /^got hello$/);
+  });
+});

@@ -1,0 +1,89 @@
+import {createServer} from 'node:net';
+import {afterEach, describe, expect, it} from 'vitest';
+import type {StatsSample} from '../../../src/core/api.js';
+import {findPortHolder, isPortListening} from '../../../src/core/ports.js';
+import {readListenPorts, readListenSockets} from '../../../src/core/stats/listen-ports.js';
+import {StatsSampler} from '../../../src/core/stats/sampler.js';
+import {waitFor} from '../../helpers/wait-for.js';
+import {killEverything, startFixture} from './fixtures.js';
+
+afterEach(killEverything);
+
+async function startListener() {
+  const fixture = startFixture('stats-listen.mjs');
+  const port = Number((await fixture.waitForLine(/^port (\d+)$/))[1]);
+  return {fixture, port};
+}
+
+/** A port nobody listens on: bind an ephemeral one, then close it. */
+async function findFreePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const {port} = server.address() as {port: number};
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('listen ports', () => {
+  it('lists the port a process listens on', async () => {
+    const {fixture, port} = await startListener();
+    expect([...readListenSockets().values()]).toContain(port);
+    expect(readListenPorts([fixture.pid])).toEqual([port]);
+    expect(readListenPorts([process.pid])).not.toContain(port);
+  });
+
+  it('appears in the sampler listenPorts of the tree, and goes when the listener ends', async () => {
+    const sampler = new StatsSampler({portsEveryTicks: 1});
+    const {fixture, port} = await startListener();
+    const groups = [{id: 'web.1', pid: fixture.pid, pgid: fixture.pgid}];
+    let last: StatsSample | undefined;
+    await waitFor(
+      async () => {
+        last = await sampler.sample(groups);
+        return last.instances['web.1']?.listenPorts.includes(port);
+      },
+      {describe: () => JSON.stringify(last)},
+    );
+    expect(last?.instances['web.1']?.listenPorts).toEqual([port]);
+
+    await killEverything();
+    last = await sampler.sample(groups);
+    expect(last.instances['web.1']?.listenPorts).toEqual([]);
+  });
+
+  it('finds a socket opened after the tree was first sampled', async () => {
+    // The tracker reads a pid's fds once; a later listen must still be noticed.
+    const sampler = new StatsSampler({portsEveryTicks: 1});
+    const sleeper = startFixture('stats-tree.sh');
+    await sleeper.waitForLine(/^pids /);
+    const {fixture, port} = await startListener();
+    const groups = [{id: 'web.1', pid: fixture.pid, pgid: fixture.pgid}, {id: 'idle.1', pid: sleeper.pid, pgid: sleeper.pgid}];
+    // Sample the idle tree alone first, so the tracker has read its fds.
+    await sampler.sample(groups.slice(1));
+    let last: StatsSample | undefined;
+    await waitFor(
+      async () => {
+        last = await sampler.sample(groups);
+        return last.instances['web.1']?.listenPorts.includes(port);
+      },
+      {describe: () => JSON.stringify(last)},
+    );
+    expect(last?.instances['idle.1']?.listenPorts).toEqual([]);
+  });
+});
+
+describe('findPortHolder', () => {
+  it('names the pid and command line listening on the port', async () => {
+    const {fixture, port} = await startListener();
+    expect(isPortListening(port)).toBe(true);
+    const holder = findPortHolder(port);
+    expect(holder?.pid).toBe(fixture.pid);
+    expect(holder?.command).toMatch(/node .*stats-listen\.mjs$/);
+  });
+
+  it('returns null for a free port', async () => {
+    const port = await findFreePort();
+    expect(isPortListening(port)).toBe(false);
+    expect(findPortHolder(port)).toBeNull();
+  });
+});
