@@ -155,7 +155,9 @@ export class Supervisor implements SupervisorApi {
       this.events.emit('stopped');
     })();
     this.shuttingDown = {force, done};
-    this.system(force ? 'force quit: killing every process group' : 'stopping every process');
+    if (this.instances.some((instance) => instance.isAlive)) {
+      this.system(force ? 'force quit: killing every process group' : 'stopping every process');
+    }
     return done;
   }
 

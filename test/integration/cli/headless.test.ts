@@ -55,6 +55,7 @@ describe('procdeck start --no-tui', () => {
     const result = await project.run(['--no-tui', '--abort-on-exit']);
     expect(result.exitCode).toBe(5);
     expect(result.stdout).toMatch(/system +\| stopping every process/);
+    expect(result.stdout).toMatch(/system +\| slow\.1 /);
   });
 
   it('--exit-code-from NAME exits with that process code once it ends', async () => {
