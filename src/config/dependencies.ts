@@ -8,13 +8,19 @@ export interface DependencyProblem {
   hint?: string;
 }
 
-/** Unknown dependencies and cycles (`web -> api -> web`), each reported once. */
-export function findDependencyProblems(processes: readonly Pick<ProcessSpec, 'name' | 'dependsOn'>[]): DependencyProblem[] {
+/**
+ * Unknown dependencies and cycles (`web -> api -> web`), each reported once.
+ * Unknown names are only checked when `processes` is the complete list.
+ */
+export function findDependencyProblems(
+  processes: readonly Pick<ProcessSpec, 'name' | 'dependsOn'>[],
+  options: {isCompleteList: boolean} = {isCompleteList: true},
+): DependencyProblem[] {
   const problems: DependencyProblem[] = [];
   const byName = new Map(processes.map((proc) => [proc.name, proc]));
   const known = processes.map((proc) => proc.name).join(', ');
 
-  for (const proc of processes) {
+  for (const proc of options.isCompleteList ? processes : []) {
     for (const dependency of Object.keys(proc.dependsOn)) {
       if (!byName.has(dependency)) {
         problems.push({

@@ -82,7 +82,10 @@ export function loadStack(options: LoadOptions): StackSpec {
   const isProcfileNamed = options.procfile !== undefined || config?.procfile !== undefined;
   const isConfigBroken = configPath !== undefined && config === undefined;
   const isProcfileUsed = existsSync(procfilePath) || isProcfileNamed || (!isConfigComplete && !isConfigBroken);
-  const entries: ProcfileEntry[] = isProcfileUsed ? (collect(() => readProcfile(procfilePath, labelFor(procfilePath))) ?? []) : [];
+  const procfileEntries = isProcfileUsed ? collect(() => readProcfile(procfilePath, labelFor(procfilePath))) : [];
+  const entries: ProcfileEntry[] = procfileEntries ?? [];
+  // A broken Procfile hides its processes; claims that they are missing would only mislead.
+  const isProcfileBroken = procfileEntries === undefined;
 
   const fileDir = isProcfileUsed || !configPath ? dirname(procfilePath) : dirname(configPath);
   const root = options.root !== undefined ? resolve(cwd, options.root) : fileDir;
@@ -119,7 +122,7 @@ export function loadStack(options: LoadOptions): StackSpec {
     const settings = yamlProcesses[name] ?? {};
     const command = settings.command ?? entry?.command;
     if (command === undefined) {
-      if (configFile) {
+      if (configFile && !isProcfileBroken) {
         errors.push(configFile.errorAt(['processes', name], `no command, and ${labelFor(procfilePath)} has no "${name}" entry`, 'add command:, or add the process to the Procfile'));
       }
       return;
@@ -131,7 +134,7 @@ export function loadStack(options: LoadOptions): StackSpec {
   });
 
   if (configFile) {
-    for (const problem of findDependencyProblems(processes)) {
+    for (const problem of findDependencyProblems(processes, {isCompleteList: !isProcfileBroken})) {
       errors.push(configFile.errorAt(problem.path, problem.message, problem.hint));
     }
   }

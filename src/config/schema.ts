@@ -9,7 +9,9 @@ import {processNamePattern} from './procfile.js';
 
 /** Signals a process may ask to be stopped with. */
 export const stopSignals = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGKILL'] as const;
+/** Values of `restart:`. */
 export const restartPolicies = ['no', 'on-failure', 'always'] as const;
+/** Values under `depends_on:`. */
 export const dependencyConditions = ['started', 'ready', 'completed'] as const;
 
 const durationSchema = z
@@ -127,7 +129,9 @@ export const configSchema = z
   })
   .meta({title: 'procdeck.yaml', description: 'procdeck configuration: policies per process of a Procfile stack.'});
 
+/** One process's settings as validated (durations and sizes still as written). */
 export type ProcessConfig = z.infer<typeof processConfigSchema>;
+/** The whole config file as validated. */
 export type Config = z.infer<typeof configSchema>;
 
 /** A schema problem: the YAML path it is at, and what is wrong. */

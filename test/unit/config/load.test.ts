@@ -280,6 +280,18 @@ describe('loadStack: procdeck.yaml', () => {
   });
 });
 
+describe('loadStack: a broken Procfile', () => {
+  it('does not also claim that its processes are missing from the config', () => {
+    const dir = makeProject({
+      Procfile: 'web: x\nworker: y\noops\n',
+      'procdeck.yaml': 'processes:\n  worker:\n    restart: always\n  web:\n    depends_on: {worker: started}\n',
+    });
+    expect(messagesOf(() => load(dir))).toEqual([
+      'Procfile:3: expected "name: command", got "oops" (put a colon after the process name)',
+    ]);
+  });
+});
+
 describe('selectProcesses', () => {
   const dir = () => makeProject({
     Procfile: 'web: x\nworker: y\ndb: z\nclock: c\n',
