@@ -22,9 +22,11 @@ export const hasProcFs: boolean = (() => {
 
 /**
  * The bytes of a /proc file, or null when it cannot be read. The result is a
- * view of a shared buffer: use it before the next call.
+ * view of a shared buffer: use it before the next call. `isOneRecord` is for
+ * files the kernel renders in one piece (/proc/PID/stat, /proc/uptime): their
+ * first read returns everything, so the read() that would return 0 is skipped.
  */
-export function readProcBytes(path: string): Buffer | null {
+export function readProcBytes(path: string, isOneRecord = false): Buffer | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -41,13 +43,11 @@ export function readProcBytes(path: string): Buffer | null {
         shared.copy(bigger);
         shared = bigger;
       }
-      const wanted = shared.length - length;
-      const got = readSync(fd, shared, length, wanted, null);
+      const got = readSync(fd, shared, length, shared.length - length, null);
       length += got;
-      // A short read is the end of a /proc (seq_file) file: it fills the
-      // buffer whenever more records remain. Stopping here saves the extra
-      // read() that would only return 0.
-      if (got < wanted) break;
+      // Only a read of 0 ends a multi-record file: seq_file hands out one
+      // page or so per read (/proc/self/maps, /proc/net/tcp), short of the end.
+      if (got === 0 || isOneRecord) break;
     }
     return shared.subarray(0, length);
   } catch {
@@ -59,8 +59,8 @@ export function readProcBytes(path: string): Buffer | null {
 }
 
 /** The text of a /proc file, or null when it cannot be read (process gone, or not ours). */
-export function readProcText(path: string): string | null {
-  const bytes = readProcBytes(path);
+export function readProcText(path: string, isOneRecord = false): string | null {
+  const bytes = readProcBytes(path, isOneRecord);
   return bytes === null ? null : bytes.toString('latin1');
 }
 
@@ -99,7 +99,7 @@ export const pageSizeBytes: number = readAuxValue(AT_PAGESZ) ?? 4096;
 
 /** Time since boot in clock ticks, the clock that `startTime` is measured on. */
 export function readUptimeTicks(): number | null {
-  const text = readProcText('/proc/uptime');
+  const text = readProcText('/proc/uptime', true);
   if (text === null) return null;
   const seconds = Number.parseFloat(text);
   return Number.isFinite(seconds) ? Math.round(seconds * clockTicksPerSecond) : null;

@@ -69,7 +69,7 @@ export function parseStatLine(text: string): ProcessEntry | null {
 
 /** One process from /proc, or null when it is gone (or /proc is not there). */
 export function readProcessEntry(pid: number): ProcessEntry | null {
-  const text = readProcText(`/proc/${pid}/stat`);
+  const text = readProcText(`/proc/${pid}/stat`, true);
   return text === null ? null : parseStatLine(text);
 }
 

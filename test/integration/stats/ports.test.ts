@@ -51,15 +51,15 @@ describe('listen ports', () => {
     expect(last.instances['web.1']?.listenPorts).toEqual([]);
   });
 
-  it('finds a socket opened after the tree was first sampled', async () => {
+  it('finds a socket that a known tree pid opens later', async () => {
     // The tracker reads a pid's fds once; a later listen must still be noticed.
     const sampler = new StatsSampler({portsEveryTicks: 1});
-    const sleeper = startFixture('stats-tree.sh');
-    await sleeper.waitForLine(/^pids /);
-    const {fixture, port} = await startListener();
-    const groups = [{id: 'web.1', pid: fixture.pid, pgid: fixture.pgid}, {id: 'idle.1', pid: sleeper.pid, pgid: sleeper.pgid}];
-    // Sample the idle tree alone first, so the tracker has read its fds.
-    await sampler.sample(groups.slice(1));
+    const fixture = startFixture('stats-listen.mjs', ['--on-usr1']);
+    await fixture.waitForLine(/^ready$/);
+    const groups = [{id: 'web.1', pid: fixture.pid, pgid: fixture.pgid}];
+    expect((await sampler.sample(groups)).instances['web.1']?.listenPorts).toEqual([]);
+    process.kill(fixture.pid, 'SIGUSR1');
+    const port = Number((await fixture.waitForLine(/^port (\d+)$/))[1]);
     let last: StatsSample | undefined;
     await waitFor(
       async () => {
@@ -68,7 +68,6 @@ describe('listen ports', () => {
       },
       {describe: () => JSON.stringify(last)},
     );
-    expect(last?.instances['idle.1']?.listenPorts).toEqual([]);
   });
 });
 
