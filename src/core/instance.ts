@@ -20,10 +20,10 @@ export interface InstanceHost {
   /** The full environment for this instance, computed when it starts. */
   envFor(instance: Instance): Record<string, string>;
   onState(instance: Instance): void;
-  onLine(instance: Instance, stream: 'stdout' | 'stderr', text: string): void;
+  onLine(instance: Instance, stream: 'stdout' | 'stderr', text: string, time: number): void;
   system(message: string): void;
-  /** Processes that were seen in the instance's tree but left its group, for stop. */
-  escapeesOf(instance: Instance): ProcessRef[];
+  /** The instance's tree as last seen: group members, and descendants that left the group. */
+  treeOf(instance: Instance): {members: ProcessRef[]; escapees: ProcessRef[]};
   /** Called before spawning: e.g. to warn that PORT is taken. */
   beforeSpawn(instance: Instance): void;
 }
@@ -85,15 +85,21 @@ export class Instance {
     if (this.isAlive) return {ok: false, message: `${this.id} is already running (pid ${this.pid})`};
     this.host.beforeSpawn(this);
     const env = this.host.envFor(this);
+    // One clock reading per chunk, not per line: a chunk's lines arrived together.
+    let chunkTime = 0;
     const splitters = {
-      stdout: new LineSplitter((text) => this.host.onLine(this, 'stdout', text)),
-      stderr: new LineSplitter((text) => this.host.onLine(this, 'stderr', text)),
+      stdout: new LineSplitter((text) => this.host.onLine(this, 'stdout', text, chunkTime)),
+      stderr: new LineSplitter((text) => this.host.onLine(this, 'stderr', text, chunkTime)),
     };
     const child = this.host.spawn(
       {command: this.spec.command, cwd: this.spec.cwd, env},
       {
-        onData: (stream, chunk) => splitters[stream].push(chunk),
+        onData: (stream, chunk) => {
+          chunkTime = this.host.clock.now();
+          splitters[stream].push(chunk);
+        },
         onStreamsEnd: () => {
+          chunkTime = this.host.clock.now();
           splitters.stdout.end();
           splitters.stderr.end();
         },
@@ -183,10 +189,10 @@ export class Instance {
 
   /** Signals the group and its escapees; resolves (true if SIGKILL was needed) once all are gone. */
   private async killTree(pgid: number, signal: NodeJS.Signals): Promise<boolean> {
-    const escapees = this.host.escapeesOf(this);
+    const {members, escapees} = this.host.treeOf(this);
     for (const ref of escapees) this.host.system(`${this.id}: ending pid ${ref.pid}, which left the process group`);
     const timeoutMs = signal === 'SIGKILL' ? 0 : this.spec.stopTimeoutMs;
-    const {escalated} = await terminateGroup({pgid, signal, timeoutMs, escapees});
+    const {escalated} = await terminateGroup({pgid, signal, timeoutMs, members, escapees});
     return escalated;
   }
 

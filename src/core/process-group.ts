@@ -4,7 +4,7 @@
  * and every child they forked.
  */
 import os from 'node:os';
-import {isSameProcess, readProcessTable} from './stats/process-table.js';
+import {isSameProcess, readProcessEntry, readProcessTable} from './stats/process-table.js';
 
 /** Sends `signal` to every process in the group; false when the group is gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -61,6 +61,8 @@ export interface TerminateOptions {
   pgid: number;
   signal: NodeJS.Signals;
   timeoutMs: number;
+  /** Members of the group as last seen: checked first, so polling rarely reads all of /proc. */
+  members?: ProcessRef[];
   /** Descendants that left the group (setsid): signalled alongside it. */
   escapees?: ProcessRef[];
   /** Called once if the timeout passes and SIGKILL is sent. */
@@ -86,7 +88,7 @@ export async function terminateGroup(options: TerminateOptions): Promise<{escala
   const deadline = Date.now() + timeoutMs;
   let escalated = signal === 'SIGKILL';
   for (;;) {
-    if (!hasLiveMembers(pgid) && escapees.every((ref) => !isLive(ref))) return {escalated};
+    if (!hasLiveMembers(pgid, options.members) && escapees.every((ref) => !isLive(ref))) return {escalated};
     if (!escalated && Date.now() >= deadline) {
       escalated = true;
       options.onEscalate?.();
@@ -99,10 +101,13 @@ export async function terminateGroup(options: TerminateOptions): Promise<{escala
 /**
  * True while the group has a member that is not a zombie. Orphaned zombies
  * wait for init to reap them, which can take seconds in a container, and
- * `kill(-pgid, 0)` still counts them.
+ * `kill(-pgid, 0)` still counts them. Known members are checked one by one;
+ * only when none of them is alive is all of /proc read (about 20 ms with a
+ * few hundred processes), to find members forked since they were seen.
  */
-export function hasLiveMembers(pgid: number): boolean {
+export function hasLiveMembers(pgid: number, known: readonly ProcessRef[] = []): boolean {
   if (!isGroupAlive(pgid)) return false;
+  if (known.some(isLive)) return true;
   for (const entry of readProcessTable().values()) {
     if (entry.pgid === pgid && entry.state !== 'Z') return true;
   }
@@ -110,5 +115,6 @@ export function hasLiveMembers(pgid: number): boolean {
 }
 
 function isLive(ref: ProcessRef): boolean {
-  return isSameProcess(ref.pid, ref.startTime) && readProcessTable().get(ref.pid)?.state !== 'Z';
+  const entry = readProcessEntry(ref.pid);
+  return entry !== null && entry.startTime === ref.startTime && entry.state !== 'Z';
 }

@@ -45,6 +45,7 @@ export class Supervisor implements SupervisorApi {
   private readonly clock: Clock;
   private readonly host: InstanceHost;
   private seq = 0;
+  private lastTreeScanAt = 0;
   private statsTimer: NodeJS.Timeout | undefined;
   private shuttingDown: {force: boolean; done: Promise<void>} | null = null;
 
@@ -60,9 +61,9 @@ export class Supervisor implements SupervisorApi {
       spawn: options.spawn ?? spawnChild,
       envFor: (instance) => instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv),
       onState: (instance) => this.events.emit('state', instance.id, instance.state),
-      onLine: (instance, stream, text) => this.storeLine(instance, stream, text),
+      onLine: (instance, stream, text, time) => this.storeLine(instance, stream, text, time),
       system: (message) => this.system(message),
-      escapeesOf: (instance) => this.escapeesOf(instance),
+      treeOf: (instance) => this.treeOf(instance),
       beforeSpawn: (instance) => this.warnIfPortTaken(instance),
     };
     for (const spec of stack.processes) {
@@ -141,6 +142,7 @@ export class Supervisor implements SupervisorApi {
   shutdown(options: {force?: boolean} = {}): Promise<void> {
     const force = options.force ?? false;
     if (this.shuttingDown && (this.shuttingDown.force || !force)) return this.shuttingDown.done;
+    this.scanAllTrees();
     const done = (async () => {
       if (force) {
         await Promise.all(this.instances.map((instance) => instance.stop({force: true})));
@@ -226,8 +228,8 @@ export class Supervisor implements SupervisorApi {
     this.sampler.forget(instance.id);
   }
 
-  private storeLine(instance: Instance, stream: 'stdout' | 'stderr', text: string): void {
-    const line: LogLine = {seq: ++this.seq, id: instance.id, stream, text, time: this.clock.now()};
+  private storeLine(instance: Instance, stream: 'stdout' | 'stderr', text: string, time: number): void {
+    const line: LogLine = {seq: ++this.seq, id: instance.id, stream, text, time};
     // Listeners (headless output, log files) get the whole line; memory keeps its start.
     const stored = text.length > maxStoredLineChars ? {...line, text: text.slice(0, maxStoredLineChars), cut: true} : line;
     this.rings.get(instance.id)?.push(stored);
@@ -236,12 +238,25 @@ export class Supervisor implements SupervisorApi {
     this.events.emit('log', line);
   }
 
-  private escapeesOf(instance: Instance): ProcessRef[] {
+  private treeOf(instance: Instance): {members: ProcessRef[]; escapees: ProcessRef[]} {
     const pgid = instance.pid;
-    if (pgid === null) return [];
-    // A fresh look at the tree now, while parent links are still intact.
-    this.sampler.scanTree([{id: instance.id, pid: pgid, pgid}]);
-    return this.sampler.knownMembers(instance.id).filter((member) => member.pgid !== pgid && member.pid !== pgid);
+    if (pgid === null) return {members: [], escapees: []};
+    // A fresh look at the tree now, while parent links are still intact
+    // (shutdown scans every tree at once, just before stopping them all).
+    if (this.clock.now() - this.lastTreeScanAt > 100) this.sampler.scanTree([{id: instance.id, pid: pgid, pgid}]);
+    const known = this.sampler.knownMembers(instance.id);
+    return {
+      members: known.filter((member) => member.pgid === pgid),
+      escapees: known.filter((member) => member.pgid !== pgid && member.pid !== pgid),
+    };
+  }
+
+  /** One /proc scan for every live instance, so a shutdown does not scan once per instance. */
+  private scanAllTrees(): void {
+    const groups = this.instances.flatMap((instance) => (instance.pid === null ? [] : [{id: instance.id, pid: instance.pid, pgid: instance.pid}]));
+    if (groups.length === 0) return;
+    this.sampler.scanTree(groups);
+    this.lastTreeScanAt = this.clock.now();
   }
 
   private warnIfPortTaken(instance: Instance): void {
