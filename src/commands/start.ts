@@ -60,6 +60,9 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
     () => void supervisor.shutdown(),
   );
   const removeSignalHandlers = handleSignals(supervisor);
+  // Whatever ends this process (an uncaught error included), no child outlives it.
+  const killLeftovers = () => supervisor.killEverythingNow();
+  process.on('exit', killLeftovers);
   try {
     if (useTui) {
       const {runTui} = await import('../ui/render.js');
@@ -67,9 +70,15 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
       await runTui(supervisor, {statsIntervalMs, noColor: Boolean(process.env.NO_COLOR)});
       await supervisor.shutdown();
     } else {
+      let isOutputOpen = true;
+      // `procdeck | head`: once the reader is gone, stop the stack instead of crashing.
+      process.stdout.on('error', () => {
+        isOutputOpen = false;
+        void supervisor.shutdown();
+      });
       const printer = new PrefixedPrinter(supervisor, {
         color: shouldColor(process.stdout, process.env),
-        write: (text) => process.stdout.write(text),
+        write: (text) => isOutputOpen && process.stdout.write(text),
       });
       supervisor.start();
       tracker.check();
@@ -78,6 +87,7 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
     }
   } finally {
     removeSignalHandlers();
+    process.off('exit', killLeftovers);
   }
   return tracker.exitCode;
 }

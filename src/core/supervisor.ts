@@ -17,7 +17,8 @@ import {findPortHolder} from './ports.js';
 import {StatsSampler} from './stats/sampler.js';
 import {resolveTargets} from './targets.js';
 import {shutdownWaves} from './shutdown-order.js';
-import type {ProcessRef} from './process-group.js';
+import {signalGroup, signalProcess, type ProcessRef} from './process-group.js';
+import {isSameProcess} from './stats/process-table.js';
 
 /** The scrollback keeps this much of a longer line, marked as cut. */
 export const maxStoredLineChars = 64 * 1024;
@@ -161,6 +162,22 @@ export class Supervisor implements SupervisorApi {
       this.system(force ? 'force quit: killing every process group' : 'stopping every process');
     }
     return done;
+  }
+
+  /**
+   * Last resort when procdeck itself is exiting abnormally (an uncaught
+   * error, a closed stdout): SIGKILL every group and known escapee now,
+   * synchronously, so nothing outlives us.
+   */
+  killEverythingNow(): void {
+    for (const instance of this.instances) {
+      const pgid = instance.pid;
+      if (pgid === null) continue;
+      signalGroup(pgid, 'SIGKILL');
+      for (const member of this.sampler.knownMembers(instance.id)) {
+        if (isSameProcess(member.pid, member.startTime)) signalProcess(member.pid, 'SIGKILL');
+      }
+    }
   }
 
   /** Adds a procdeck message to the `system` log (and every listener's view). */

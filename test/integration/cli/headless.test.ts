@@ -1,5 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {makeProject, type Project} from '../../helpers/cli.js';
+import {spawnSync} from 'node:child_process';
+import {cliPath, makeProject, type Project} from '../../helpers/cli.js';
+import {fixtures} from '../../helpers/stack.js';
 import {isAlive, waitFor} from '../../helpers/wait-for.js';
 
 let project: Project | undefined;
@@ -108,4 +110,20 @@ describe('procdeck start --no-tui', () => {
     expect(result.stdout).toMatch(/stubborn\.1 did not stop within 1s: killed with SIGKILL/);
     expect([pidsLine[1], pidsLine[2]].map(Number).filter(isAlive)).toEqual([]);
   });
+
+  it('stops the stack instead of crashing when its output reader goes away (| head)', async () => {
+    const marker = `tick-${process.pid}-${Date.now()}`;
+    project = makeProject({Procfile: `ticker: while :; do echo ${marker}; sleep 0.05; done\nsleeper: $FIXTURES/fork-tree.sh\n`});
+    const {execa} = await import('execa');
+    const result = await execa('sh', ['-c', `node ${cliPath} --no-tui | head -4`], {cwd: project.dir, env: {FIXTURES: fixtures}, reject: false});
+    expect(result.stdout.split('\n')).toHaveLength(4);
+    const pids = /pids (\d+) (\d+)/.exec(result.stdout);
+    // The fork-tree line may not be among the first four; then check by command line.
+    await waitFor(() => !execaSyncPs().includes(marker), {timeoutMs: 5000, describe: execaSyncPs});
+    if (pids) expect([pids[1], pids[2]].map(Number).filter(isAlive)).toEqual([]);
+  });
 });
+
+function execaSyncPs(): string {
+  return spawnSync('ps', ['-eo', 'pid,args'], {encoding: 'utf8'}).stdout;
+}
