@@ -125,3 +125,11 @@ export function toFiveFieldCron(proc: ProcessSpec, format: string): string {
   if (fields.length === 6 && fields[0] === '0') return fields.slice(1).join(' ');
   throw new UsageError(`${format}: process ${proc.name} has cron ${JSON.stringify(proc.cron)}, and ${format} schedules have no seconds field; use a 5-field cron (${proc.source})`);
 }
+
+/** `--image` is required where processes run in containers. */
+export function requireImage(options: ExportOptions, format: string): string {
+  if (options.image === undefined || options.image.trim() === '') {
+    throw new UsageError(`export ${format}: --image is required (the image holding the project, e.g. --image registry.example.com/shop:1.2)`);
+  }
+  return options.image;
+}

@@ -1,0 +1,102 @@
+import {describe, expect, it} from 'vitest';
+import {exportKubernetes} from '../../../src/export/kubernetes.js';
+import {makeFullStack, makeProcess, makeStack, nastyValues} from '../../fixtures/export/stacks.js';
+import {parseYamlBothWays, validateKubernetes} from '../../fixtures/export/schemas.js';
+
+// Loose views of the parsed manifests: the schema check has already vouched for their shape.
+type Resource = {kind: string; metadata: {name: string}; spec: any; data?: Record<string, string>};
+
+function readManifests(stack = makeFullStack(), options: {app: string; image?: string; user?: string} = {app: 'shop', image: 'registry.example.com/shop:1'}): Map<string, Resource[]> {
+  const result = exportKubernetes(stack, options);
+  const files = new Map<string, Resource[]>();
+  for (const file of result.files) {
+    const resources = parseYamlBothWays(file.content) as Resource[];
+    for (const resource of resources) expect({file: file.path, errors: validateKubernetes(resource)}).toEqual({file: file.path, errors: []});
+    files.set(file.path, resources);
+  }
+  return files;
+}
+
+/** What Kubernetes makes of a command or env value: `$$` is a literal `$`, `$(VAR)` would be expanded. */
+function expand(text: string): string {
+  return text.replace(/\$(.?)/gs, (match, next: string) => {
+    if (next === '(') throw new Error(`Kubernetes would expand ${JSON.stringify(text)}`);
+    return next === '$' ? '$' : match;
+  });
+}
+
+function container(resource: Resource | undefined): any {
+  const podSpec = resource?.kind === 'CronJob' ? resource.spec.jobTemplate.spec.template.spec : resource?.spec.template.spec;
+  return podSpec?.containers[0];
+}
+
+describe('kubernetes export', () => {
+  it('writes schema-valid manifests: a ConfigMap, Deployments (+ Services), a Job and a CronJob', () => {
+    const files = readManifests();
+    expect([...files.keys()]).toEqual(['shop-env.yaml', 'shop-web.yaml', 'shop-worker.yaml', 'shop-db.yaml', 'shop-migrate.yaml', 'shop-backup.yaml']);
+    const kinds = Object.fromEntries([...files].map(([path, resources]) => [path, resources.map((resource) => resource.kind)]));
+    expect(kinds).toEqual({
+      'shop-env.yaml': ['ConfigMap'], 'shop-web.yaml': ['Deployment', 'Service'], 'shop-worker.yaml': ['Deployment'],
+      'shop-db.yaml': ['Deployment', 'Service'], 'shop-migrate.yaml': ['Job'], 'shop-backup.yaml': ['CronJob'],
+    });
+  });
+
+  it('maps the formation, command, stop timeout, ready check and ports', () => {
+    const [web, service] = readManifests().get('shop-web.yaml') ?? [];
+    expect(web?.spec.replicas).toBe(2);
+    expect(web?.spec.template.spec.terminationGracePeriodSeconds).toBe(10);
+    const main = container(web);
+    expect(main.image).toBe('registry.example.com/shop:1');
+    expect(main.command.map(expand)).toEqual(['/bin/sh', '-c', 'node server.js --port $PORT']);
+    expect(main.readinessProbe).toMatchObject({httpGet: {path: '/health', port: 5000}, periodSeconds: 1});
+    expect(main.ports).toEqual([{name: 'main', containerPort: 5000, protocol: 'TCP'}]);
+    expect(service?.spec.ports).toEqual([{name: 'main', port: 5000, targetPort: 5000, protocol: 'TCP'}]);
+    expect(container(readManifests().get('shop-db.yaml')?.[0]).readinessProbe).toMatchObject({tcpSocket: {port: 5432}});
+  });
+
+  it('turns oneshot processes into Jobs and cron processes into CronJobs', () => {
+    const files = readManifests();
+    const job = files.get('shop-migrate.yaml')?.[0];
+    expect(job?.spec.template.spec.restartPolicy).toBe('Never');
+    expect(job?.spec.backoffLimit).toBe(0);
+    const cronJob = files.get('shop-backup.yaml')?.[0];
+    expect(cronJob?.spec.schedule).toBe('0 3 * * *');
+    expect(container(cronJob).command).toEqual(['/bin/sh', '-c', './backup.sh']);
+  });
+
+  it('takes every env value from the one ConfigMap, per-type values under TYPE.NAME', () => {
+    const files = readManifests();
+    const configMap = files.get('shop-env.yaml')?.[0];
+    const env = container(files.get('shop-web.yaml')?.[0]).env as {name: string; valueFrom: {configMapKeyRef?: {name: string; key: string}; fieldRef?: {fieldPath: string}}}[];
+    const resolved = Object.fromEntries(env.map((entry) => [entry.name, entry.valueFrom.configMapKeyRef ? configMap?.data?.[entry.valueFrom.configMapKeyRef.key] : entry.valueFrom.fieldRef?.fieldPath]));
+    expect(resolved).toEqual({DATABASE_URL: 'postgres://localhost/app', SHARED: 'from .env', LOG_LEVEL: 'debug', PORT: '5000', PS: 'metadata.name'});
+    expect(env.every((entry) => entry.valueFrom.configMapKeyRef === undefined || entry.valueFrom.configMapKeyRef.name === 'shop-env')).toBe(true);
+  });
+
+  it('round-trips env values and commands full of quotes, $, %, backslashes and newlines exactly', () => {
+    const command = `printf '%s\\n' "$(echo hi)" \`date\` 100% "it's" \\\\ ; echo $PORT\necho second line`;
+    const stack = makeStack([makeProcess('web', 0, {command, env: {...nastyValues, BOOLISH: 'no', OCTAL: '0o12'}})], {fileEnv: {YES: 'yes'}});
+    const files = readManifests(stack);
+    expect(container(files.get('shop-web.yaml')?.[0]).command.map(expand)).toEqual(['/bin/sh', '-c', command]);
+    const data = files.get('shop-env.yaml')?.[0]?.data ?? {};
+    expect(data.YES).toBe('yes');
+    for (const [key, value] of Object.entries({...nastyValues, BOOLISH: 'no', OCTAL: '0o12'})) expect({key, value: data[`web.${key}`]}).toEqual({key, value});
+  });
+
+  it('sanitises names to DNS labels and refuses two processes that would share one', () => {
+    const stack = makeStack([makeProcess('Web_Server', 0), makeProcess('worker', 1)]);
+    expect([...readManifests(stack, {app: 'My App', image: 'x'}).keys()]).toEqual(['my-app-env.yaml', 'my-app-web-server.yaml', 'my-app-worker.yaml']);
+    const clash = makeStack([makeProcess('web_a', 0), makeProcess('web-a', 1)]);
+    expect(() => exportKubernetes(clash, {app: 'shop', image: 'x'})).toThrow(/web_a and web-a/);
+  });
+
+  it('requires --image and warns about what Kubernetes cannot express', () => {
+    expect(() => exportKubernetes(makeFullStack(), {app: 'shop'})).toThrow(/--image is required/);
+    const warnings = exportKubernetes(makeFullStack(), {app: 'shop', image: 'x', user: 'deploy'}).warnings;
+    expect(warnings).toEqual([expect.stringMatching(/--user/), expect.stringMatching(/web stops on SIGINT/)]);
+  });
+
+  it('has a schema check that notices a wrong field type, so the passes above mean something', () => {
+    expect(validateKubernetes({kind: 'Deployment', apiVersion: 'apps/v1', metadata: {name: 'x'}, spec: {replicas: 'two', selector: {}, template: {}}} as never)).not.toEqual([]);
+  });
+});
