@@ -76,3 +76,13 @@ export class LogRing {
     return lo;
   }
 }
+
+/**
+ * Merges windows read from several rings into one, by seq: the newest
+ * `limit` lines, or the oldest `limit` after `afterSeq`, oldest first.
+ */
+export function mergeWindows(windows: readonly LogLine[][], window: LogWindow): LogLine[] {
+  const merged = windows.flat().sort((a, b) => a.seq - b.seq);
+  if (merged.length <= window.limit) return merged;
+  return window.afterSeq !== undefined ? merged.slice(0, window.limit) : merged.slice(merged.length - window.limit);
+}

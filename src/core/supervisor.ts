@@ -11,7 +11,7 @@ import {instancePort} from '../config/ports.js';
 import {systemClock, type Clock} from './clock.js';
 import {Emitter} from './events.js';
 import {Instance, type InstanceHost} from './instance.js';
-import {LogRing} from './log-ring.js';
+import {LogRing, mergeWindows} from './log-ring.js';
 import {spawnChild, type Spawner} from './spawn.js';
 import {findPortHolder} from './ports.js';
 import {StatsSampler} from './stats/sampler.js';
@@ -38,9 +38,6 @@ export class Supervisor implements SupervisorApi {
   private readonly instances: Instance[] = [];
   private readonly rings = new Map<InstanceId, LogRing>();
   private readonly systemRing: LogRing;
-  private readonly allRing: LogRing;
-  /** Lines up to this seq were cleared from an instance's view, so `all` hides them too. */
-  private readonly clearedThrough = new Map<InstanceId, number>();
   private readonly formation = new Map<string, number>();
   private readonly sampler = new StatsSampler();
   private readonly clock: Clock;
@@ -56,7 +53,6 @@ export class Supervisor implements SupervisorApi {
   ) {
     this.clock = options.clock ?? systemClock;
     this.systemRing = new LogRing(options.scrollback);
-    this.allRing = new LogRing(options.scrollback);
     this.host = {
       clock: this.clock,
       spawn: options.spawn ?? spawnChild,
@@ -116,7 +112,8 @@ export class Supervisor implements SupervisorApi {
 
   readLog(id: InstanceId | 'all', window: LogWindow): readonly LogLine[] {
     if (id === 'all') {
-      return this.allRing.read(window, (line) => line.seq > (this.clearedThrough.get(line.id) ?? 0));
+      // Merged per read (one window per frame), not per line: each line is stored once.
+      return mergeWindows([this.systemRing, ...this.rings.values()].map((ring) => ring.read(window)), window);
     }
     if (id === 'system') return this.systemRing.read(window);
     return this.rings.get(id)?.read(window) ?? [];
@@ -184,7 +181,6 @@ export class Supervisor implements SupervisorApi {
   system(message: string): void {
     const line: LogLine = {seq: ++this.seq, id: 'system', stream: 'system', text: message, time: this.clock.now()};
     this.systemRing.push(line);
-    this.allRing.push(line);
     this.events.emit('log', line);
   }
 
@@ -202,7 +198,6 @@ export class Supervisor implements SupervisorApi {
         return instance.input(command.text);
       case 'clear':
         this.rings.get(instance.id)?.clear();
-        this.clearedThrough.set(instance.id, this.seq);
         this.events.emit('clear', instance.id);
         return {ok: true, message: `${instance.id} log cleared`};
     }
@@ -250,7 +245,6 @@ export class Supervisor implements SupervisorApi {
     // Listeners (headless output, log files) get the whole line; memory keeps its start.
     const stored = text.length > maxStoredLineChars ? {...line, text: text.slice(0, maxStoredLineChars), cut: true} : line;
     this.rings.get(instance.id)?.push(stored);
-    this.allRing.push(stored);
     instance.lastSeq = line.seq;
     this.events.emit('log', line);
   }

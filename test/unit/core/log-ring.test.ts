@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {LogRing} from '../../../src/core/log-ring.js';
+import {LogRing, mergeWindows} from '../../../src/core/log-ring.js';
 import type {LogLine} from '../../../src/core/api.js';
 
 const line = (seq: number): LogLine => ({seq, id: 'web.1', stream: 'stdout', text: `line ${seq}`, time: 0});
@@ -40,5 +40,15 @@ describe('LogRing', () => {
     ring.clear();
     expect(ring.read({limit: 5})).toEqual([]);
     expect(ring.lastSeq).toBe(0);
+  });
+});
+
+describe('mergeWindows', () => {
+  const seqs = (lines: LogLine[]) => lines.map((l) => l.seq);
+  it('interleaves by seq and keeps the newest `limit`', () => {
+    expect(seqs(mergeWindows([[line(1), line(4)], [line(2), line(3), line(5)]], {limit: 3}))).toEqual([3, 4, 5]);
+  });
+  it('keeps the oldest `limit` when reading forward', () => {
+    expect(seqs(mergeWindows([[line(1), line(4)], [line(2), line(3)]], {limit: 2, afterSeq: 0}))).toEqual([1, 2]);
   });
 });
