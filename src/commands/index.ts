@@ -3,10 +3,11 @@ import type {Command} from 'commander';
 import {registerStart} from './start.js';
 import {registerRun} from './run.js';
 import {registerCheck} from './check.js';
+import {registerExport} from './export.js';
 
 export type Registrar = (program: Command) => void;
 
-const registrars: Registrar[] = [registerStart, registerRun, registerCheck];
+const registrars: Registrar[] = [registerStart, registerRun, registerCheck, registerExport];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);

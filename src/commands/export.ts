@@ -1,0 +1,79 @@
+/** `procdeck export FORMAT DIR`: writes the stack out for systemd, supervisord, Compose or Kubernetes (SPEC §10). */
+import {existsSync, mkdirSync, statSync, writeFileSync} from 'node:fs';
+import {join, relative, resolve} from 'node:path';
+import type {Command} from 'commander';
+import {loadStack} from '../config/load.js';
+import {UsageError} from '../config/errors.js';
+import {exporters, isExportFormat, type ExportFormat, type ExportOptions} from '../export/index.js';
+import {addStackOptions, type StackOptions} from './stack-options.js';
+import {toLoadOptions} from './load-options.js';
+
+interface ExportCommandOptions extends StackOptions {
+  app?: string;
+  user?: string;
+  image?: string;
+}
+
+const formatList = Object.keys(exporters).join(', ');
+
+export function registerExport(program: Command): void {
+  addStackOptions(
+    program
+      .command('export')
+      .description(`write the stack as ${formatList} files into DIR`)
+      .argument('<format>', formatList)
+      .argument('<dir>', 'directory to write into (created when missing; files of the same name are overwritten)'),
+  )
+    .option('--app <name>', 'app name used in unit, program, service and resource names (default: the project directory name)')
+    .option('--user <user>', 'user the processes run as (systemd, supervisord, compose)')
+    .option('--image <image>', 'container image holding the project (required for compose and kubernetes)')
+    .action((format: string, dir: string, options: ExportCommandOptions) => {
+      runExport(format, dir, options);
+    });
+}
+
+function runExport(format: string, dir: string, options: ExportCommandOptions): void {
+  if (!isExportFormat(format)) {
+    throw new UsageError(`export: unknown format ${JSON.stringify(format)} (expected one of ${formatList})`);
+  }
+  if (options.app !== undefined && options.app.trim() === '') throw new UsageError('--app: expected a name, got an empty string');
+  const target = resolve(dir);
+  if (existsSync(target) && !statSync(target).isDirectory()) {
+    throw new UsageError(`export: ${dir} exists and is not a directory (pass a directory to write the files into)`);
+  }
+  const stack = loadStack(toLoadOptions(options));
+  const exportOptions: ExportOptions = {
+    app: options.app ?? stack.name,
+    ...(options.user !== undefined && {user: options.user}),
+    ...(options.image !== undefined && {image: options.image}),
+  };
+  // Everything is generated before anything is written, so a refused value leaves DIR untouched.
+  const result = exporters[format](stack, exportOptions);
+  mkdirSync(target, {recursive: true});
+  const shown = relative(process.cwd(), target) || '.';
+  const overwritten: string[] = [];
+  for (const file of result.files) {
+    const path = join(target, file.path);
+    if (existsSync(path)) overwritten.push(join(shown, file.path));
+    writeFileSync(path, file.content);
+  }
+  const lines = [`exported ${stack.processes.length} process types as ${result.files.length} ${format} files in ${shown}:`];
+  for (const file of result.files) lines.push(`  ${join(shown, file.path)}`);
+  if (overwritten.length > 0) lines.push(`overwrote ${overwritten.length} existing file${overwritten.length === 1 ? '' : 's'}: ${overwritten.join(', ')}`);
+  lines.push(`next: ${nextStep(format, shown, result.files[0]?.path ?? '')}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  for (const warning of result.warnings) process.stderr.write(`procdeck: warning: ${warning}\n`);
+}
+
+function nextStep(format: ExportFormat, dir: string, firstFile: string): string {
+  switch (format) {
+    case 'systemd':
+      return `sudo cp ${dir}/* /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now ${firstFile}`;
+    case 'supervisord':
+      return `sudo cp ${join(dir, firstFile)} /etc/supervisor/conf.d/ && sudo supervisorctl update`;
+    case 'compose':
+      return `docker compose -f ${join(dir, firstFile)} up -d`;
+    case 'kubernetes':
+      return `kubectl apply -f ${dir}`;
+  }
+}
