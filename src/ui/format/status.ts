@@ -1,0 +1,61 @@
+/** How each instance state looks in the process list: symbol, short label, tone. */
+import type {ExitInfo, InstanceState} from '../../core/api.js';
+import {formatCountdown} from './duration.js';
+
+/** A color-free meaning; `ui/theme.ts` maps it to a color, NO_COLOR keeps the symbol. */
+export type Tone = 'ok' | 'busy' | 'idle' | 'bad' | 'info';
+
+export interface StatusLook {
+  symbol: string;
+  /** At most 9 columns: `running`, `exit 1`, `↻ 3s`, `in 2h05m`. */
+  label: string;
+  tone: Tone;
+}
+
+/** Describes a state for the list; `nowMs` feeds the restart and cron countdowns. */
+export function describeStatus(state: InstanceState, nowMs: number): StatusLook {
+  switch (state.status) {
+    case 'running':
+      return {symbol: '●', label: 'running', tone: 'ok'};
+    case 'starting':
+      return {symbol: '◐', label: 'starting', tone: 'busy'};
+    case 'waiting':
+      return {symbol: '◌', label: 'waiting', tone: 'busy'};
+    case 'stopping':
+      return {symbol: '◑', label: 'stopping', tone: 'busy'};
+    case 'stopped':
+      return {symbol: '○', label: 'stopped', tone: 'idle'};
+    case 'completed':
+      return {symbol: '✓', label: 'done', tone: 'ok'};
+    case 'exited':
+      return isCleanExit(state.exit)
+        ? {symbol: '■', label: 'exit 0', tone: 'idle'}
+        : {symbol: '✗', label: describeExitShort(state.exit), tone: 'bad'};
+    case 'restarting':
+      return {symbol: '↻', label: `↻ ${formatCountdown(state.at - nowMs)}`, tone: 'busy'};
+    case 'failed':
+      return {symbol: '✗', label: 'failed', tone: 'bad'};
+    case 'scheduled':
+      return {
+        symbol: '◷',
+        label: state.nextRunAt === null ? 'cron' : `in ${formatCountdown(state.nextRunAt - nowMs)}`,
+        tone: 'info',
+      };
+    default:
+      return assertNever(state);
+  }
+}
+
+/** `exit 1`, `SIGKILL`: how a process ended, in at most 8 columns. */
+export function describeExitShort(exit: ExitInfo): string {
+  if (exit.signal) return exit.signal;
+  return `exit ${exit.code ?? '?'}`;
+}
+
+function isCleanExit(exit: ExitInfo): boolean {
+  return exit.code === 0 && exit.signal === null;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled instance state ${JSON.stringify(value)}`);
+}

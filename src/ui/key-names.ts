@@ -1,0 +1,46 @@
+/** Turns Ink's (input, key) pair into one name the keymap can match: `j`, `down`, `ctrl-u`, `Q`. */
+import type {Key} from 'ink';
+
+/** A key press: `name` is what the keymap matches; `text` is what a prompt types (empty for special keys). */
+export interface KeyPress {
+  name: string;
+  text: string;
+}
+
+/** Names a key press; printable input (a paste arrives whole) is its own name and text. */
+export function toKeyPress(input: string, key: Key): KeyPress {
+  const name = toKeyName(input, key);
+  // eslint-disable-next-line no-control-regex
+  const isText = name === input && input.length > 0 && !key.ctrl && !key.meta && !/[\u0000-\u001F\u007F]/.test(input);
+  return {name, text: isText ? input : ''};
+}
+
+/** The key's name: `down`, `ctrl-u`, `enter`, or the typed character itself. */
+export function toKeyName(input: string, key: Key): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.tab) return key.shift ? 'shift-tab' : 'tab';
+  // Terminals send DEL (0x7f) for Backspace, which Ink reports as delete.
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.escape) return 'escape';
+  if (key.ctrl && input.length === 1) return `ctrl-${input.toLowerCase()}`;
+  return input;
+}
+
+const displayNames: Record<string, string> = {
+  up: '↑', down: '↓', left: '←', right: '→', pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End',
+  enter: 'Enter', tab: 'Tab', escape: 'Esc', backspace: 'Backspace',
+};
+
+/** How a key name reads in the help overlay: `↓`, `Ctrl-u`, `PgUp`. */
+export function displayKeyName(name: string): string {
+  if (name.startsWith('ctrl-')) return `Ctrl-${name.slice(5)}`;
+  return displayNames[name] ?? name;
+}

@@ -1,0 +1,119 @@
+/**
+ * Turns the visible window of a log into screen rows: name prefix (in `all`),
+ * stderr gutter, ANSI colors kept, search matches highlighted, cut or wrapped
+ * to the pane width. Runs once per frame on at most one screenful of lines.
+ */
+import sliceAnsi from 'slice-ansi';
+import stringWidth from 'string-width';
+import stripAnsi from 'strip-ansi';
+import wrapAnsi from 'wrap-ansi';
+import type {LogLine, SupervisorApi} from '../core/api.js';
+import {readAfter, readBefore, type LogSource} from './log-window.js';
+import type {Matcher} from './search.js';
+import {dim, highlight, paint, resetSgr, type ColorName} from './theme.js';
+
+export interface LogViewRequest {
+  /** null when the selected row has no log (a type scaled to 0). */
+  source: LogSource | null;
+  widthCols: number;
+  rows: number;
+  wrap: boolean;
+  filter: Matcher | null;
+  search: Matcher | null;
+  currentMatchSeq: number | null;
+  /** null follows the newest line; otherwise the view ends just before this seq. */
+  anchorSeq: number | null;
+  noColor: boolean;
+  /** Width of the instance-name prefix in the `all` view. */
+  nameWidth: number;
+  colorOfId: (id: string) => ColorName;
+}
+
+export interface LogView {
+  /** Screen rows, already cut or wrapped to the pane width. */
+  rows: string[];
+  /** The lines the rows come from, oldest first. */
+  lines: LogLine[];
+}
+
+export const emptyLogView: LogView = {rows: [], lines: []};
+
+/** Reads and formats the rows a log pane shows. */
+export function buildLogView(api: SupervisorApi, request: LogViewRequest): LogView {
+  const {source, rows, anchorSeq, filter} = request;
+  if (source === null || rows <= 0) return emptyLogView;
+  const lines = readBefore(api, source, anchorSeq ?? undefined, rows, filter);
+  if (anchorSeq !== null && lines.length < rows) {
+    // Near the top of the scrollback: fill the pane with the lines that follow.
+    const from = lines.length > 0 ? lines[lines.length - 1]!.seq : anchorSeq - 1;
+    lines.push(...readAfter(api, source, from, rows - lines.length, filter));
+  }
+  const out: string[] = [];
+  for (const line of lines) {
+    const text = formatLogLine(line, source === 'all', request);
+    if (request.wrap) {
+      for (const row of wrapAnsi(text, request.widthCols, {hard: true, trim: false}).split('\n')) out.push(row + resetSgr);
+    } else {
+      out.push(sliceAnsi(text, 0, request.widthCols) + resetSgr);
+    }
+  }
+  return {rows: out.length > rows ? out.slice(out.length - rows) : out, lines};
+}
+
+/** One log line as it appears on screen, before cutting to width. */
+export function formatLogLine(
+  line: LogLine,
+  withName: boolean,
+  options: Pick<LogViewRequest, 'noColor' | 'nameWidth' | 'colorOfId' | 'search' | 'currentMatchSeq'>,
+): string {
+  const {noColor} = options;
+  let prefix = '';
+  if (withName) {
+    const name = line.id.padEnd(options.nameWidth);
+    prefix = line.stream === 'system' ? `${dim(name)} ` : `${paint(name, options.colorOfId(line.id), noColor)} `;
+  }
+  const gutter = line.stream === 'stderr' ? (noColor ? '!' : paint('▌', 'red', false)) : ' ';
+  let text = sanitizeText(line.text, noColor);
+  if (options.search) text = highlightMatches(text, options.search, line.seq === options.currentMatchSeq, noColor);
+  if (line.stream === 'system') text = dim(text);
+  const cut = line.cut ? dim(' …[cut]') : '';
+  return `${prefix}${gutter}${text}${resetSgr}${cut}`;
+}
+
+/** Plain text of a line as the pager and the clipboard get it. */
+export function formatPlainLine(line: LogLine, withName: boolean, nameWidth: number): string {
+  const text = stripAnsi(line.text);
+  return withName ? `${line.id.padEnd(nameWidth)} ${text}` : text;
+}
+
+/**
+ * Keeps SGR (colors) and drops every other escape and control character, which
+ * would move the cursor or break width arithmetic; tabs become spaces.
+ */
+export function sanitizeText(text: string, noColor: boolean): string {
+  let out = text;
+  if (out.includes('\u001B')) {
+    out = noColor ? stripAnsi(out) : out.replace(/\u001B\[[0-9;:?]*[ -/]*[@-~]/g, (seq) => (/^\u001B\[[0-9;:]*m$/.test(seq) ? seq : ''));
+    out = out.replace(/\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)/g, '').replace(/\u001B(?!\[)/g, '');
+  }
+  if (out.includes('\t')) out = out.replaceAll('\t', '    ');
+  // eslint-disable-next-line no-control-regex
+  return out.replace(/[\u0000-\u0008\u000A-\u001A\u001C-\u001F\u007F]/g, '');
+}
+
+/** Wraps each match in a highlight, keeping the line's own colors around it. */
+export function highlightMatches(text: string, matcher: Matcher, isCurrent: boolean, noColor: boolean): string {
+  const plain = stripAnsi(text);
+  const ranges = matcher.ranges(plain);
+  if (ranges.length === 0) return text;
+  const columnOf = (index: number): number => stringWidth(plain.slice(0, index));
+  let out = '';
+  let lastEnd = 0;
+  for (const [start, end] of ranges) {
+    if (start > lastEnd) out += sliceAnsi(text, columnOf(lastEnd), columnOf(start)) + resetSgr;
+    out += highlight(plain.slice(start, end), isCurrent, noColor);
+    lastEnd = end;
+  }
+  if (lastEnd < plain.length) out += sliceAnsi(text, columnOf(lastEnd));
+  return out;
+}

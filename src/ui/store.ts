@@ -1,0 +1,331 @@
+/**
+ * The UI's single source of truth. Engine events only mark the store dirty;
+ * a frame tick (at most one per `frameIntervalMs`, none while nothing changed)
+ * builds one immutable `Frame`, which React reads with `useSyncExternalStore`.
+ * UI state (selection, scroll, search, mode) lives here too, outside React,
+ * so the pager can unmount Ink and come back to the same screen.
+ */
+import type {InstanceId, LogLine, StackSnapshot, StatsSample, SupervisorApi} from '../core/api.js';
+import type {Command} from '../core/commands.js';
+import {computeLayout, type Layout, type Size} from './layout.js';
+import {buildLogView, emptyLogView, type LogView} from './log-view.js';
+import type {LogSource} from './log-window.js';
+import {buildListRows, nameOfRow, type ListRow} from './rows.js';
+import type {ScrollContext} from './scroll.js';
+import type {Matcher} from './search.js';
+import {colorOfType, type ColorName} from './theme.js';
+
+/** How many stats samples the sparklines keep: a minute at the default interval. */
+export const historyLength = 60;
+
+export type PromptPurpose = 'search' | 'filter' | 'input';
+
+export type Mode =
+  | {kind: 'normal'}
+  | {kind: 'prompt'; purpose: PromptPurpose; text: string; target?: InstanceId}
+  | {kind: 'signals'; index: number; target: InstanceId}
+  | {kind: 'help'}
+  /** Attached to a daemon: quitting asks whether to stop it or detach. */
+  | {kind: 'confirm-quit'};
+
+export interface UiState {
+  selectedKey: string;
+  /** Where the selection was, for when its row disappears (scaled down). */
+  selectedIndex: number;
+  focus: 'list' | 'log';
+  /** null: follow the newest line. */
+  anchorSeq: number | null;
+  wrap: boolean;
+  filter: Matcher | null;
+  search: Matcher | null;
+  matchSeq: number | null;
+  mode: Mode;
+  status: {text: string; ok: boolean} | null;
+  quitting: null | 'graceful' | 'force';
+}
+
+export interface StatsHistory {
+  cpuPercent: number[];
+  rssBytes: number[];
+}
+
+/** Everything one screen shows, built once per frame. */
+export interface Frame {
+  version: number;
+  nowMs: number;
+  noColor: boolean;
+  layout: Layout;
+  stack: StackSnapshot;
+  rows: ListRow[];
+  selectedIndex: number;
+  selected: ListRow;
+  ui: Readonly<UiState>;
+  log: LogView;
+  /** Sparkline data for the selected row (`all`: the stack's totals). */
+  history: StatsHistory;
+}
+
+export interface StoreOptions {
+  size: Size;
+  noColor: boolean;
+  /** Minimum time between frames (default 33 ms, about 30 frames per second). */
+  frameIntervalMs?: number;
+  now?: () => number;
+}
+
+const totalKey = '\u0000total';
+
+export class UiStore {
+  readonly noColor: boolean;
+  private ui: UiState = {
+    selectedKey: 'all', selectedIndex: 0, focus: 'list', anchorSeq: null, wrap: false,
+    filter: null, search: null, matchSeq: null, mode: {kind: 'normal'}, status: null, quitting: null,
+  };
+  private size: Size;
+  private frame: Frame;
+  private version = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly history = new Map<string, StatsHistory>();
+  private readonly frameIntervalMs: number;
+  private readonly now: () => number;
+  private frameTimer: NodeJS.Timeout | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private lastPublishMs = 0;
+  private isStopped = false;
+  private readonly unsubscribers: Array<() => void>;
+
+  constructor(readonly api: SupervisorApi, options: StoreOptions) {
+    this.noColor = options.noColor;
+    this.size = options.size;
+    this.frameIntervalMs = options.frameIntervalMs ?? 33;
+    this.now = options.now ?? Date.now;
+    this.frame = this.buildFrame();
+    this.unsubscribers = [
+      api.on('log', (line) => this.onLog(line)),
+      api.on('state', () => this.invalidate()),
+      api.on('stats', (sample) => this.onStats(sample)),
+      api.on('clear', (id) => this.onClear(id)),
+      api.on('formation', () => this.onFormation()),
+      api.on('stopped', () => {
+        this.isStopped = true;
+        this.invalidate();
+      }),
+    ];
+  }
+
+  /** For `useSyncExternalStore`. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** For `useSyncExternalStore`: the same object until the next frame. */
+  readonly getSnapshot = (): Frame => this.frame;
+
+  /** Whether the engine reported that every process ended after a shutdown. */
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+
+  /** The UI state as of now (not as of the last frame). */
+  get state(): Readonly<UiState> {
+    return this.ui;
+  }
+
+  /** Changes UI state and shows the result at once: keys must feel immediate. */
+  update(patch: Partial<UiState>): void {
+    this.ui = {...this.ui, ...patch};
+    this.publish();
+  }
+
+  /** Shows a message in the status bar. */
+  setStatus(text: string, ok = true): void {
+    this.update({status: {text, ok}});
+  }
+
+  /** A new terminal size: re-lays out at once. */
+  setSize(size: Size): void {
+    this.size = size;
+    this.publish();
+  }
+
+  /** Sends a command to the engine and puts its outcome in the status bar. */
+  async dispatch(command: Command): Promise<void> {
+    try {
+      const outcome = await this.api.dispatch(command);
+      this.setStatus(outcome.message, outcome.ok);
+    } catch (error) {
+      this.setStatus(`${command.type} failed: ${error instanceof Error ? error.message : String(error)}`, false);
+    }
+  }
+
+  /** The selected row, as of now. */
+  selectedRow(): ListRow {
+    const rows = buildListRows(this.api.snapshot());
+    return rows[this.resolveSelection(rows)]!;
+  }
+
+  /** Where the selected row's log comes from; null for a type scaled to 0. */
+  sourceOf(row: ListRow): LogSource | null {
+    if (row.kind === 'all') return 'all';
+    return row.kind === 'instance' ? row.instance.id : null;
+  }
+
+  /** What scrolling and search need to read the selected log. */
+  scrollContext(): ScrollContext | null {
+    const source = this.sourceOf(this.selectedRow());
+    if (source === null) return null;
+    return {api: this.api, source, filter: this.ui.filter, rows: this.frame.layout.logRows};
+  }
+
+  /** The name width the `all` view pads instance names to. */
+  nameWidth(): number {
+    return this.frame.layout.nameWidth;
+  }
+
+  /** Stops listening to the engine and cancels timers. */
+  dispose(): void {
+    for (const unsubscribe of this.unsubscribers) unsubscribe();
+    if (this.frameTimer) clearTimeout(this.frameTimer);
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    this.frameTimer = null;
+    this.tickTimer = null;
+    this.listeners.clear();
+  }
+
+  /** Marks the screen out of date; the next frame comes within one frame interval. */
+  invalidate(): void {
+    if (this.frameTimer) return;
+    const waitMs = Math.max(0, this.lastPublishMs + this.frameIntervalMs - this.now());
+    this.frameTimer = setTimeout(() => {
+      this.frameTimer = null;
+      this.publish();
+    }, waitMs);
+    this.frameTimer.unref?.();
+  }
+
+  private onLog(line: LogLine): void {
+    // Lines of a log that is not on screen, or arriving while scrolled back, change nothing visible.
+    if (this.ui.anchorSeq !== null) return;
+    const key = this.ui.selectedKey;
+    if (key === 'all' || key === line.id) this.invalidate();
+  }
+
+  private onClear(id: InstanceId): void {
+    if (this.ui.selectedKey === id || this.ui.selectedKey === 'all') {
+      this.ui = {...this.ui, anchorSeq: null, matchSeq: null};
+    }
+    this.invalidate();
+  }
+
+  private onFormation(): void {
+    const ids = new Set(this.api.snapshot().instances.map((instance) => instance.id));
+    for (const id of this.history.keys()) if (id !== totalKey && !ids.has(id)) this.history.delete(id);
+    this.invalidate();
+  }
+
+  private onStats(sample: StatsSample): void {
+    let cpuTotal = 0;
+    let rssTotal = 0;
+    for (const [id, stats] of Object.entries(sample.instances)) {
+      pushSample(this.historyOf(id), stats.cpuPercent, stats.rssBytes);
+      cpuTotal += stats.cpuPercent;
+      rssTotal += stats.rssBytes;
+    }
+    pushSample(this.historyOf(totalKey), cpuTotal, rssTotal);
+    this.invalidate();
+  }
+
+  private historyOf(id: string): StatsHistory {
+    let history = this.history.get(id);
+    if (!history) {
+      history = {cpuPercent: [], rssBytes: []};
+      this.history.set(id, history);
+    }
+    return history;
+  }
+
+  private publish(): void {
+    if (this.frameTimer) {
+      clearTimeout(this.frameTimer);
+      this.frameTimer = null;
+    }
+    this.lastPublishMs = this.now();
+    this.frame = this.buildFrame();
+    this.scheduleTick();
+    for (const listener of this.listeners) listener();
+  }
+
+  // Countdowns (restart backoff, shutdown) move without any event: refresh
+  // them once a second, and only while one is on screen.
+  private scheduleTick(): void {
+    const {stack} = this.frame;
+    const hasCountdown = stack.shutdown !== null || stack.instances.some((i) => i.state.status === 'restarting');
+    if (!hasCountdown || this.tickTimer || this.isStopped) return;
+    this.tickTimer = setTimeout(() => {
+      this.tickTimer = null;
+      this.invalidate();
+    }, 1000 - (this.now() % 1000) + 5);
+    this.tickTimer.unref?.();
+  }
+
+  private resolveSelection(rows: ListRow[]): number {
+    const index = rows.findIndex((row) => row.key === this.ui.selectedKey);
+    if (index >= 0) return index;
+    return Math.min(this.ui.selectedIndex, rows.length - 1);
+  }
+
+  private buildFrame(): Frame {
+    const stack = this.api.snapshot();
+    const rows = buildListRows(stack);
+    const selectedIndex = this.resolveSelection(rows);
+    const selected = rows[selectedIndex]!;
+    if (selected.key !== this.ui.selectedKey) {
+      // The selected instance went away (scaled down): its neighbour takes over, from the newest line.
+      this.ui = {...this.ui, selectedKey: selected.key, selectedIndex, anchorSeq: null, matchSeq: null};
+    } else if (selectedIndex !== this.ui.selectedIndex) {
+      this.ui = {...this.ui, selectedIndex};
+    }
+    const longestName = Math.max(...rows.map((row) => nameOfRow(row).length), 'system'.length);
+    const layout = computeLayout(this.size, longestName);
+    const colorByType = new Map(stack.types.map((type, index) => [type.name, colorOfType(index)]));
+    const colorOfId = (id: string): ColorName => colorByType.get(id.slice(0, id.lastIndexOf('.'))) ?? 'cyan';
+    const log = layout.tooSmall
+      ? emptyLogView
+      : buildLogView(this.api, {
+        source: this.sourceOf(selected),
+        widthCols: layout.logWidth,
+        rows: layout.logRows,
+        wrap: this.ui.wrap,
+        filter: this.ui.filter,
+        search: this.ui.search,
+        currentMatchSeq: this.ui.matchSeq,
+        anchorSeq: this.ui.anchorSeq,
+        noColor: this.noColor,
+        nameWidth: layout.nameWidth,
+        colorOfId,
+      });
+    const history = this.history.get(selected.kind === 'all' ? totalKey : selected.key);
+    this.version += 1;
+    return {
+      version: this.version,
+      nowMs: this.now(),
+      noColor: this.noColor,
+      layout,
+      stack,
+      rows,
+      selectedIndex,
+      selected,
+      ui: this.ui,
+      log,
+      history: {cpuPercent: [...(history?.cpuPercent ?? [])], rssBytes: [...(history?.rssBytes ?? [])]},
+    };
+  }
+}
+
+function pushSample(history: StatsHistory, cpuPercent: number, rssBytes: number): void {
+  history.cpuPercent.push(cpuPercent);
+  history.rssBytes.push(rssBytes);
+  if (history.cpuPercent.length > historyLength) history.cpuPercent.shift();
+  if (history.rssBytes.length > historyLength) history.rssBytes.shift();
+}

@@ -1,0 +1,172 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {FakeApi, instance} from '../helpers/fake-api.js';
+import {keys, renderUi, type UiHarness} from './harness.js';
+
+let ui: UiHarness | undefined;
+afterEach(() => {
+  ui?.unmount();
+  ui = undefined;
+});
+
+const now = Date.now();
+// Ink re-emits our highlight (black on yellow) as two SGR codes.
+const current = '\u001B[30m\u001B[43m';
+const escape = (text: string): string => text.replace(/[[\]\\^$.|?*+()]/g, '\\$&');
+
+function webApi(lineCount: number): FakeApi {
+  const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 10, since: now})]});
+  for (let i = 1; i <= lineCount; i += 1) api.print('web.1', `line ${i}`);
+  return api;
+}
+
+/** Selects web.1 (the row under `all`). */
+async function selectWeb(harness: UiHarness): Promise<void> {
+  await harness.press('j');
+  await harness.waitForScreen((s) => /│ web\.1 /.test(s), 'the web.1 pane');
+}
+
+describe('log pane', () => {
+  it('follows new lines by default', async () => {
+    const api = webApi(100);
+    ui = await renderUi(api);
+    await selectWeb(ui);
+    await ui.waitForScreen((s) => s.includes('line 100'));
+    api.print('web.1', 'line 101');
+    const screen = await ui.waitForScreen((s) => s.includes('line 101'));
+    expect(screen).toContain('follow');
+    expect(screen).not.toContain('line 50\n');
+  });
+
+  it('scrolls up a page with PgUp, stays put while new lines arrive, and G resumes follow', async () => {
+    const api = webApi(200);
+    ui = await renderUi(api, {rows: 30});
+    await selectWeb(ui);
+    // 30 rows: 29 drawn, header and status bar leave 27 body rows, 26 log rows; a page is 25 lines.
+    await ui.press(keys.pageUp);
+    let screen = await ui.waitForScreen((s) => s.includes('paused'), 'the paused marker');
+    expect(screen).toMatch(/line 175\s*\n/);
+    expect(screen).not.toContain('line 200');
+    api.print('web.1', 'line 201');
+    await ui.press(keys.ctrlU);
+    screen = await ui.waitForScreen((s) => !/line 175\s*\n/.test(s) && s.includes('line 150'), 'half a page further up');
+    expect(screen).not.toContain('line 201');
+    await ui.press('G');
+    screen = await ui.waitForScreen((s) => s.includes('line 201'), 'the newest line after G');
+    expect(screen).toContain('follow');
+  });
+
+  it('g shows the oldest lines and PgDn back to the bottom resumes follow', async () => {
+    const api = webApi(60);
+    ui = await renderUi(api, {rows: 30});
+    await selectWeb(ui);
+    await ui.press('g');
+    let screen = await ui.waitForScreen((s) => /│ ?line 1\s*\n/.test(s), 'line 1 at the top');
+    expect(screen).not.toContain('line 60');
+    await ui.press(keys.pageDown, keys.pageDown, keys.pageDown);
+    screen = await ui.waitForScreen((s) => s.includes('line 60') && s.includes('follow'), 'following again at the bottom');
+    api.print('web.1', 'line 61');
+    await ui.waitForScreen((s) => s.includes('line 61'));
+  });
+
+  it('scrolls by one line with j/k when the log pane has focus', async () => {
+    const api = webApi(100);
+    ui = await renderUi(api, {rows: 30});
+    await selectWeb(ui);
+    await ui.press(keys.tab, 'k', 'k');
+    const screen = await ui.waitForScreen((s) => s.includes('paused') && !s.includes('line 100'), 'two lines up');
+    expect(screen).toContain('line 98');
+    expect(screen).not.toContain('line 99');
+  });
+
+  it('keeps ANSI colors of the process, marks stderr, and prefixes names in all', async () => {
+    const api = new FakeApi({
+      instances: [instance('web.1', {status: 'running', pid: 10, since: now}), instance('worker.1', {status: 'running', pid: 11, since: now})],
+    });
+    api.print('web.1', 'plain \u001B[32mgreen\u001B[39m text');
+    api.print('worker.1', 'it broke', 'stderr');
+    api.print('system', 'web.1 started (pid 10)', 'system');
+    ui = await renderUi(api);
+    const frame = await ui.waitForFrame((f) => f.includes('it broke'));
+    expect(frame).toContain('\u001B[32mgreen');
+    expect(ui.screen()).toMatch(/web\.1\s+ plain green text/);
+    expect(ui.screen()).toMatch(/worker\.1\s+▌it broke/);
+    expect(ui.screen()).toMatch(/system\s+ web\.1 started \(pid 10\)/);
+  });
+
+  it('marks stderr with ! and drops colors under NO_COLOR', async () => {
+    const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 10, since: now})]});
+    api.print('web.1', 'plain \u001B[32mgreen\u001B[39m text');
+    api.print('web.1', 'oops', 'stderr');
+    ui = await renderUi(api, {noColor: true});
+    const frame = await ui.waitForFrame((f) => f.includes('oops'));
+    expect(frame).not.toContain('\u001B[32m');
+    expect(frame).toMatch(/!oops/);
+  });
+
+  it('highlights search matches and moves between them with n and N', async () => {
+    const api = webApi(0);
+    for (let i = 1; i <= 200; i += 1) api.print('web.1', i % 50 === 0 ? `needle number ${i}` : `hay ${i}`);
+    ui = await renderUi(api, {rows: 30});
+    await selectWeb(ui);
+    await ui.press('/', 'n', 'e', 'e', 'd', 'l', 'e');
+    await ui.waitForScreen((s) => s.includes('/needle█'), 'the search prompt');
+    await ui.press(keys.enter);
+    // The newest match is current (yellow); it is visible with its highlight.
+    let frame = await ui.waitForFrame((f) => f.includes(current + 'needle'), 'the current match highlighted');
+    expect(ui.screen()).toContain('needle number 200');
+    await ui.press('n');
+    frame = await ui.waitForFrame((f) => new RegExp(`${escape(current)}needle\\S* number 150`).test(f), 'the older match current');
+    expect(ui.screen()).toContain('paused');
+    await ui.press('n', 'n', 'n');
+    await ui.waitForScreen((s) => s.includes('no older match for "needle"'));
+    await ui.press('N');
+    frame = await ui.waitForFrame((f) => new RegExp(`${escape(current)}needle\\S* number 100`).test(f), 'N goes back to a newer match');
+    expect(frame).toContain('needle');
+  });
+
+  it('says so when a search finds nothing', async () => {
+    const api = webApi(10);
+    ui = await renderUi(api);
+    await selectWeb(ui);
+    await ui.press('/', 'z', 'q', keys.enter);
+    await ui.waitForScreen((s) => s.includes('no match for "zq"'));
+  });
+
+  it('filters to matching lines, in all too, and f again clears the filter', async () => {
+    const api = new FakeApi({
+      instances: [instance('web.1', {status: 'running', pid: 10, since: now}), instance('worker.1', {status: 'running', pid: 11, since: now})],
+    });
+    for (let i = 1; i <= 50; i += 1) {
+      api.print('web.1', `GET /page/${i} 200`);
+      api.print('worker.1', i % 10 === 0 ? `job ${i} failed` : `job ${i} ok`);
+    }
+    ui = await renderUi(api, {rows: 30});
+    await ui.press('f', 'f', 'a', 'i', 'l', keys.enter);
+    const screen = await ui.waitForScreen((s) => s.includes('filter "fail"'));
+    const logLines = screen.split('\n').filter((line) => line.includes('job'));
+    expect(logLines).toHaveLength(5);
+    expect(screen).not.toContain('GET /page');
+    await ui.press('f');
+    await ui.waitForScreen((s) => s.includes('GET /page/50') && s.includes('filter cleared'));
+  });
+
+  it('wraps long lines with w', async () => {
+    const api = webApi(0);
+    api.print('web.1', `start ${'x'.repeat(120)} end`);
+    ui = await renderUi(api, {columns: 100});
+    await selectWeb(ui);
+    expect(ui.screen()).not.toContain(' end');
+    await ui.press('w');
+    await ui.waitForScreen((s) => s.includes('x end') && s.includes('wrap'), 'the wrapped tail');
+  });
+
+  it('reads only about a screenful of lines per frame', async () => {
+    const api = webApi(5000);
+    ui = await renderUi(api, {rows: 30});
+    await selectWeb(ui);
+    api.largestLimit = 0;
+    for (let i = 0; i < 100; i += 1) api.print('web.1', `burst ${i}`);
+    await ui.waitForScreen((s) => s.includes('burst 99'));
+    expect(api.largestLimit).toBeLessThanOrEqual(30);
+  });
+});

@@ -1,0 +1,33 @@
+import {describe, expect, it} from 'vitest';
+import {computeLayout} from '../../../src/ui/layout.js';
+
+describe('computeLayout', () => {
+  it.each([
+    {columns: 120, rows: 40, tooSmall: false},
+    {columns: 60, rows: 15, tooSmall: false},
+    {columns: 59, rows: 40, tooSmall: true},
+    {columns: 120, rows: 14, tooSmall: true},
+  ])('$columns x $rows too small: $tooSmall', ({columns, rows, tooSmall}) => {
+    expect(computeLayout({columns, rows}, 8).tooSmall).toBe(tooSmall);
+  });
+
+  it('draws one line less than the terminal, so Ink never clears the screen per frame', () => {
+    const layout = computeLayout({columns: 120, rows: 40}, 8);
+    expect(layout.frameRows).toBe(39);
+    expect(layout.bodyRows).toBe(37);
+    expect(layout.logRows).toBe(36);
+  });
+
+  it('shows every list column at 120 columns and drops the least useful ones when narrow', () => {
+    expect(computeLayout({columns: 120, rows: 40}, 8).listColumns).toEqual(['symbol', 'name', 'state', 'pid', 'cpu', 'mem', 'up', 'restarts', 'ports']);
+    expect(computeLayout({columns: 60, rows: 15}, 8).listColumns).toEqual(['symbol', 'name', 'cpu', 'mem']);
+  });
+
+  it('gives the list and the log pane the whole width', () => {
+    for (const columns of [60, 70, 100, 120, 200]) {
+      const layout = computeLayout({columns, rows: 30}, 10);
+      expect(layout.listWidth + 1 + layout.logWidth).toBe(columns);
+      expect(layout.logWidth).toBeGreaterThanOrEqual(25);
+    }
+  });
+});

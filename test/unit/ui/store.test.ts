@@ -1,0 +1,111 @@
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {historyLength, UiStore} from '../../../src/ui/store.js';
+import {FakeApi, instance} from '../../helpers/fake-api.js';
+
+const now = Date.now();
+
+function setUp(): {api: FakeApi; store: UiStore; frames: () => number} {
+  const api = new FakeApi({
+    instances: [instance('web.1', {status: 'running', pid: 1, since: now}), instance('worker.1', {status: 'running', pid: 2, since: now})],
+  });
+  const store = new UiStore(api, {size: {columns: 100, rows: 30}, noColor: false, frameIntervalMs: 33});
+  let count = 0;
+  store.subscribe(() => {
+    count += 1;
+  });
+  return {api, store, frames: () => count};
+}
+
+describe('UiStore', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('turns a burst of log lines into one frame', () => {
+    const {api, store, frames} = setUp();
+    for (let i = 0; i < 10_000; i += 1) api.print('web.1', `line ${i}`);
+    expect(frames()).toBe(0);
+    vi.advanceTimersByTime(40);
+    expect(frames()).toBe(1);
+    expect(store.getSnapshot().log.rows.at(-1)).toContain('line 9999');
+    store.dispose();
+  });
+
+  it('publishes at most about 30 frames a second under a steady stream', () => {
+    const {api, store, frames} = setUp();
+    for (let ms = 0; ms < 1000; ms += 1) {
+      api.print('web.1', `line ${ms}`);
+      vi.advanceTimersByTime(1);
+    }
+    expect(frames()).toBeLessThanOrEqual(31);
+    expect(frames()).toBeGreaterThanOrEqual(20);
+    store.dispose();
+  });
+
+  it('publishes nothing and keeps no timer while nothing changes', () => {
+    const {store, frames} = setUp();
+    vi.advanceTimersByTime(10_000);
+    expect(frames()).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    store.dispose();
+  });
+
+  it('ignores lines of a log that is not on screen', () => {
+    const {api, store, frames} = setUp();
+    store.update({selectedKey: 'worker.1'});
+    const before = frames();
+    for (let i = 0; i < 100; i += 1) api.print('web.1', `line ${i}`);
+    vi.advanceTimersByTime(100);
+    expect(frames()).toBe(before);
+    api.print('worker.1', 'visible');
+    vi.advanceTimersByTime(100);
+    expect(frames()).toBe(before + 1);
+    store.dispose();
+  });
+
+  it('keeps the last minute of stats per instance for the sparklines', () => {
+    const {api, store} = setUp();
+    store.update({selectedKey: 'web.1'});
+    for (let i = 1; i <= 100; i += 1) {
+      api.sampleStats({'web.1': {cpuPercent: i, rssBytes: i * 1000}, 'worker.1': {cpuPercent: 1, rssBytes: 1}});
+      vi.advanceTimersByTime(1000);
+    }
+    const {history} = store.getSnapshot();
+    expect(history.cpuPercent).toHaveLength(historyLength);
+    expect(history.cpuPercent.at(-1)).toBe(100);
+    expect(history.cpuPercent[0]).toBe(41);
+    store.update({selectedKey: 'all'});
+    expect(store.getSnapshot().history.cpuPercent.at(-1)).toBe(101);
+    store.dispose();
+  });
+
+  it('ticks once a second only while a countdown is on screen', () => {
+    const {api, store, frames} = setUp();
+    api.setState('web.1', {status: 'restarting', exit: {code: 1, signal: null}, at: Date.now() + 3000});
+    vi.advanceTimersByTime(3500);
+    expect(frames()).toBeGreaterThanOrEqual(4);
+    api.setState('web.1', {status: 'running', pid: 3, since: Date.now()});
+    vi.advanceTimersByTime(1100);
+    const settled = frames();
+    vi.advanceTimersByTime(5000);
+    expect(frames()).toBe(settled);
+    store.dispose();
+  });
+
+  it('selects the row that took its place when the selected instance is scaled away', () => {
+    const {api, store} = setUp();
+    api.setInstances([
+      instance('web.1', {status: 'running', pid: 1, since: now}),
+      instance('web.2', {status: 'running', pid: 3, since: now}),
+      instance('worker.1', {status: 'running', pid: 2, since: now}),
+    ]);
+    store.update({selectedKey: 'web.2', selectedIndex: 2});
+    api.setInstances([instance('web.1', {status: 'running', pid: 1, since: now}), instance('worker.1', {status: 'running', pid: 2, since: now})]);
+    vi.advanceTimersByTime(40);
+    expect(store.getSnapshot().selected.key).toBe('worker.1');
+    store.dispose();
+  });
+});
