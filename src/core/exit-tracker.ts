@@ -13,8 +13,13 @@ export interface ExitRules {
   exitCodeFrom?: string;
 }
 
-/** States after which an instance will not run again by itself. */
-const finalStatuses = new Set<InstanceState['status']>(['stopped', 'exited', 'completed', 'failed']);
+/**
+ * States after which an instance will not run again by itself. `waiting`
+ * counts: once every other instance is final, no dependency can change, so a
+ * waiting dependent (its dependency failed) would otherwise hang the run.
+ * `scheduled` does not: a cron job keeps the run going.
+ */
+const finalStatuses = new Set<InstanceState['status']>(['stopped', 'exited', 'completed', 'failed', 'waiting']);
 
 export class ExitTracker {
   private firstFailure: number | undefined;
@@ -42,7 +47,7 @@ export class ExitTracker {
   private onState(id: string, state: InstanceState): void {
     if (this.api.snapshot().shutdown) return; // stops we asked for are not failures
     if (state.status !== 'exited' && state.status !== 'completed' && state.status !== 'failed') {
-      if (state.status === 'stopped') this.check();
+      if (state.status === 'stopped') this.checkSoon();
       return;
     }
     const code = exitCodeOf(state.exit);
@@ -58,7 +63,18 @@ export class ExitTracker {
       this.onEnd();
       return;
     }
-    this.check();
+    this.checkSoon();
+  }
+
+  /**
+   * Checks once the current state change has played out: a dependency that
+   * completes releases its waiting dependents in the same tick, after this
+   * listener has run, and they must count as running by then.
+   */
+  private checkSoon(): void {
+    queueMicrotask(() => {
+      if (!this.api.snapshot().shutdown) this.check();
+    });
   }
 
   private isEverythingOver(): boolean {

@@ -12,6 +12,9 @@ import {LineSplitter} from './lines.js';
 import {signalGroup, terminateGroup, type ProcessRef} from './process-group.js';
 import {describeExit} from './describe-exit.js';
 import {decideAfterExit, formatSeconds} from './policy/restart.js';
+import {ReadinessWatch, describeReadyCheck} from './policy/readiness.js';
+import {CronSchedule, formatClockTime} from './policy/cron.js';
+import {MemoryLimit, describeMemoryRestart} from './policy/max-memory.js';
 
 /** What an instance needs from the supervisor that owns it. */
 export interface InstanceHost {
@@ -26,6 +29,8 @@ export interface InstanceHost {
   treeOf(instance: Instance): {members: ProcessRef[]; escapees: ProcessRef[]};
   /** Called before spawning: e.g. to warn that PORT is taken. */
   beforeSpawn(instance: Instance): void;
+  /** True once a shutdown has begun: from then on nothing starts by itself (restart, cron, memory). */
+  isShuttingDown(): boolean;
 }
 
 const aliveStatuses = new Set<InstanceState['status']>(['starting', 'running', 'stopping']);
@@ -40,6 +45,13 @@ export class Instance {
   listenPorts: number[] = [];
   lastSeq = 0;
   private epoch = 0;
+  /** Timers set in the current state; `enter` clears them so none holds the event loop after a stop. */
+  private readonly timers = new Set<unknown>();
+  /** The readiness check of the current run, while it is `starting`. */
+  private readiness: ReadinessWatch | undefined;
+  /** Present for `cron:` processes; armed from start until a user stop or shutdown. */
+  private readonly schedule: CronSchedule | undefined;
+  private readonly memoryLimit: MemoryLimit | undefined;
   private child: ChildHandle | null = null;
   /** Resolves when the current stop (or cleanup of a leftover group) has finished. */
   private settling: Promise<void> = Promise.resolve();
@@ -49,7 +61,10 @@ export class Instance {
     readonly index: number,
     readonly port: number,
     private readonly host: InstanceHost,
-  ) {}
+  ) {
+    if (spec.cron !== undefined) this.schedule = new CronSchedule(spec.cron, host.clock, (at) => this.onCronFire(at));
+    if (spec.maxMemoryBytes !== undefined) this.memoryLimit = new MemoryLimit(spec.maxMemoryBytes);
+  }
 
   get id(): InstanceId {
     return `${this.spec.name}.${this.index}`;
@@ -80,16 +95,46 @@ export class Instance {
     };
   }
 
-  /** Starts the process unless it is already alive. */
+  /** Starts the process unless it is already alive; a cron process gets its schedule armed instead. */
   start(): Outcome {
+    if (this.schedule) return this.armSchedule();
+    return this.run();
+  }
+
+  /**
+   * Holds the instance back until the types in `on` meet their `depends_on`
+   * conditions; the supervisor decides when, and calls `start`.
+   */
+  wait(on: string[]): void {
+    const s = this.state;
+    if (s.status === 'waiting' && s.on.length === on.length && s.on.every((name, i) => name === on[i])) return;
+    this.enter({status: 'waiting', on});
+  }
+
+  /** Records one stats sample's tree RSS; over `max_memory` on consecutive samples, restarts the instance. */
+  observeMemory(rssBytes: number): void {
+    const limit = this.memoryLimit;
+    if (!limit || (this.state.status !== 'running' && this.state.status !== 'starting')) return;
+    if (!limit.observe(rssBytes) || this.host.isShuttingDown()) return;
+    limit.reset();
+    this.host.system(describeMemoryRestart(this.id, rssBytes, limit.limitBytes));
+    void this.restart();
+  }
+
+  /** Spawns one run of the command. */
+  private run(): Outcome {
     if (this.isAlive) return {ok: false, message: `${this.id} is already running (pid ${this.pid})`};
     this.host.beforeSpawn(this);
     const env = this.host.envFor(this);
     // One clock reading per chunk, not per line: a chunk's lines arrived together.
     let chunkTime = 0;
+    const onLine = (stream: 'stdout' | 'stderr', text: string) => {
+      this.host.onLine(this, stream, text, chunkTime);
+      this.readiness?.observeLine(text);
+    };
     const splitters = {
-      stdout: new LineSplitter((text) => this.host.onLine(this, 'stdout', text, chunkTime)),
-      stderr: new LineSplitter((text) => this.host.onLine(this, 'stderr', text, chunkTime)),
+      stdout: new LineSplitter((text) => onLine('stdout', text)),
+      stderr: new LineSplitter((text) => onLine('stderr', text)),
     };
     const child = this.host.spawn(
       {command: this.spec.command, cwd: this.spec.cwd, env},
@@ -114,10 +159,66 @@ export class Instance {
       return {ok: false, message: `${this.id} could not start`};
     }
     const pid = child.pid;
-    this.enter({status: 'running', pid, since: this.host.clock.now()});
+    const since = this.host.clock.now();
+    this.memoryLimit?.reset();
+    this.enter({status: this.spec.ready ? 'starting' : 'running', pid, since});
     this.host.system(`${this.id} started (pid ${pid})`);
+    if (this.spec.ready) this.watchReadiness(pid, since, env);
     void child.exited.then((exit) => this.onExit(child, pid, exit));
     return {ok: true, message: `${this.id} started (pid ${pid})`};
+  }
+
+  /** `starting` until the `ready:` check passes; a timeout is reported once and checking goes on. */
+  private watchReadiness(pid: number, since: number, env: Record<string, string>): void {
+    const ready = this.spec.ready;
+    if (!ready) return;
+    const watch = new ReadinessWatch(
+      ready,
+      {port: this.port, cwd: this.spec.cwd, env, spawn: this.host.spawn, clock: this.host.clock},
+      {
+        onReady: (elapsedMs) => {
+          if (this.state.status !== 'starting') return;
+          this.host.system(`${this.id} ready after ${formatSeconds(elapsedMs)}`);
+          this.enter({status: 'running', pid, since});
+        },
+        onTimeout: (elapsedMs) => {
+          this.host.system(`${this.id} not ready after ${formatSeconds(elapsedMs)} (${describeReadyCheck(ready.check, this.port)})`);
+        },
+      },
+    );
+    this.readiness = watch;
+    watch.start();
+  }
+
+  /** Cron `start`: arms the schedule and waits for the next run time. */
+  private armSchedule(): Outcome {
+    const schedule = this.schedule;
+    if (!schedule) return this.run();
+    if (this.isAlive) return {ok: false, message: `${this.id} is already running (pid ${this.pid})`};
+    if (this.state.status === 'scheduled' && schedule.armed) {
+      return {ok: false, message: `${this.id} is already scheduled (${describeNextRun(schedule.nextRunAt)}); restart runs it now`};
+    }
+    const nextRunAt = schedule.arm();
+    const previous = this.state;
+    if (nextRunAt === null) {
+      schedule.cancel();
+      this.host.system(`${this.id}: cron "${schedule.pattern}" has no future run; not scheduled`);
+      return {ok: false, message: `${this.id}: cron "${schedule.pattern}" has no future run`};
+    }
+    this.enter({status: 'scheduled', nextRunAt, ...('exit' in previous && previous.exit ? {exit: previous.exit} : {})});
+    this.host.system(`${this.id} scheduled (cron "${schedule.pattern}"): ${describeNextRun(nextRunAt)}`);
+    return {ok: true, message: `${this.id} scheduled: ${describeNextRun(nextRunAt)}`};
+  }
+
+  /** A run time has come: run now, unless the previous run is still going. */
+  private onCronFire(scheduledAt: number): void {
+    if (this.host.isShuttingDown()) return;
+    if (this.isAlive || this.state.status === 'restarting') {
+      const pid = this.pid;
+      this.host.system(`${this.id}: skipped the ${formatClockTime(scheduledAt)} run: the previous run is still going${pid === null ? '' : ` (pid ${pid})`}`);
+      return;
+    }
+    this.run();
   }
 
   /**
@@ -125,6 +226,8 @@ export class Instance {
    * timeout, and resolves once the group and its escapees are all gone.
    */
   async stop(options: {force?: boolean} = {}): Promise<Outcome> {
+    // A user stop or shutdown also ends a cron schedule: nothing runs again until started.
+    this.schedule?.cancel();
     const s = this.state;
     if (s.status === 'stopping' && !options.force) {
       await this.settling;
@@ -157,12 +260,14 @@ export class Instance {
     return {ok: true, message: `${this.id} stopped`};
   }
 
-  /** Restart: stop if alive, then start. */
+  /** Restart: stop if alive, then start. A cron process runs now and stays on its schedule. */
   async restart(): Promise<Outcome> {
     if (this.isAlive) await this.stop();
     else await this.settling;
-    const outcome = this.start();
+    this.schedule?.arm();
+    const outcome = this.run();
     if (!outcome.ok) return outcome;
+    if (this.schedule) return {ok: true, message: `${this.id} running now (pid ${this.pid})`};
     this.restarts += 1;
     return {ok: true, message: `${this.id} restarted (pid ${this.pid})`};
   }
@@ -203,6 +308,11 @@ export class Instance {
     this.host.system(`${this.id} ${describeExit(exit)}`);
     // The leader is gone but its children may not be: end them, we never leave orphans.
     this.settling = this.killTree(pid, this.spec.stopSignal).then(() => undefined);
+    if (this.schedule?.armed) {
+      // A cron job's retry is its next run: the restart policy does not apply between runs.
+      this.enter({status: 'scheduled', nextRunAt: this.schedule.nextRunAt, exit});
+      return;
+    }
     const decision = decideAfterExit(this.spec, exit, {
       consecutiveRestarts: this.consecutiveRestarts,
       uptimeMs: this.host.clock.now() - since,
@@ -220,19 +330,34 @@ export class Instance {
 
   private restartAfterCrash(): void {
     if (this.state.status !== 'restarting') return; // stopped meanwhile
+    if (this.host.isShuttingDown()) return; // shutdown stops it; a restart now would only be killed again
     this.restarts += 1;
-    this.start();
+    this.run();
   }
 
   private enter(next: InstanceState): void {
     this.state = next;
     this.epoch += 1; // invalidates every timer set in the previous state
+    // Clear them too: a 30s backoff or a 60s readiness timeout must not keep procdeck alive after a stop.
+    for (const handle of this.timers) this.host.clock.clearTimeout(handle);
+    this.timers.clear();
+    this.readiness?.cancel();
+    this.readiness = undefined;
     this.host.onState(this);
   }
 
   /** Runs `callback` after `ms` unless the state has changed meanwhile. */
   protected after(ms: number, callback: () => void): void {
     const epoch = this.epoch;
-    this.host.clock.setTimeout(() => epoch === this.epoch && callback(), ms);
+    const handle = this.host.clock.setTimeout(() => {
+      this.timers.delete(handle);
+      if (epoch === this.epoch) callback();
+    }, ms);
+    this.timers.add(handle);
   }
+}
+
+/** `next run at 14:03:05`. */
+function describeNextRun(nextRunAt: number | null): string {
+  return nextRunAt === null ? 'no next run' : `next run at ${formatClockTime(nextRunAt)}`;
 }

@@ -17,6 +17,7 @@ import {findPortHolder} from './ports.js';
 import {StatsSampler} from './stats/sampler.js';
 import {resolveTargets} from './targets.js';
 import {shutdownWaves} from './shutdown-order.js';
+import {checkDependencies, type DependencyStatus} from './policy/depends-on.js';
 import {signalGroup, signalProcess, type ProcessRef} from './process-group.js';
 import {isSameProcess} from './stats/process-table.js';
 
@@ -46,6 +47,12 @@ export class Supervisor implements SupervisorApi {
   private lastTreeScanAt = 0;
   private statsTimer: NodeJS.Timeout | undefined;
   private shuttingDown: {force: boolean; done: Promise<void>} | null = null;
+  /** True while `start` launches everything: dependencies are judged once all have had their chance. */
+  private isLaunching = false;
+  private isReleasing = false;
+  private isReleaseDue = false;
+  /** The last "cannot start because" line said per waiting instance, so it is said once. */
+  private readonly blockNotes = new Map<InstanceId, string>();
 
   constructor(
     readonly stack: StackSpec,
@@ -57,11 +64,15 @@ export class Supervisor implements SupervisorApi {
       clock: this.clock,
       spawn: options.spawn ?? spawnChild,
       envFor: (instance) => instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv),
-      onState: (instance) => this.events.emit('state', instance.id, instance.state),
+      onState: (instance) => {
+        this.events.emit('state', instance.id, instance.state);
+        this.releaseWaiting();
+      },
       onLine: (instance, stream, text, time) => this.storeLine(instance, stream, text, time),
       system: (message) => this.system(message),
       treeOf: (instance) => this.treeOf(instance),
       beforeSpawn: (instance) => this.warnIfPortTaken(instance),
+      isShuttingDown: () => this.shuttingDown !== null,
     };
     for (const spec of stack.processes) {
       this.formation.set(spec.name, spec.instances);
@@ -74,9 +85,15 @@ export class Supervisor implements SupervisorApi {
     for (const spec of this.stack.processes) {
       if (spec.instances === 0) this.system(`${spec.name} has 0 instances in the formation: not started`);
     }
-    for (const instance of this.instances) {
-      if (instance.spec.autostart) instance.start();
+    this.isLaunching = true;
+    try {
+      for (const instance of this.instances) {
+        if (instance.spec.autostart) this.launch(instance);
+      }
+    } finally {
+      this.isLaunching = false;
     }
+    this.releaseWaiting();
     if (this.options.statsIntervalMs > 0) this.scheduleStats();
   }
 
@@ -141,24 +158,29 @@ export class Supervisor implements SupervisorApi {
     const force = options.force ?? false;
     if (this.shuttingDown && (this.shuttingDown.force || !force)) return this.shuttingDown.done;
     this.scanAllTrees();
-    const done = (async () => {
-      if (force) {
-        await Promise.all(this.instances.map((instance) => instance.stop({force: true})));
-      } else {
-        for (const wave of shutdownWaves(this.stack.processes, this.instances)) {
-          await Promise.all(wave.map((instance) => instance.stop()));
-        }
-      }
-      await Promise.all(this.instances.map((instance) => instance.settled()));
-      if (this.statsTimer) clearTimeout(this.statsTimer);
-      this.statsTimer = undefined;
-      this.events.emit('stopped');
-    })();
-    this.shuttingDown = {force, done};
+    // Marked before the first stop: a waiting or scheduled instance stops synchronously, and
+    // listeners of that state change must already see a shutdown (nothing new may start).
+    const shuttingDown = {force, done: Promise.resolve()};
+    this.shuttingDown = shuttingDown;
     if (this.instances.some((instance) => instance.isAlive)) {
       this.system(force ? 'force quit: killing every process group' : 'stopping every process');
     }
-    return done;
+    shuttingDown.done = this.stopEverything(force);
+    return shuttingDown.done;
+  }
+
+  private async stopEverything(force: boolean): Promise<void> {
+    if (force) {
+      await Promise.all(this.instances.map((instance) => instance.stop({force: true})));
+    } else {
+      for (const wave of shutdownWaves(this.stack.processes, this.instances)) {
+        await Promise.all(wave.map((instance) => instance.stop()));
+      }
+    }
+    await Promise.all(this.instances.map((instance) => instance.settled()));
+    if (this.statsTimer) clearTimeout(this.statsTimer);
+    this.statsTimer = undefined;
+    this.events.emit('stopped');
   }
 
   /**
@@ -215,7 +237,8 @@ export class Supervisor implements SupervisorApi {
     if (target === current) return {ok: true, message: `${type} already has ${current} instance${current === 1 ? '' : 's'}`};
     this.formation.set(type, target);
     if (target > current) {
-      for (let i = current + 1; i <= target; i++) this.addInstance(spec, i).start();
+      for (let i = current + 1; i <= target; i++) this.launch(this.addInstance(spec, i));
+      this.releaseWaiting();
     } else {
       const removed = this.instances.filter((instance) => instance.spec.name === type && instance.index > target);
       await Promise.all(removed.map((instance) => instance.stop()));
@@ -224,6 +247,59 @@ export class Supervisor implements SupervisorApi {
     this.events.emit('formation');
     this.system(`${type} scaled from ${current} to ${target}`);
     return {ok: true, message: `${type} scaled to ${target}`};
+  }
+
+  /** Starts an instance, or holds it `waiting` when it has dependencies (judged by `releaseWaiting`). */
+  private launch(instance: Instance): void {
+    const dependencies = Object.keys(instance.spec.dependsOn);
+    if (dependencies.length > 0) instance.wait(dependencies);
+    else instance.start();
+  }
+
+  /**
+   * Starts every waiting instance whose `depends_on` conditions now hold, and
+   * says once why the others cannot start when a dependency ended without
+   * meeting its condition. Runs on every state change; a change made here
+   * (a start, a new `on` list) runs it again until nothing moves.
+   */
+  private releaseWaiting(): void {
+    if (this.isLaunching || this.shuttingDown) return;
+    if (this.isReleasing) {
+      this.isReleaseDue = true;
+      return;
+    }
+    this.isReleasing = true;
+    try {
+      do {
+        this.isReleaseDue = false;
+        for (const instance of [...this.instances]) {
+          if (instance.state.status !== 'waiting') continue;
+          const status = checkDependencies(instance.spec, (type) => this.instances.filter((other) => other.spec.name === type));
+          if (status.pending.length === 0) {
+            this.blockNotes.delete(instance.id);
+            instance.start();
+          } else {
+            instance.wait(status.pending);
+            this.noteBlock(instance, status);
+          }
+        }
+      } while (this.isReleaseDue && !this.shuttingDown);
+    } finally {
+      this.isReleasing = false;
+    }
+  }
+
+  /** `worker.1 cannot start: it waits for migrate (completed), but migrate.1 exited with code 1`. */
+  private noteBlock(instance: Instance, status: DependencyStatus): void {
+    if (status.blockedBy.length === 0) {
+      this.blockNotes.delete(instance.id);
+      return;
+    }
+    const waitsFor = status.pending.map((type) => `${type} (${instance.spec.dependsOn[type]})`).join(', ');
+    const note = `${instance.id} cannot start: it waits for ${waitsFor}, but ${status.blockedBy.join('; ')}`;
+    if (this.blockNotes.get(instance.id) === note) return;
+    this.blockNotes.set(instance.id, note);
+    this.system(note);
   }
 
   private addInstance(spec: ProcessSpec, index: number): Instance {
@@ -294,6 +370,7 @@ export class Supervisor implements SupervisorApi {
         instance.cpuPercent = stats?.cpuPercent ?? 0;
         instance.rssBytes = stats?.rssBytes ?? 0;
         instance.listenPorts = stats?.listenPorts ?? [];
+        if (stats) instance.observeMemory(stats.rssBytes);
       }
       this.events.emit('stats', sample);
     } finally {

@@ -1,0 +1,77 @@
+/**
+ * `depends_on`: whether an instance may start yet. A dependency type holds
+ * its condition when every one of its instances does:
+ *   started   — it has been started (starting, running, or completed);
+ *   ready     — it is running and its readiness check (if any) has passed;
+ *   completed — it ran to the end with exit code 0 (a oneshot, or any process that exited 0).
+ * A dependency that ended without meeting the condition blocks its dependents
+ * until someone starts it again; `blockedBy` says why in words.
+ */
+import type {InstanceState} from '../api.js';
+import type {DependencyCondition, ProcessSpec} from '../../config/spec.js';
+import {describeExit} from '../describe-exit.js';
+
+/** What the check needs to know about one instance of a dependency. */
+export interface DependencyInstance {
+  id: string;
+  state: InstanceState;
+  spec: Pick<ProcessSpec, 'autostart' | 'oneshot'>;
+}
+
+export interface DependencyStatus {
+  /** Dependency types whose condition does not hold yet, in `depends_on` order. */
+  pending: string[];
+  /** Why some of them cannot hold without help: `migrate.1 exited with code 1`. */
+  blockedBy: string[];
+}
+
+/** Checks every `depends_on` entry of `spec` against the dependencies' current instances. */
+export function checkDependencies(
+  spec: Pick<ProcessSpec, 'dependsOn'>,
+  instancesOf: (type: string) => readonly DependencyInstance[],
+): DependencyStatus {
+  const pending: string[] = [];
+  const blockedBy: string[] = [];
+  for (const [type, condition] of Object.entries(spec.dependsOn)) {
+    // A type scaled to 0 (or left out) is run elsewhere, as with `-m db=0`: nothing to wait for.
+    const unmet = instancesOf(type).filter((instance) => !meetsCondition(instance.state, condition));
+    if (unmet.length === 0) continue;
+    pending.push(type);
+    for (const instance of unmet) {
+      const reason = describeBlock(instance, condition);
+      if (reason) blockedBy.push(reason);
+    }
+  }
+  return {pending, blockedBy};
+}
+
+/** True when an instance in `state` satisfies `condition`. */
+export function meetsCondition(state: InstanceState, condition: DependencyCondition): boolean {
+  const isCompleted = state.status === 'completed' || (state.status === 'exited' && state.exit.code === 0 && state.exit.signal === null);
+  switch (condition) {
+    case 'started':
+      return state.status === 'starting' || state.status === 'running' || isCompleted;
+    case 'ready':
+      return state.status === 'running' || isCompleted;
+    case 'completed':
+      return isCompleted;
+  }
+}
+
+/** Why `instance` will not meet `condition` on its own, or undefined while it still may. */
+function describeBlock(instance: DependencyInstance, condition: DependencyCondition): string | undefined {
+  const {state} = instance;
+  switch (state.status) {
+    case 'exited':
+      return `${instance.id} ${describeExit(state.exit)}`;
+    case 'failed':
+      return `${instance.id} failed (${describeExit(state.exit)})`;
+    case 'stopped':
+      return instance.spec.autostart ? `${instance.id} is stopped` : `${instance.id} is stopped (autostart: false; start it)`;
+    case 'running':
+      // A server waited on for `completed` is probably a config mistake; name it rather than wait silently.
+      return condition === 'completed' && !instance.spec.oneshot ? `${instance.id} is running (not oneshot: it may never complete)` : undefined;
+    default:
+      return undefined;
+  }
+}
