@@ -104,3 +104,27 @@ export function readUptimeTicks(): number | null {
   const seconds = Number.parseFloat(text);
   return Number.isFinite(seconds) ? Math.round(seconds * clockTicksPerSecond) : null;
 }
+
+/**
+ * The pid most recently handed out (last field of /proc/loadavg). If it has
+ * not changed since the last look, no process was created anywhere in the
+ * meantime, so no tree can have gained a member: one ~12 µs read that lets
+ * an idle tick skip every children file.
+ */
+export function readLastCreatedPid(): number | null {
+  const text = readProcText('/proc/loadavg', true);
+  const pid = Number(text?.slice(text.lastIndexOf(' ') + 1));
+  return text !== null && Number.isInteger(pid) ? pid : null;
+}
+
+/**
+ * Reads a one-record /proc file through an fd kept open between calls
+ * (one pread, ~5 µs, against ~12 µs for open + read + close). Throws ESRCH
+ * once the process behind it has ended, even if its pid was reused since.
+ */
+export function readOpenProcFile(fd: number): string {
+  const got = readSync(fd, shared, 0, readOpenProcFile.capacity, 0);
+  return shared.toString('latin1', 0, got);
+}
+/** Bytes one readOpenProcFile call reads at most; a result this long may be cut. */
+readOpenProcFile.capacity = 16 * 1024;

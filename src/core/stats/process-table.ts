@@ -82,7 +82,11 @@ export function readProcessEntry(pid: number): ProcessEntry | null {
  */
 export function readChildPids(pid: number): number[] | null {
   const text = readProcText(`/proc/${pid}/task/${pid}/children`);
-  if (text === null) return null;
+  return text === null ? null : parseChildPids(text);
+}
+
+/** Parses a children file: pids separated (and followed) by spaces. */
+export function parseChildPids(text: string): number[] {
   const pids: number[] = [];
   for (const word of text.split(' ')) if (word !== '') pids.push(Number(word));
   return pids;

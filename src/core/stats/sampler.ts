@@ -8,12 +8,21 @@
  *     if (isSameProcess(m.pid, m.startTime)) process.kill(m.pid, 'SIGTERM');
  *   sampler.forget('web.1');                       // the instance is gone for good
  *
- * How a tick finds the trees (Linux): every `fullScanEveryTicks` ticks it
- * reads all of /proc (~12 µs per process: ~4.5 ms with 370 processes); on
- * the other ticks it re-reads only the members it already knows plus their
- * /proc/PID/task/PID/children, ~25 µs per member (~1.5 ms for 20 instances
- * of 3 processes). Full scans still find what the walk cannot: group members
- * orphaned before we saw them, and children forked from non-main threads.
+ * What a tick costs (Linux; bench/stats.mjs, 375 processes, 20 instances,
+ * 52 tree pids, figures from an idle run of this VM):
+ *   - full /proc scan: ~12 µs per process, ~4.5 ms. Every second that alone
+ *     is ~0.5% of a core, the whole idle budget, so it runs only every
+ *     `fullScanEveryTicks` (30), and only if a process was created since the
+ *     last one. It finds what the walk cannot: group members orphaned before
+ *     we saw them, children forked from non-main threads (Go, worker threads).
+ *   - the walk, on every other tick: /proc/PID/stat of each known member
+ *     through a held fd (~5 µs each), plus /proc/PID/task/PID/children
+ *     (~12 µs each) only when /proc/loadavg says a process was created since
+ *     the last tick: an idle stack costs ~0.3 ms.
+ *   - listening sockets: /proc/net/tcp + tcp6 cost ~1 ms however few sockets
+ *     there are (the kernel walks its whole connection hash), so they are read
+ *     every `portsEveryTicks` (5) ticks, and on the next 3 ticks after any
+ *     tree gained or lost a pid (a restarted server listens soon after).
  *
  * Why CPU% is computed here and not with pidusage: the utime/stime it needs
  * are in the /proc/PID/stat lines this code has just read. pidusage would
@@ -26,17 +35,16 @@
  */
 import type {InstanceId, StatsSample} from '../api.js';
 import {ListenPortTracker, readListenSockets} from './listen-ports.js';
-import {hasProcFs, readUptimeTicks} from './proc-files.js';
+import {hasProcFs, readLastCreatedPid, readUptimeTicks} from './proc-files.js';
 import {
   collectTree,
   hasChildrenFiles,
   isEnded,
-  readChildPids,
-  readProcessEntry,
   readProcessTable,
   type ProcessEntry,
 } from './process-table.js';
 import {readPsTableAsync} from './ps-table.js';
+import {HeldProcFiles} from './held-proc-files.js';
 
 /** One running instance: `pid` is the process procdeck spawned, `pgid` its group. */
 export interface InstanceGroup {
@@ -60,11 +68,13 @@ interface MemberRecord extends TreeMember {
 }
 
 export interface StatsSamplerOptions {
-  /** Read all of /proc every this many ticks (default 10); walk known members in between. */
+  /** Read all of /proc at most every this many ticks (default 30); walk known members in between. */
   fullScanEveryTicks?: number;
-  /** Re-read listening sockets every this many ticks (default 2). */
+  /** Re-read listening sockets every this many ticks (default 5), and on 3 ticks after a tree changes. */
   portsEveryTicks?: number;
 }
+
+const portsBurstTicks = 3;
 
 /** Samples CPU, RSS and listening ports of every instance's process tree in one pass. */
 export class StatsSampler {
@@ -72,28 +82,42 @@ export class StatsSampler {
   readonly #portsEveryTicks: number;
   /** id → pid → member: every process seen in its tree and not since seen dead. */
   readonly #members = new Map<InstanceId, Map<number, MemberRecord>>();
+  readonly #procFiles = new HeldProcFiles();
   readonly #portTracker = new ListenPortTracker();
   #ports = new Map<InstanceId, number[]>();
   #ticks = 0;
+  #fullScanTick = 0;
+  #portsTick = 0;
+  #portsBurst = 0;
+  #treePids = new Set<number>();
+  /** Last created pid at the previous tick and at the previous full scan. */
+  #lastPid: number | null = null;
+  #lastPidAtFullScan: number | null = null;
   /** Clock ticks since boot (Linux) or since the epoch (elsewhere) at the last sample. */
   #lastTime: number | null = null;
 
   constructor(options: StatsSamplerOptions = {}) {
-    this.#fullScanEveryTicks = Math.max(1, options.fullScanEveryTicks ?? 10);
-    this.#portsEveryTicks = Math.max(1, options.portsEveryTicks ?? 2);
+    this.#fullScanEveryTicks = Math.max(1, options.fullScanEveryTicks ?? 30);
+    this.#portsEveryTicks = Math.max(1, options.portsEveryTicks ?? 5);
   }
 
   /** CPU% (of one core, summed over the tree), RSS and listening ports for each group. */
   async sample(groups: readonly InstanceGroup[]): Promise<StatsSample> {
     this.#ticks += 1;
-    const isFull = !hasChildrenFiles || (this.#ticks - 1) % this.#fullScanEveryTicks === 0;
-    const trees = isFull ? this.#scanTrees(groups, hasProcFs ? readProcessTable() : await readPsTableAsync()) : this.#walkTrees(groups);
+    const trees = await this.#findTrees(groups);
     const now = hasProcFs ? readUptimeTicks() : (Date.now() / 1000) * 100;
     const last = this.#lastTime;
     this.#lastTime = now;
     const elapsedTicks = now !== null && last !== null ? now - last : 0;
 
-    if (hasProcFs && (this.#ticks - 1) % this.#portsEveryTicks === 0) {
+    const treePids = new Set<number>();
+    for (const entries of trees.values()) for (const entry of entries) treePids.add(entry.pid);
+    this.#procFiles.keepOnly(treePids);
+    if (!isSameSet(treePids, this.#treePids)) this.#portsBurst = portsBurstTicks;
+    this.#treePids = treePids;
+    if (hasProcFs && (this.#portsTick === 0 || this.#portsBurst > 0 || this.#ticks - this.#portsTick >= this.#portsEveryTicks)) {
+      this.#portsTick = this.#ticks;
+      this.#portsBurst = Math.max(0, this.#portsBurst - 1);
       const pidsById = new Map<InstanceId, number[]>();
       for (const [id, entries] of trees) pidsById.set(id, entries.map((entry) => entry.pid));
       this.#ports = this.#portTracker.update(pidsById, readListenSockets());
@@ -127,6 +151,11 @@ export class StatsSampler {
       };
     }
     return {time: Date.now(), instances};
+  }
+
+  /** Closes the /proc fds held between ticks (they are reopened if sampling resumes). */
+  close(): void {
+    this.#procFiles.close();
   }
 
   /**
@@ -167,6 +196,22 @@ export class StatsSampler {
     return result;
   }
 
+  /** Full scan or walk, whichever this tick needs (see the cost notes at the top). */
+  async #findTrees(groups: readonly InstanceGroup[]): Promise<Map<InstanceId, ProcessEntry[]>> {
+    if (!hasProcFs) return this.#scanTrees(groups, await readPsTableAsync());
+    const lastPid = readLastCreatedPid();
+    const isProcessCreated = lastPid === null || lastPid !== this.#lastPid;
+    this.#lastPid = lastPid;
+    const isFullScanDue =
+      !hasChildrenFiles ||
+      this.#fullScanTick === 0 ||
+      (this.#ticks - this.#fullScanTick >= this.#fullScanEveryTicks && (lastPid === null || lastPid !== this.#lastPidAtFullScan));
+    if (!isFullScanDue) return this.#walkTrees(groups, isProcessCreated);
+    this.#fullScanTick = this.#ticks;
+    this.#lastPidAtFullScan = lastPid;
+    return this.#scanTrees(groups, readProcessTable());
+  }
+
   /** Trees from a full process table: group, spawned pid, known members, and their descendants. */
   #scanTrees(groups: readonly InstanceGroup[], table: Map<number, ProcessEntry>): Map<InstanceId, ProcessEntry[]> {
     const claimed = new Set<number>();
@@ -188,8 +233,11 @@ export class StatsSampler {
     return trees;
   }
 
-  /** Trees by following the spawned pid and known members down their children files. */
-  #walkTrees(groups: readonly InstanceGroup[]): Map<InstanceId, ProcessEntry[]> {
+  /**
+   * Trees by re-reading the spawned pid and known members, and, when a
+   * process was created since the last tick, following their children files.
+   */
+  #walkTrees(groups: readonly InstanceGroup[], isProcessCreated: boolean): Map<InstanceId, ProcessEntry[]> {
     const claimed = new Set<number>();
     const trees = new Map<InstanceId, ProcessEntry[]>();
     for (const group of groups) {
@@ -202,17 +250,27 @@ export class StatsSampler {
       for (let i = 0; i < queue.length; i++) {
         const {pid, isChild} = queue[i] as {pid: number; isChild: boolean};
         if (claimed.has(pid)) continue;
-        const entry = readProcessEntry(pid);
+        const entry = this.#procFiles.readStat(pid);
         if (entry === null || isEnded(entry)) continue;
         if (!isChild && known?.get(pid)?.startTime !== entry.startTime) continue;
         claimed.add(pid);
         entries.push(entry);
-        for (const child of readChildPids(pid) ?? []) queue.push({pid: child, isChild: true});
+        // With no process created since the last tick, a member we have
+        // walked before cannot have new children; one we have not might.
+        if (isProcessCreated || known?.get(pid)?.startTime !== entry.startTime) {
+          for (const child of this.#procFiles.readChildren(pid) ?? []) queue.push({pid: child, isChild: true});
+        }
       }
       trees.set(group.id, entries);
     }
     return trees;
   }
+}
+
+function isSameSet(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const item of a) if (!b.has(item)) return false;
+  return true;
 }
 
 function toRecord(entry: ProcessEntry): MemberRecord {
