@@ -4,7 +4,7 @@ import {join, relative, resolve} from 'node:path';
 import type {Command} from 'commander';
 import {loadStack} from '../config/load.js';
 import {UsageError} from '../config/errors.js';
-import {exporters, isExportFormat, type ExportFormat, type ExportOptions} from '../export/index.js';
+import {exportStack, exporters, isExportFormat, type ExportFormat, type ExportOptions} from '../export/index.js';
 import {addStackOptions, type StackOptions} from './stack-options.js';
 import {toLoadOptions} from './load-options.js';
 
@@ -48,7 +48,7 @@ function runExport(format: string, dir: string, options: ExportCommandOptions): 
     ...(options.image !== undefined && {image: options.image}),
   };
   // Everything is generated before anything is written, so a refused value leaves DIR untouched.
-  const result = exporters[format](stack, exportOptions);
+  const result = exportStack(format, stack, exportOptions);
   mkdirSync(target, {recursive: true});
   const shown = relative(process.cwd(), target) || '.';
   const overwritten: string[] = [];

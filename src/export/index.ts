@@ -3,7 +3,10 @@ import {exportCompose} from './compose.js';
 import {exportKubernetes} from './kubernetes.js';
 import {exportSupervisord} from './supervisord.js';
 import {exportSystemd} from './systemd.js';
-import type {Exporter} from './stack-model.js';
+import type {StackSpec} from '../config/spec.js';
+import {processNamePattern} from '../config/procfile.js';
+import {UsageError} from '../config/errors.js';
+import type {ExportOptions, ExportResult, Exporter} from './stack-model.js';
 
 export type {ExportFile, ExportOptions, ExportResult, Exporter} from './stack-model.js';
 
@@ -20,4 +23,15 @@ export type ExportFormat = keyof typeof exporters;
 /** Whether `name` is a format `procdeck export` knows. */
 export function isExportFormat(name: string): name is ExportFormat {
   return Object.hasOwn(exporters, name);
+}
+
+/**
+ * Runs one exporter. Process names become file names, so they are checked
+ * here once more even though the loader already did: a name is never a path.
+ */
+export function exportStack(format: ExportFormat, stack: StackSpec, options: ExportOptions): ExportResult {
+  for (const proc of stack.processes) {
+    if (!processNamePattern.test(proc.name)) throw new UsageError(`export: invalid process name ${JSON.stringify(proc.name)} (use only letters, digits, "-" and "_")`);
+  }
+  return exporters[format](stack, options);
 }
