@@ -5,10 +5,13 @@ import path from 'node:path';
 import {loadStack} from '../../src/config/load.js';
 import {Supervisor} from '../../src/core/supervisor.js';
 import type {LogLine} from '../../src/core/api.js';
+import type {Clock} from '../../src/core/clock.js';
 import {hasLiveMembers} from '../../src/core/process-group.js';
 import {waitFor} from './wait-for.js';
 
 export const fixtures = path.resolve(import.meta.dirname, '../fixtures/bin');
+/** Fixtures for policy tests (readiness servers, start recorders, memory hogs). */
+export const policyFixtures = path.resolve(import.meta.dirname, '../fixtures/policy');
 
 export interface TestStack {
   dir: string;
@@ -22,7 +25,17 @@ export interface TestStack {
 
 export async function startStack(
   procfile: Record<string, string>,
-  options: {timeout?: string; yaml?: string; scrollback?: number; files?: Record<string, string>} = {},
+  options: {
+    timeout?: string;
+    yaml?: string;
+    scrollback?: number;
+    files?: Record<string, string>;
+    /** Base PORT (`-p`); default 5000. */
+    port?: number;
+    /** Periodic stats (needed by max_memory); default off. */
+    statsIntervalMs?: number;
+    clock?: Clock;
+  } = {},
 ): Promise<TestStack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'procdeck-test-'));
   writeFileSync(path.join(dir, 'Procfile'), Object.entries(procfile).map(([n, c]) => `${n}: ${c}`).join('\n') + '\n');
@@ -32,8 +45,14 @@ export async function startStack(
     cwd: dir,
     env: {...process.env, FIXTURES: fixtures},
     ...(options.timeout ? {stopTimeoutMs: Number.parseFloat(options.timeout) * 1000} : {}),
+    ...(options.port !== undefined ? {port: options.port} : {}),
   });
-  const api = new Supervisor(stack, {scrollback: options.scrollback ?? 1000, statsIntervalMs: 0, inheritedEnv: {...process.env, FIXTURES: fixtures}});
+  const api = new Supervisor(stack, {
+    scrollback: options.scrollback ?? 1000,
+    statsIntervalMs: options.statsIntervalMs ?? 0,
+    inheritedEnv: {...process.env, FIXTURES: fixtures, POLICY_FIXTURES: policyFixtures},
+    ...(options.clock ? {clock: options.clock} : {}),
+  });
   const lines: LogLine[] = [];
   const pgids = new Set<number>();
   api.on('log', (line) => lines.push(line));
