@@ -1,4 +1,5 @@
 /** `procdeck [start] [NAME...]`: runs the stack in the terminal UI or headless. */
+import path from 'node:path';
 import type {Command} from 'commander';
 import {loadStack, selectProcesses} from '../config/load.js';
 import {parseDuration} from '../config/durations.js';
@@ -9,6 +10,10 @@ import {PrefixedPrinter} from '../output/prefixed.js';
 import {shouldColor} from '../output/colors.js';
 import {addStackOptions, parseIntegerFlag, type StackOptions} from './stack-options.js';
 import {toLoadOptions} from './load-options.js';
+import {parseSize} from '../config/durations.js';
+import {projectDirFor, projectPaths, type ProjectPaths} from '../control/paths.js';
+import {ControlSession, ensureNotRunning, recoverLeftovers} from '../control/session.js';
+import {spawnDaemon, takeDaemonChildMarker} from '../control/daemon.js';
 
 interface StartOptions extends StackOptions {
   tui: boolean;
@@ -16,6 +21,9 @@ interface StartOptions extends StackOptions {
   exitCodeFrom?: string;
   scrollback: string;
   statsInterval: string;
+  daemon?: boolean;
+  logDir?: string;
+  logMaxSize: string;
 }
 
 export function registerStart(program: Command): void {
@@ -30,6 +38,9 @@ export function registerStart(program: Command): void {
     .option('--exit-code-from <name>', 'stop everything when NAME ends, exit with its code')
     .option('--scrollback <lines>', 'log lines kept per process', '10000')
     .option('--stats-interval <duration>', 'how often CPU and memory are sampled', '1s')
+    .option('-D, --daemon', 'run in the background (no UI, logs to files); print its pid, socket and log directory')
+    .option('--log-dir <dir>', 'write each instance\'s output to DIR/NAME.N.log (daemon default: $XDG_STATE_HOME/procdeck/<hash>/logs)')
+    .option('--log-max-size <size>', 'rotate a log file at this size, keeping 3 old ones', '10MB')
     .action(async (names: string[], options: StartOptions) => {
       process.exitCode = await runStart(names, options);
     });
@@ -45,13 +56,28 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
       throw new UsageError(`--exit-code-from: no process named ${JSON.stringify(options.exitCodeFrom)} (known: ${known.join(', ')})`);
     }
   }
-  const useTui = options.tui && Boolean(process.stdout.isTTY) && !process.env.CI;
-  const needsStats = useTui || stack.processes.some((p) => p.maxMemoryBytes !== undefined);
+  const logMaxBytes = parseSize(options.logMaxSize, '--log-max-size');
+  if (logMaxBytes < 1) throw new UsageError(`--log-max-size: expected a size of at least 1 byte, got ${JSON.stringify(options.logMaxSize)}`);
+  const isDaemonChild = takeDaemonChildMarker();
+  const paths = projectPaths(projectDirFor(options.procfile));
+  const logDir = options.logDir !== undefined ? path.resolve(options.logDir) : isDaemonChild || options.daemon ? paths.defaultLogDir : undefined;
+  await ensureNotRunning(paths);
+  const recovered = await recoverLeftovers(paths);
+  if (options.daemon && !isDaemonChild) {
+    for (const message of recovered) process.stdout.write(`procdeck: ${message}\n`);
+    return startDaemon(paths, logDir!);
+  }
+  const useTui = options.tui && !isDaemonChild && Boolean(process.stdout.isTTY) && !process.env.CI;
+  // Stats run in every mode: `procdeck status` and `attach` show CPU, memory and ports.
   const supervisor = new Supervisor(stack, {
     scrollback,
-    statsIntervalMs: needsStats ? statsIntervalMs : 0,
+    statsIntervalMs,
     inheritedEnv: process.env,
   });
+  let isStopped = false;
+  supervisor.on('stopped', () => (isStopped = true));
+  const control = await ControlSession.open({supervisor, stack, paths, scrollback, logMaxBytes, ...(logDir !== undefined && {logDir})});
+  for (const message of recovered) supervisor.system(message);
 
   const stopped = new Promise<void>((resolve) => supervisor.on('stopped', resolve));
   const tracker = new ExitTracker(
@@ -69,6 +95,11 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
       supervisor.start();
       await runTui(supervisor, {statsIntervalMs, noColor: Boolean(process.env.NO_COLOR)});
       await supervisor.shutdown();
+    } else if (isDaemonChild) {
+      // The daemon's output is its log files; stdout is only a file for procdeck's own errors.
+      supervisor.start();
+      tracker.check();
+      await stopped;
     } else {
       let isOutputOpen = true;
       // `procdeck | head`: once the reader is gone, stop the stack instead of crashing.
@@ -88,8 +119,23 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   } finally {
     removeSignalHandlers();
     process.off('exit', killLeftovers);
+    await control.close(isStopped);
   }
   return tracker.exitCode;
+}
+
+async function startDaemon(paths: ProjectPaths, logDir: string): Promise<number> {
+  const started = await spawnDaemon(paths);
+  if (!started.ok) {
+    process.stderr.write(`procdeck: ${started.message}\n`);
+    return 1;
+  }
+  process.stdout.write(
+    `procdeck is running in the background for ${paths.projectDir}\n` +
+      `  pid:    ${started.pid}\n  socket: ${paths.socket}\n  logs:   ${logDir}\n` +
+      `procdeck attach opens the UI, procdeck status shows the processes, procdeck quit stops the stack.\n`,
+  );
+  return 0;
 }
 
 /**

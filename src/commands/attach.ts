@@ -1,0 +1,39 @@
+/** `procdeck attach`: the terminal UI over the control socket of a running stack (usually a daemon). */
+import type {Command} from 'commander';
+import {UsageError} from '../config/errors.js';
+import {RemoteSupervisor} from '../control/client.js';
+import {NoStackError} from '../control/connection.js';
+import {projectDirFor, projectPaths} from '../control/paths.js';
+
+export function registerAttach(program: Command): void {
+  program
+    .command('attach')
+    .description('open the terminal UI on the stack running in the background (q asks: stop it, or detach)')
+    .option('-f, --procfile <path>', 'Procfile of the project (default ./Procfile): names the running stack')
+    .action(async (options: {procfile?: string}) => {
+      process.exitCode = await runAttach(options);
+    });
+}
+
+async function runAttach(options: {procfile?: string}): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new UsageError('attach: needs a terminal (for a script, use procdeck status, logs -f or quit)');
+  }
+  const paths = projectPaths(projectDirFor(options.procfile));
+  let api: RemoteSupervisor;
+  try {
+    api = await RemoteSupervisor.connect(paths.socket);
+  } catch (error) {
+    if (!(error instanceof NoStackError)) throw error;
+    process.stderr.write(`procdeck: no stack is running in ${paths.projectDir} (start one with procdeck start -D)\n`);
+    return 1;
+  }
+  const {runTui} = await import('../ui/render.js');
+  try {
+    const {detached} = await runTui(api, {statsIntervalMs: 1000, noColor: Boolean(process.env.NO_COLOR)});
+    if (detached) process.stdout.write(`detached; the stack keeps running (procdeck attach to come back, procdeck quit to stop it)\n`);
+  } finally {
+    await api.close();
+  }
+  return 0;
+}

@@ -1,0 +1,192 @@
+/**
+ * The verbs that drive a running stack from another shell, over its control
+ * socket: `status`, `restart`, `stop`, `signal`, `scale`, `logs`, `quit`.
+ * The project is found like `start` finds it (`-f`, else the current
+ * directory); with nothing running there they say so and exit 1.
+ */
+import type {Command} from 'commander';
+import type {LogLine, StackSnapshot} from '../core/api.js';
+import type {Outcome} from '../core/commands.js';
+import {UsageError} from '../config/errors.js';
+import {ControlConnection, NoStackError, RemoteError} from '../control/connection.js';
+import {projectDirFor, projectPaths} from '../control/paths.js';
+import type {OutcomesResult, StatusReport} from '../control/protocol.js';
+import {colorFor, paint, shouldColor} from '../output/colors.js';
+import {formatBytes} from '../ui/format/bytes.js';
+import {formatUptime} from '../ui/format/duration.js';
+import {parseIntegerFlag} from './stack-options.js';
+
+interface ProjectOptions {
+  procfile?: string;
+}
+
+const procfileHelp = 'Procfile of the project (default ./Procfile): names the running stack';
+
+function addProjectOption(command: Command): Command {
+  return command.option('-f, --procfile <path>', procfileHelp);
+}
+
+/** Registers every control verb. */
+export function registerControlVerbs(program: Command): void {
+  addProjectOption(program.command('status').description('show the processes of the running stack'))
+    .option('--json', 'print JSON: {"version":1,"processes":[…]}')
+    .action((options: ProjectOptions & {json?: boolean}) => runVerb(options, (c) => printStatus(c, Boolean(options.json))));
+
+  for (const verb of ['restart', 'stop'] as const) {
+    const what = {restart: 'restart processes (starts stopped ones too)', stop: 'stop processes gracefully'}[verb];
+    addProjectOption(program.command(verb).description(`${what}; NAME is web.1, or web for all its instances`))
+      .argument('<names...>', 'instances (web.1) or types (web)')
+      .action((names: string[], options: ProjectOptions) =>
+        runVerb(options, async (c) => printOutcomes(await c.request<OutcomesResult>(verb, {targets: names}))),
+      );
+  }
+
+  addProjectOption(program.command('signal').description('send a signal to the process groups of NAMEs'))
+    .argument('<signal>', 'SIGUSR1, USR1 or 10')
+    .argument('<names...>', 'instances (web.1) or types (web)')
+    .action((signal: string, names: string[], options: ProjectOptions) =>
+      runVerb(options, async (c) => printOutcomes(await c.request<OutcomesResult>('signal', {signal, targets: names}))),
+    );
+
+  addProjectOption(program.command('scale').description('set the number of instances of process types'))
+    .argument('<formation...>', 'TYPE=N, e.g. web=3 worker=0')
+    .action((pairs: string[], options: ProjectOptions) => {
+      const changes = pairs.map(parseScalePair);
+      return runVerb(options, async (c) => {
+        let code = 0;
+        for (const [type, to] of changes) code = Math.max(code, printOutcomes(await c.request<OutcomesResult>('scale', {process: type, to})));
+        return code;
+      });
+    });
+
+  // `-f` is follow here, as in `tail -f`; the Procfile is given with --procfile.
+  program
+    .command('logs')
+    .description('print buffered log lines, then (with -f) follow new ones')
+    .argument('[name]', 'an instance (web.1), a type (web), system, or all (default)')
+    .option('-n, --lines <n>', 'buffered lines to print first', '100')
+    .option('-f, --follow', 'keep printing new lines until the stack stops')
+    .option('--procfile <path>', procfileHelp)
+    .action((name: string | undefined, options: ProjectOptions & {lines: string; follow?: boolean}) => {
+      const lines = parseIntegerFlag('--lines', options.lines);
+      return runVerb(options, (c) => printLogs(c, name, lines, Boolean(options.follow)));
+    });
+
+  addProjectOption(program.command('quit').description('stop the whole stack gracefully and wait until it is down'))
+    .option('--force', 'SIGKILL every process group now')
+    .action((options: ProjectOptions & {force?: boolean}) =>
+      runVerb(options, async (c) => {
+        printOutcomes(await c.request<OutcomesResult>('quit', options.force ? {force: true} : {}));
+        // The server closes every connection once the last process is gone.
+        await new Promise<void>((resolve) => c.onClose(resolve));
+        process.stdout.write('the stack has stopped\n');
+        return 0;
+      }),
+    );
+}
+
+function parseScalePair(pair: string): [string, number] {
+  const match = /^([A-Za-z0-9_-]+)=(\d+)$/.exec(pair.trim());
+  if (!match) throw new UsageError(`scale: expected TYPE=N (e.g. web=3), got ${JSON.stringify(pair)}`);
+  return [match[1]!, Number(match[2])];
+}
+
+/** Connects to the project's stack, runs `body`, and maps failures to messages and exit codes. */
+async function runVerb(options: ProjectOptions, body: (connection: ControlConnection) => Promise<number>): Promise<void> {
+  const paths = projectPaths(projectDirFor(options.procfile));
+  let connection: ControlConnection;
+  try {
+    connection = await ControlConnection.connect(paths.socket);
+  } catch (error) {
+    if (!(error instanceof NoStackError)) throw error;
+    process.stderr.write(`procdeck: no stack is running in ${paths.projectDir} (start one with procdeck start, or procdeck start -D)\n`);
+    process.exitCode = 1;
+    return;
+  }
+  try {
+    process.exitCode = await body(connection);
+  } catch (error) {
+    if (error instanceof RemoteError && ['unknown-name', 'bad-request'].includes(error.code)) throw new UsageError(error.message);
+    if (error instanceof RemoteError) {
+      process.stderr.write(`procdeck: ${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  } finally {
+    await connection.close();
+  }
+}
+
+function printOutcomes(result: OutcomesResult): number {
+  let code = 0;
+  for (const outcome of result.outcomes as Outcome[]) {
+    if (outcome.ok) process.stdout.write(`${outcome.message}\n`);
+    else {
+      process.stderr.write(`procdeck: ${outcome.message}\n`);
+      code = 1;
+    }
+  }
+  return code;
+}
+
+async function printStatus(connection: ControlConnection, isJson: boolean): Promise<number> {
+  const report = await connection.request<StatusReport>('status', {});
+  if (isJson) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return 0;
+  }
+  const header = ['NAME', 'STATE', 'PID', 'CPU', 'MEM', 'UPTIME', 'RESTARTS', 'PORTS'];
+  const rows = report.processes.map((p) => [
+    p.name,
+    p.exit_code !== null && p.state !== 'running' ? `${p.state} (${p.exit_code})` : p.state,
+    p.pid === null ? '-' : String(p.pid),
+    p.pid === null ? '-' : `${p.cpu.toFixed(1)}%`,
+    p.pid === null ? '-' : formatBytes(p.rss),
+    p.uptime_ms === null ? '-' : formatUptime(p.uptime_ms),
+    String(p.restarts),
+    p.ports.map((port) => `:${port}`).join(' ') || '-',
+  ]);
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  for (const row of [header, ...rows]) {
+    process.stdout.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}\n`);
+  }
+  return 0;
+}
+
+async function printLogs(connection: ControlConnection, name: string | undefined, lines: number, follow: boolean): Promise<number> {
+  const snapshot = await connection.request<StackSnapshot>('snapshot', {});
+  const color = shouldColor(process.stdout, process.env);
+  const typeIndex = new Map(snapshot.types.map((type, i) => [type.name, i]));
+  let width = Math.max('system'.length, ...snapshot.instances.map((instance) => instance.id.length));
+  const print = (line: LogLine) => {
+    width = Math.max(width, line.id.length);
+    const type = line.id.slice(0, line.id.lastIndexOf('.'));
+    const padded = line.id.padEnd(width);
+    const prefix = color ? paint(padded, line.id === 'system' ? 1 : colorFor(typeIndex.get(type) ?? 0)) : padded;
+    return `${formatClock(line.time)} ${prefix} | ${line.text}\n`;
+  };
+  let stopped: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (stopped = resolve));
+  const result = await connection.request<{lines: LogLine[]}>(
+    'logs',
+    {...(name !== undefined && {target: name}), lines, follow},
+    (event, data) => {
+      if (event === 'log') process.stdout.write(print(data as LogLine));
+      else if (event === 'stopped') stopped();
+    },
+  );
+  process.stdout.write(result.lines.map(print).join(''));
+  if (!follow) return 0;
+  connection.onGlobalEvent((event, data) => {
+    if (event === 'dropped') process.stderr.write(`procdeck: ${(data as {count: number}).count} lines were dropped: this reader was too slow\n`);
+  });
+  connection.onClose(stopped);
+  await done;
+  return 0;
+}
+
+function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}

@@ -1,0 +1,187 @@
+/**
+ * `SupervisorApi` over the control socket, for `procdeck attach`: a local
+ * mirror of the daemon's snapshot and scrollback, kept current by the
+ * `subscribe` stream. `readLog` is synchronous in the interface, so it reads
+ * the mirror; commands go over the socket.
+ *
+ *   const api = await RemoteSupervisor.connect(paths.socket);
+ *   await runTui(api, options);   // the same UI as in-process
+ *   await api.close();            // detach: the daemon keeps running
+ */
+import type {InstanceId, LogLine, LogWindow, StackSnapshot, StatsSample, SupervisorApi, SupervisorEvents} from '../core/api.js';
+import type {Command, Outcome} from '../core/commands.js';
+import {Emitter} from '../core/events.js';
+import {LogRing} from '../core/log-ring.js';
+import {ControlConnection} from './connection.js';
+import type {SubscribeResult} from './protocol.js';
+
+export class RemoteSupervisor implements SupervisorApi {
+  private readonly events = new Emitter<SupervisorEvents>();
+  private readonly rings = new Map<InstanceId, LogRing>();
+  private readonly systemRing: LogRing;
+  private readonly allRing: LogRing;
+  private readonly clearedThrough = new Map<InstanceId, number>();
+  private current: StackSnapshot;
+  private lastSeq = 0;
+  private isStopped = false;
+
+  private constructor(
+    private readonly connection: ControlConnection,
+    subscription: SubscribeResult,
+  ) {
+    this.current = subscription.snapshot;
+    this.systemRing = new LogRing(subscription.scrollback);
+    this.allRing = new LogRing(subscription.scrollback);
+    this.syncRings();
+    connection.onGlobalEvent((name, data) => {
+      if (name === 'dropped') {
+        const {count} = data as {count: number};
+        this.addLocalLine(`${count} event${count === 1 ? ' was' : 's were'} dropped: this terminal could not keep up with the stack's output`);
+      }
+    });
+    connection.onClose(() => {
+      if (this.isStopped) return;
+      this.addLocalLine('the connection to procdeck was closed');
+      this.markStopped();
+    });
+  }
+
+  /** Connects, subscribes and loads the backlog; resolves when the mirror is complete. */
+  static async connect(socketPath: string): Promise<RemoteSupervisor> {
+    const connection = await ControlConnection.connect(socketPath);
+    let remote: RemoteSupervisor | undefined;
+    const early: Array<[string, unknown]> = [];
+    let onReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (onReady = resolve));
+    const subscription = await connection.request<SubscribeResult>('subscribe', {}, (name, data) => {
+      if (name === 'ready') onReady();
+      else if (remote) remote.onEvent(name, data);
+      else early.push([name, data]);
+    });
+    remote = new RemoteSupervisor(connection, subscription);
+    for (const [name, data] of early) remote.onEvent(name, data);
+    await Promise.race([ready, new Promise((resolve) => connection.onClose(() => resolve(undefined)))]);
+    return remote;
+  }
+
+  snapshot(): StackSnapshot {
+    return {
+      ...this.current,
+      instances: this.current.instances.map((instance) => ({...instance, lastSeq: this.rings.get(instance.id)?.lastSeq ?? instance.lastSeq})),
+      remote: true,
+    };
+  }
+
+  async dispatch(command: Command): Promise<Outcome> {
+    try {
+      return await this.connection.request<Outcome>('command', {command});
+    } catch (error) {
+      return {ok: false, message: error instanceof Error ? error.message : String(error)};
+    }
+  }
+
+  readLog(id: InstanceId | 'all', window: LogWindow): readonly LogLine[] {
+    if (id === 'all') return this.allRing.read(window, (line) => line.seq > (this.clearedThrough.get(line.id) ?? 0));
+    if (id === 'system') return this.systemRing.read(window);
+    return this.rings.get(id)?.read(window) ?? [];
+  }
+
+  on<E extends keyof SupervisorEvents>(event: E, listener: (...args: SupervisorEvents[E]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** Detaches: closes the connection, leaving the stack running. */
+  async close(): Promise<void> {
+    this.isStopped = true;
+    await this.connection.close();
+  }
+
+  private onEvent(name: string, data: unknown): void {
+    switch (name) {
+      case 'backlog':
+        for (const line of (data as {lines: LogLine[]}).lines) this.storeLine(line);
+        break;
+      case 'log': {
+        const line = data as LogLine;
+        this.storeLine(line);
+        this.events.emit('log', line);
+        break;
+      }
+      case 'state': {
+        const {id, snapshot} = data as {id: InstanceId; snapshot: StackSnapshot};
+        this.current = snapshot;
+        this.syncRings();
+        const instance = snapshot.instances.find((candidate) => candidate.id === id);
+        if (instance) this.events.emit('state', id, instance.state);
+        break;
+      }
+      case 'formation':
+        this.current = (data as {snapshot: StackSnapshot}).snapshot;
+        this.syncRings();
+        this.events.emit('formation');
+        break;
+      case 'clear': {
+        const {id} = data as {id: InstanceId};
+        this.rings.get(id)?.clear();
+        this.clearedThrough.set(id, this.lastSeq);
+        this.events.emit('clear', id);
+        break;
+      }
+      case 'stats': {
+        const sample = data as StatsSample;
+        this.current = {
+          ...this.current,
+          instances: this.current.instances.map((instance) => {
+            const stats = sample.instances[instance.id];
+            return {...instance, cpuPercent: stats?.cpuPercent ?? 0, rssBytes: stats?.rssBytes ?? 0, listenPorts: stats?.listenPorts ?? []};
+          }),
+        };
+        this.events.emit('stats', sample);
+        break;
+      }
+      case 'stopped':
+        this.markStopped();
+        break;
+      default:
+        break; // an event a newer server added: nothing in the mirror depends on it
+    }
+  }
+
+  private storeLine(line: LogLine): void {
+    this.lastSeq = Math.max(this.lastSeq, line.seq);
+    if (line.id === 'system') this.systemRing.push(line);
+    else this.ringFor(line.id).push(line);
+    this.allRing.push(line);
+  }
+
+  /** A message from this side of the socket, shown in the system log. */
+  private addLocalLine(text: string): void {
+    // Between the last seq seen and the next one the daemon will use, so sorting by seq still works.
+    const line: LogLine = {seq: this.lastSeq + 0.5, id: 'system', stream: 'system', text, time: Date.now()};
+    this.systemRing.push(line);
+    this.allRing.push(line);
+    this.events.emit('log', line);
+  }
+
+  private markStopped(): void {
+    if (this.isStopped) return;
+    this.isStopped = true;
+    this.events.emit('stopped');
+  }
+
+  private ringFor(id: InstanceId): LogRing {
+    let ring = this.rings.get(id);
+    if (!ring) {
+      ring = new LogRing(this.allRing.capacity);
+      this.rings.set(id, ring);
+    }
+    return ring;
+  }
+
+  /** Rings for every instance of the snapshot; removed instances' rings go, as in the engine. */
+  private syncRings(): void {
+    const ids = new Set(this.current.instances.map((instance) => instance.id));
+    for (const id of ids) this.ringFor(id);
+    for (const id of this.rings.keys()) if (!ids.has(id)) this.rings.delete(id);
+  }
+}

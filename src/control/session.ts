@@ -1,0 +1,103 @@
+/**
+ * Everything a running `procdeck start` keeps beside the engine: the control
+ * socket, the state file for orphan recovery, and the log files. `start`
+ * opens one session and closes it when the stack has stopped.
+ */
+import type {StackSpec} from '../config/spec.js';
+import type {Supervisor} from '../core/supervisor.js';
+import {UsageError} from '../config/errors.js';
+import {LogFileWriter} from '../output/log-files.js';
+import {probeServer} from './connection.js';
+import type {ProjectPaths} from './paths.js';
+import {ensurePrivateDir} from './paths.js';
+import {AlreadyRunningError, ControlServer} from './server.js';
+import {readStartTime, recoverOrphans, StateFileRecorder} from './state-file.js';
+import {readFileSync} from 'node:fs';
+
+export interface ControlSessionOptions {
+  supervisor: Supervisor;
+  stack: StackSpec;
+  paths: ProjectPaths;
+  scrollback: number;
+  /** Write per-instance log files here (none when undefined). */
+  logDir?: string;
+  logMaxBytes: number;
+}
+
+/**
+ * Throws a UsageError (exit 2) saying where it runs when a procdeck already
+ * serves this project: its socket answers, or the procdeck that wrote the
+ * state file is still alive.
+ */
+export async function ensureNotRunning(paths: ProjectPaths): Promise<void> {
+  const hello = await probeServer(paths.socket);
+  if (hello !== null) {
+    const pid = hello === 'unknown' ? '' : ` as pid ${hello.pid}`;
+    throw new UsageError(`${paths.projectDir}: procdeck is already running here${pid} (control socket ${paths.socket}); use procdeck status, attach or quit`);
+  }
+  const owner = readOwner(paths.stateFile);
+  if (owner && owner.pid !== process.pid && readStartTime(owner.pid) === owner.startTime) {
+    throw new UsageError(`${paths.projectDir}: procdeck is already running here as pid ${owner.pid} (its control socket ${paths.socket} is missing); stop it with kill ${owner.pid}`);
+  }
+}
+
+function readOwner(file: string): {pid: number; startTime: number} | undefined {
+  try {
+    const owner = (JSON.parse(readFileSync(file, 'utf8')) as {owner?: {pid: number; startTime: number}}).owner;
+    return owner && typeof owner.pid === 'number' ? owner : undefined;
+  } catch {
+    // No file (the usual case) or a torn one: nobody to protect.
+    return undefined;
+  }
+}
+
+/** Ends what a hard-killed procdeck left behind; returns what it did, one line each. */
+export async function recoverLeftovers(paths: ProjectPaths): Promise<string[]> {
+  ensurePrivateDir(paths.runtimeDir);
+  const report = await recoverOrphans(paths.stateFile);
+  if (report.liveOwnerPid !== undefined) {
+    throw new UsageError(`${paths.projectDir}: procdeck is already running here as pid ${report.liveOwnerPid}`);
+  }
+  return report.messages;
+}
+
+export class ControlSession {
+  private constructor(
+    private readonly server: ControlServer,
+    private readonly recorder: StateFileRecorder,
+    private readonly logs: LogFileWriter | undefined,
+  ) {}
+
+  static async open(options: ControlSessionOptions): Promise<ControlSession> {
+    const {supervisor, paths} = options;
+    const logs = options.logDir === undefined
+      ? undefined
+      : new LogFileWriter(supervisor, {dir: options.logDir, maxBytes: options.logMaxBytes, onError: (message) => supervisor.system(message)});
+    let server: ControlServer;
+    try {
+      server = await ControlServer.listen({
+        api: supervisor,
+        socketPath: paths.socket,
+        scrollback: options.scrollback,
+        hello: {pid: process.pid, projectDir: paths.projectDir, name: options.stack.name},
+      });
+    } catch (error) {
+      logs?.close();
+      if (error instanceof AlreadyRunningError) throw new UsageError(`${paths.projectDir}: ${error.message}`);
+      throw error;
+    }
+    const recorder = new StateFileRecorder(supervisor, paths.stateFile, options.stack, paths.projectDir);
+    return new ControlSession(server, recorder, logs);
+  }
+
+  /**
+   * Flushes the log files and closes the socket. The state file is removed
+   * only when `isStopped` (every group ended); otherwise it stays for the
+   * next start to clean up.
+   */
+  async close(isStopped: boolean): Promise<void> {
+    this.logs?.close();
+    await this.server.close();
+    if (isStopped) this.recorder.close();
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Orphan recovery (SPEC §8): a running procdeck keeps a small JSON file
+ * listing the process groups it started, each with its leader's start time.
+ * If procdeck is killed hard (SIGKILL, OOM), nothing ends those groups; the
+ * next `procdeck start` in the same project reads the file and ends the ones
+ * that are still ours. A pid is only trusted together with its start time:
+ * a pid the kernel has since given to another process is never signalled.
+ */
+import {readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import type {SupervisorApi} from '../core/api.js';
+import type {StackSpec} from '../config/spec.js';
+import {isGroupAlive, terminateGroup} from '../core/process-group.js';
+import {hasProcFs, readProcText} from '../core/stats/proc-files.js';
+import {isEnded, readProcessEntry, readProcessTable} from '../core/stats/process-table.js';
+import {readPsStartTime} from '../core/stats/ps-table.js';
+
+/** One process group a procdeck started. */
+export interface RecordedGroup {
+  /** `web.1` */
+  id: string;
+  /** The leader's pid, which is also the group id. */
+  pgid: number;
+  /** The leader's start time (see ProcessEntry.startTime): with the pid, it names one process. */
+  startTime: number;
+  stopSignal: NodeJS.Signals;
+  stopTimeoutMs: number;
+}
+
+export interface StateFileContent {
+  version: 1;
+  /** The procdeck that wrote it; while it lives, its groups are its own business. */
+  owner: {pid: number; startTime: number};
+  /** Start times count from boot: after a reboot they mean nothing, and nothing is left anyway. */
+  bootId: string;
+  projectDir: string;
+  groups: RecordedGroup[];
+}
+
+/** Start time of a living process, or null when it is gone. */
+export function readStartTime(pid: number): number | null {
+  if (!hasProcFs) return readPsStartTime(pid);
+  const entry = readProcessEntry(pid);
+  return entry === null || isEnded(entry) ? null : entry.startTime;
+}
+
+function readBootId(): string {
+  return readProcText('/proc/sys/kernel/random/boot_id')?.trim() ?? '';
+}
+
+/** Keeps the state file in step with the engine's running groups; removes it on `close`. */
+export class StateFileRecorder {
+  private readonly startTimes = new Map<number, number>();
+  private recorded: RecordedGroup[] = [];
+  private lastWritten = '';
+  private readonly unsubscribe: () => void;
+  private readonly owner: {pid: number; startTime: number};
+  private readonly bootId = readBootId();
+
+  constructor(
+    private readonly api: SupervisorApi,
+    private readonly file: string,
+    private readonly stack: StackSpec,
+    private readonly projectDir: string,
+  ) {
+    this.owner = {pid: process.pid, startTime: readStartTime(process.pid) ?? 0};
+    const offState = api.on('state', () => this.update());
+    const offFormation = api.on('formation', () => this.update());
+    this.unsubscribe = () => {
+      offState();
+      offFormation();
+    };
+    this.update();
+  }
+
+  /** Rewrites the file when the set of live groups changed (atomically: write, then rename). */
+  update(): void {
+    const groups: RecordedGroup[] = [];
+    const seen = new Set<number>();
+    for (const instance of this.api.snapshot().instances) {
+      if (instance.pid === null) continue;
+      let startTime = this.startTimes.get(instance.pid);
+      if (startTime === undefined) {
+        const read = readStartTime(instance.pid);
+        if (read === null) continue; // already gone: nothing to recover
+        startTime = read;
+        this.startTimes.set(instance.pid, startTime);
+      }
+      const spec = this.stack.processes.find((p) => p.name === instance.type);
+      groups.push({
+        id: instance.id,
+        pgid: instance.pid,
+        startTime,
+        stopSignal: spec?.stopSignal ?? 'SIGTERM',
+        stopTimeoutMs: spec?.stopTimeoutMs ?? 5000,
+      });
+      seen.add(instance.pid);
+    }
+    // A crashed leader's children are still being ended in the background; keep their group until it is empty.
+    for (const group of this.recorded) {
+      if (!seen.has(group.pgid) && isGroupAlive(group.pgid)) groups.push(group);
+    }
+    for (const pid of this.startTimes.keys()) if (!groups.some((group) => group.pgid === pid)) this.startTimes.delete(pid);
+    this.recorded = groups;
+    const content: StateFileContent = {version: 1, owner: this.owner, bootId: this.bootId, projectDir: this.projectDir, groups};
+    const text = `${JSON.stringify(content, null, 1)}\n`;
+    if (text === this.lastWritten) return;
+    this.lastWritten = text;
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temporary, text, {mode: 0o600});
+    renameSync(temporary, this.file);
+  }
+
+  /** Stops recording and removes the file: every group has ended. */
+  close(): void {
+    this.unsubscribe();
+    rmSync(this.file, {force: true});
+  }
+}
+
+export interface RecoveryReport {
+  /** What was ended, one sentence each, for the `system` log. */
+  messages: string[];
+  /** The procdeck that wrote the file is still alive: nothing was touched. */
+  liveOwnerPid?: number;
+}
+
+/**
+ * Ends the process groups a killed procdeck left behind, as recorded in
+ * `file`: each group whose leader is the same process (pid and start time),
+ * or whose leader is gone but whose members are still in the group it
+ * created, gets its stop signal, then SIGKILL after its stop timeout.
+ */
+export async function recoverOrphans(file: string): Promise<RecoveryReport> {
+  let content: StateFileContent;
+  try {
+    content = JSON.parse(readFileSync(file, 'utf8')) as StateFileContent;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {messages: []};
+    rmSync(file, {force: true});
+    return {messages: [`ignored an unreadable state file ${file}`]};
+  }
+  if (content.version !== 1 || !Array.isArray(content.groups) || typeof content.owner?.pid !== 'number') {
+    rmSync(file, {force: true});
+    return {messages: []};
+  }
+  if (readStartTime(content.owner.pid) === content.owner.startTime && content.owner.pid !== process.pid) {
+    return {messages: [], liveOwnerPid: content.owner.pid};
+  }
+  if (content.bootId !== readBootId()) {
+    rmSync(file, {force: true});
+    return {messages: []};
+  }
+  const table = readProcessTable();
+  const leftovers = content.groups.filter((group) => isOurs(group, table));
+  const messages = await Promise.all(
+    leftovers.map(async (group) => {
+      // The file is ours (a 0700 directory), but a hand-edited value must not make us wait forever.
+      const signal = typeof group.stopSignal === 'string' && /^SIG[A-Z0-9]+$/.test(group.stopSignal) ? group.stopSignal : 'SIGTERM';
+      const timeoutMs = Math.min(Math.max(Number(group.stopTimeoutMs) || 0, 0), 60_000);
+      const {escalated} = await terminateGroup({pgid: group.pgid, signal, timeoutMs});
+      const how = escalated ? `${signal}, then SIGKILL` : signal;
+      return `ended ${group.id} (process group ${group.pgid}, ${how}), left running by procdeck pid ${content.owner.pid}, which was killed`;
+    }),
+  );
+  rmSync(file, {force: true});
+  return {messages};
+}
+
+/** True when the recorded group is alive and provably the one procdeck started. */
+function isOurs(group: RecordedGroup, table: ReturnType<typeof readProcessTable>): boolean {
+  if (!Number.isInteger(group.pgid) || group.pgid <= 1 || typeof group.startTime !== 'number') return false;
+  const leader = table.get(group.pgid);
+  if (leader && !isEnded(leader)) {
+    // Same pid, another start time: the kernel reused the pid. Not ours.
+    return leader.startTime === group.startTime && leader.pgid === group.pgid;
+  }
+  // The leader is gone but the group may live on. Its members were forked
+  // after the leader started and, since every instance gets its own session,
+  // still carry the leader's pid as session id; a group someone else made
+  // later with that pgid would need a leader with that pid alive now.
+  for (const entry of table.values()) {
+    if (entry.pgid === group.pgid && !isEnded(entry) && (entry.sid === group.pgid || entry.sid === -1) && entry.startTime >= group.startTime) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,167 @@
+/**
+ * Writes each instance's output to `DIR/NAME.N.log` (and procdeck's own
+ * messages to `DIR/system.log`), one line of output per line of file, with
+ * nothing added: the file holds exactly what the process printed (stdout and
+ * stderr interleaved in the order procdeck read them, `\r` updates collapsed
+ * as in the UI). A file that would grow past `maxBytes` is rotated first, at
+ * a line boundary: `NAME.N.log` → `.log.1` → `.log.2` → `.log.3`, the oldest
+ * dropped.
+ *
+ * Writes are synchronous and batched per microtask, like the headless
+ * printer: they are in order by construction, and whatever was printed
+ * before an exit is on disk once the 'stopped' event (or process exit) runs.
+ */
+import {closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
+import path from 'node:path';
+import type {InstanceId, LogLine, SupervisorApi} from '../core/api.js';
+
+/** Rotated files kept beside the current one. */
+export const keptLogFiles = 3;
+
+/** Bytes buffered for one file before it is written without waiting for the microtask. */
+const flushThresholdBytes = 256 * 1024;
+
+export interface LogFileOptions {
+  dir: string;
+  /** Rotate a file before it would grow past this. */
+  maxBytes: number;
+  /** Told once per file when writing fails (disk full, directory removed). */
+  onError?: (message: string) => void;
+}
+
+interface LogFile {
+  path: string;
+  fd: number | null;
+  sizeBytes: number;
+  lines: string[];
+  pendingBytes: number;
+  isBroken: boolean;
+}
+
+export class LogFileWriter {
+  private readonly files = new Map<InstanceId, LogFile>();
+  private isFlushScheduled = false;
+  private readonly unsubscribe: () => void;
+  private readonly flushOnExit = () => this.flush();
+
+  constructor(
+    api: SupervisorApi,
+    private readonly options: LogFileOptions,
+  ) {
+    mkdirSync(options.dir, {recursive: true});
+    const offLog = api.on('log', (line) => this.write(line));
+    const offStopped = api.on('stopped', () => this.flush());
+    this.unsubscribe = () => {
+      offLog();
+      offStopped();
+    };
+    // A crash or process.exit elsewhere must not lose the last batch.
+    process.on('exit', this.flushOnExit);
+  }
+
+  /** Writes everything buffered now. */
+  flush(): void {
+    this.isFlushScheduled = false;
+    for (const file of this.files.values()) this.flushFile(file);
+  }
+
+  /** Flushes and closes every file; the writer takes no more lines. */
+  close(): void {
+    this.unsubscribe();
+    this.flush();
+    process.off('exit', this.flushOnExit);
+    for (const file of this.files.values()) {
+      if (file.fd !== null) closeSync(file.fd);
+      file.fd = null;
+    }
+  }
+
+  private write(line: LogLine): void {
+    const file = this.fileFor(line.id);
+    if (file.isBroken) return;
+    const text = `${line.text}\n`;
+    file.lines.push(text);
+    file.pendingBytes += Buffer.byteLength(text);
+    if (file.pendingBytes > flushThresholdBytes) this.flushFile(file);
+    else if (!this.isFlushScheduled) {
+      this.isFlushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  private fileFor(id: InstanceId): LogFile {
+    let file = this.files.get(id);
+    if (!file) {
+      file = {path: path.join(this.options.dir, `${id}.log`), fd: null, sizeBytes: 0, lines: [], pendingBytes: 0, isBroken: false};
+      this.files.set(id, file);
+    }
+    return file;
+  }
+
+  private flushFile(file: LogFile): void {
+    if (file.lines.length === 0 || file.isBroken) return;
+    const lines = file.lines;
+    const pendingBytes = file.pendingBytes;
+    file.lines = [];
+    file.pendingBytes = 0;
+    try {
+      this.open(file);
+      if (file.sizeBytes + pendingBytes <= this.options.maxBytes) {
+        this.append(file, lines.join(''), pendingBytes);
+        return;
+      }
+      // Crosses the limit somewhere in this batch: write up to the line that would not fit, rotate, go on.
+      let chunk: string[] = [];
+      let chunkBytes = 0;
+      for (const text of lines) {
+        const bytes = Buffer.byteLength(text);
+        if (file.sizeBytes + chunkBytes + bytes > this.options.maxBytes && file.sizeBytes + chunkBytes > 0) {
+          this.append(file, chunk.join(''), chunkBytes);
+          chunk = [];
+          chunkBytes = 0;
+          this.rotate(file);
+        }
+        chunk.push(text);
+        chunkBytes += bytes;
+      }
+      this.append(file, chunk.join(''), chunkBytes);
+    } catch (error) {
+      file.isBroken = true;
+      this.options.onError?.(`${file.path}: cannot write the log file (${(error as Error).message}); its lines are no longer saved`);
+    }
+  }
+
+  private open(file: LogFile): void {
+    if (file.fd !== null) return;
+    file.fd = openSync(file.path, 'a');
+    // Appending to a log a previous run left: its size counts toward rotation.
+    file.sizeBytes = fstatSync(file.fd).size;
+  }
+
+  private append(file: LogFile, text: string, bytes: number): void {
+    if (bytes === 0 || file.fd === null) return;
+    let buffer = Buffer.from(text);
+    // writeSync may write less than asked (a full pipe, a signal): finish the job.
+    while (buffer.length > 0) {
+      const written = writeSync(file.fd, buffer);
+      buffer = buffer.subarray(written);
+    }
+    file.sizeBytes += bytes;
+  }
+
+  private rotate(file: LogFile): void {
+    if (file.fd !== null) closeSync(file.fd);
+    file.fd = null;
+    rmSync(`${file.path}.${keptLogFiles}`, {force: true});
+    for (let i = keptLogFiles - 1; i >= 1; i--) {
+      try {
+        renameSync(`${file.path}.${i}`, `${file.path}.${i + 1}`);
+      } catch (error) {
+        // Fewer rotations so far than files kept: that one does not exist yet.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    renameSync(file.path, `${file.path}.1`);
+    this.open(file);
+  }
+}
