@@ -264,6 +264,8 @@ export class Instance {
   async restart(): Promise<Outcome> {
     if (this.isAlive) await this.stop();
     else await this.settling;
+    // A shutdown that began while this one was stopping has stopped it for good.
+    if (this.host.isShuttingDown()) return {ok: false, message: `${this.id}: the stack is shutting down`};
     this.schedule?.arm();
     const outcome = this.run();
     if (!outcome.ok) return outcome;
