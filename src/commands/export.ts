@@ -1,5 +1,5 @@
 /** `procdeck export FORMAT DIR`: writes the stack out for systemd, supervisord, Compose or Kubernetes (SPEC §10). */
-import {existsSync, mkdirSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {join, relative, resolve} from 'node:path';
 import type {Command} from 'commander';
 import {loadStack} from '../config/load.js';
@@ -60,6 +60,10 @@ function runExport(format: string, dir: string, options: ExportCommandOptions): 
   const lines = [`exported ${stack.processes.length} process types as ${result.files.length} ${format} files in ${shown}:`];
   for (const file of result.files) lines.push(`  ${join(shown, file.path)}`);
   if (overwritten.length > 0) lines.push(`overwrote ${overwritten.length} existing file${overwritten.length === 1 ? '' : 's'}: ${overwritten.join(', ')}`);
+  // A smaller formation than last time leaves old files behind; say so rather than delete what may be the user's.
+  const written = new Set(result.files.map((file) => file.path));
+  const others = readdirSync(target).filter((name) => !written.has(name));
+  if (others.length > 0) lines.push(`left alone (not from this export, remove any that are stale): ${others.join(', ')}`);
   lines.push(`next: ${nextStep(format, shown, result.files[0]?.path ?? '')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   for (const warning of result.warnings) process.stderr.write(`procdeck: warning: ${warning}\n`);

@@ -5,9 +5,9 @@
  */
 import type {DependencyCondition, ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
-import {escapeComposeInterpolation, quoteShellWord, toComposeProjectName} from './quote.js';
+import {escapeComposeInterpolation, toComposeProjectName} from './quote.js';
 import {toYamlDocument} from './yaml-output.js';
-import {expandPort, requireImage, servedPort, toGoDuration, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
+import {readyCheckCommand, requireImage, servedPort, toGoDuration, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type ComposeService = Record<string, unknown>;
 
@@ -84,26 +84,14 @@ function restartOf(proc: ProcessSpec): string {
 
 /** A Compose healthcheck from `ready:` (log checks have no equivalent). The image needs curl or wget for http, nc for tcp. */
 function healthcheckOf(proc: ProcessSpec, port: number): Record<string, unknown> | undefined {
-  const ready = proc.ready;
-  if (ready === undefined) return undefined;
-  let test: string;
-  const check = ready.check;
-  if (check.kind === 'http') {
-    const url = quoteShellWord(expandPort(check.url, port));
-    test = `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url}`;
-  } else if (check.kind === 'tcp') {
-    test = `nc -z 127.0.0.1 ${quoteShellWord(expandPort(check.port, port))}`;
-  } else if (check.kind === 'exec') {
-    test = check.command;
-  } else {
-    return undefined;
-  }
+  const test = readyCheckCommand(proc, port);
+  if (test === undefined || proc.ready === undefined) return undefined;
   return {
     test: ['CMD-SHELL', escapeComposeInterpolation(test)],
-    interval: toGoDuration(ready.intervalMs),
-    timeout: toGoDuration(ready.intervalMs),
+    interval: toGoDuration(proc.ready.intervalMs),
+    timeout: toGoDuration(proc.ready.intervalMs),
     retries: 3,
     // procdeck waits up to `timeout` for a process to become ready; failures before that do not count.
-    start_period: toGoDuration(ready.timeoutMs),
+    start_period: toGoDuration(proc.ready.timeoutMs),
   };
 }

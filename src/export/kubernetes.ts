@@ -48,6 +48,10 @@ export function exportKubernetes(stack: StackSpec, options: ExportOptions): Expo
     if (proc.stopSignal !== 'SIGTERM') {
       warnings.push(`kubernetes: ${proc.name} stops on ${proc.stopSignal}, but Kubernetes always sends SIGTERM; trap SIGTERM in the process or its image`);
     }
+    const dependencies = Object.keys(proc.dependsOn);
+    if (dependencies.length > 0) {
+      warnings.push(`kubernetes: ${proc.name} depends on ${dependencies.join(', ')}, but Kubernetes starts everything at once; ${proc.name} must retry until they answer (its readiness probe keeps traffic away meanwhile)`);
+    }
     files.push({path: `${name}.yaml`, content: render(resourcesOf(context, proc, name))});
   }
   return {files, warnings};

@@ -7,6 +7,7 @@ import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {instanceName} from '../config/env.js';
 import {UsageError} from '../config/errors.js';
+import {quoteShellWord} from './quote.js';
 
 /** One generated file, its path relative to the export directory. */
 export interface ExportFile {
@@ -101,6 +102,28 @@ export function instanceExportEnv(stack: StackSpec, proc: ProcessSpec, instanceI
     PORT: String(instancePort(stack, proc, instanceIndex)),
     PS: instanceName(proc, instanceIndex),
   };
+}
+
+/**
+ * A shell command that succeeds once the instance is ready, from its `ready:`
+ * check (http needs curl or wget, tcp needs nc, where it runs); undefined for
+ * log checks, which only procdeck can watch.
+ */
+export function readyCheckCommand(proc: ProcessSpec, port: number): string | undefined {
+  const check = proc.ready?.check;
+  if (check === undefined) return undefined;
+  switch (check.kind) {
+    case 'http': {
+      const url = quoteShellWord(expandPort(check.url, port));
+      return `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url}`;
+    }
+    case 'tcp':
+      return `nc -z 127.0.0.1 ${quoteShellWord(expandPort(check.port, port))}`;
+    case 'exec':
+      return check.command;
+    case 'log':
+      return undefined;
+  }
 }
 
 /** Whole seconds, rounded up so a timeout never shrinks (at least `min`). */

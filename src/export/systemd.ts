@@ -5,9 +5,10 @@
  */
 import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {UsageError} from '../config/errors.js';
+import {instancePort} from '../config/ports.js';
 import {cronToOnCalendar} from './cron-calendar.js';
 import {escapeSystemdPlain, quoteSystemdExecArg, quoteSystemdWord, toUnitNamePart} from './quote.js';
-import {instanceExportEnv, toFiveFieldCron, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {instanceExportEnv, readyCheckCommand, toFiveFieldCron, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type Section = [name: string, lines: string[]];
 
@@ -16,6 +17,7 @@ export function exportSystemd(stack: StackSpec, options: ExportOptions): ExportR
   const app = toUnitNamePart(options.app);
   const user = options.user === undefined ? undefined : checkUser(options.user);
   const files: ExportFile[] = [];
+  const warnings: string[] = [];
   const wanted: string[] = [];
   for (const proc of stack.processes) {
     if (proc.cron !== undefined) {
@@ -28,11 +30,16 @@ export function exportSystemd(stack: StackSpec, options: ExportOptions): ExportR
       if (proc.autostart) wanted.push(serviceName(app, proc, i));
     }
   }
+  for (const proc of stack.processes) {
+    if (isAwaitedReady(stack, proc) && proc.ready?.check.kind === 'log') {
+      warnings.push(`systemd: other processes wait for ${proc.name} to be ready, but its ready check watches the log, which systemd cannot; they wait for it to start instead`);
+    }
+  }
   const target = renderUnit(stack, `${app} target`, [
     ['Unit', [`Description=${escapeSystemdPlain(`${app} (procdeck export)`, 'description')}`, ...(wanted.length > 0 ? [`Wants=${wanted.join(' ')}`] : [])]],
     ['Install', ['WantedBy=multi-user.target']],
   ]);
-  return {files: [{path: `${app}.target`, content: target}, ...files], warnings: []};
+  return {files: [{path: `${app}.target`, content: target}, ...files], warnings};
 }
 
 function serviceName(app: string, proc: ProcessSpec, instanceIndex: number): string {
@@ -56,6 +63,13 @@ function serviceUnit(stack: StackSpec, proc: ProcessSpec, instanceIndex: number,
   }
   const service: string[] = proc.oneshot ? ['Type=oneshot', 'RemainAfterExit=yes'] : ['Type=exec'];
   service.push(...commonServiceLines(stack, proc, env, user));
+  const readyCommand = !proc.oneshot && isAwaitedReady(stack, proc) ? readyCheckCommand(proc, instancePort(stack, proc, instanceIndex)) : undefined;
+  if (readyCommand !== undefined && proc.ready !== undefined) {
+    // The unit counts as started only once ExecStartPost= returns, so units
+    // ordered After= it wait for readiness, as `depends_on: {x: ready}` does.
+    const loop = `until ${readyCommand}; do sleep ${proc.ready.intervalMs / 1000}; done`;
+    service.push(`ExecStartPost=/bin/sh -c ${quoteSystemdExecArg(loop)}`, `TimeoutStartSec=${proc.ready.timeoutMs}ms`);
+  }
   if (!proc.oneshot) service.push(`Restart=${proc.restart}`, `RestartSec=${proc.backoff.initialMs}ms`);
   const sections: Section[] = [['Unit', unit], ['Service', service]];
   if (proc.autostart) sections.push(['Install', [`WantedBy=${app}.target`]]);
@@ -105,6 +119,11 @@ function dependencyUnits(stack: StackSpec, proc: ProcessSpec, app: string): stri
     for (let i = 1; i <= dependency.instances; i++) units.push(serviceName(app, dependency, i));
   }
   return units;
+}
+
+/** Whether some other type waits for this one with `depends_on: {NAME: ready}`. */
+function isAwaitedReady(stack: StackSpec, proc: ProcessSpec): boolean {
+  return stack.processes.some((other) => other.dependsOn[proc.name] === 'ready');
 }
 
 function renderUnit(stack: StackSpec, what: string, sections: Section[]): string {

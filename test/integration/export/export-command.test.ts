@@ -62,6 +62,7 @@ describe('procdeck export', () => {
     expect(run.stdout).not.toMatch(/overwrote/);
     const again = procdeck('export', 'supervisord', 'deploy/sv', '--app', 'store');
     expect(again.stdout).toMatch(/overwrote 1 existing file: deploy\/sv\/store\.conf/);
+    expect(again.stdout).toMatch(/left alone \(not from this export, remove any that are stale\): shop\.conf/);
     expect(readDir('deploy/sv')['shop.conf']).toBe('old');
   });
 

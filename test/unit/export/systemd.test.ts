@@ -50,6 +50,14 @@ describe('systemd export', () => {
     expect(value(units.get('shop-backup.timer'), 'Timer', 'OnCalendar')).toEqual(['*-*-* 03:00:00']);
   });
 
+  it('holds a unit others wait on until its ready check passes, and only that one', () => {
+    const units = unitsOf(exportSystemd(makeFullStack(), {app: 'shop'}));
+    const db = units.get('shop-db-1.service');
+    expect(readExecStart(value(db, 'Service', 'ExecStartPost')?.[0] ?? '')).toEqual(['/bin/sh', '-c', "until nc -z 127.0.0.1 '5432'; do sleep 0.5; done"]);
+    expect(value(db, 'Service', 'TimeoutStartSec')).toEqual(['30000ms']);
+    expect(value(units.get('shop-web-1.service'), 'Service', 'ExecStartPost')).toBeUndefined();
+  });
+
   it('runs the command through /bin/sh -c, literally', () => {
     const units = unitsOf(exportSystemd(makeFullStack(), {app: 'shop'}));
     expect(readExecStart(value(units.get('shop-web-1.service'), 'Service', 'ExecStart')?.[0] ?? '')).toEqual(['/bin/sh', '-c', 'node server.js --port $PORT']);
