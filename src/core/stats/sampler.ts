@@ -104,6 +104,12 @@ export class StatsSampler {
   /** CPU% (of one core, summed over the tree), RSS and listening ports for each group. */
   async sample(groups: readonly InstanceGroup[]): Promise<StatsSample> {
     this.#ticks += 1;
+    if (groups.length === 0) {
+      // Nothing running: keep the clock current, read nothing else.
+      this.#lastTime = hasProcFs ? readUptimeTicks() : (Date.now() / 1000) * 100;
+      this.#procFiles.close();
+      return {time: Date.now(), instances: {}};
+    }
     const trees = await this.#findTrees(groups);
     const now = hasProcFs ? readUptimeTicks() : (Date.now() / 1000) * 100;
     const last = this.#lastTime;
@@ -115,7 +121,10 @@ export class StatsSampler {
     this.#procFiles.keepOnly(treePids);
     if (!isSameSet(treePids, this.#treePids)) this.#portsBurst = portsBurstTicks;
     this.#treePids = treePids;
-    if (hasProcFs && (this.#portsTick === 0 || this.#portsBurst > 0 || this.#ticks - this.#portsTick >= this.#portsEveryTicks)) {
+    if (treePids.size === 0) {
+      // No process left in any tree: nothing can listen, no need to ask the kernel.
+      this.#ports = new Map();
+    } else if (hasProcFs && (this.#portsTick === 0 || this.#portsBurst > 0 || this.#ticks - this.#portsTick >= this.#portsEveryTicks)) {
       this.#portsTick = this.#ticks;
       this.#portsBurst = Math.max(0, this.#portsBurst - 1);
       const pidsById = new Map<InstanceId, number[]>();

@@ -2,6 +2,7 @@ import {spawn} from 'node:child_process';
 import {afterEach, describe, expect, it} from 'vitest';
 import {
   collectTree,
+  findLiveGroupMember,
   isSameProcess,
   readChildPids,
   readProcessEntry,
@@ -94,5 +95,14 @@ describe('isSameProcess', () => {
     child.kill('SIGKILL');
     await exited;
     expect(isSameProcess(pid, startTime)).toBe(false);
+  });
+});
+
+describe('findLiveGroupMember', () => {
+  it('finds a member while the group lives, and null once only zombies or nothing remain', async () => {
+    const {tree} = await startTree();
+    expect(findLiveGroupMember(tree.pgid)?.pgid).toBe(tree.pgid);
+    process.kill(-tree.pgid, 'SIGKILL');
+    await waitFor(() => findLiveGroupMember(tree.pgid) === null, {describe: () => JSON.stringify(findLiveGroupMember(tree.pgid))});
   });
 });

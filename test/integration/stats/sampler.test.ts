@@ -63,9 +63,12 @@ describe.each([
     const sampler = new StatsSampler({fullScanEveryTicks});
     const tree = startFixture('stats-tree.sh', ['setsid']);
     const match = await tree.waitForLine(/^pids (\d+) (\d+)$/);
-    const escapee = Number(match[1]);
-    await waitFor(() => readProcessEntry(escapee)?.pgid === escapee, {describe: () => JSON.stringify(readProcessEntry(escapee))});
+    const [escapee, sibling] = [Number(match[1]), Number(match[2])];
+    await waitFor(() => readProcessEntry(escapee)?.pgid === escapee && readProcessEntry(sibling)?.comm === 'sleep', {
+      describe: () => JSON.stringify([readProcessEntry(escapee), readProcessEntry(sibling)]),
+    });
     const startTime = readProcessEntry(escapee)!.startTime;
+    const siblingStartTime = readProcessEntry(sibling)!.startTime;
     trackStray(escapee, startTime);
 
     const groups = [group('tree.1', tree)];
@@ -74,7 +77,8 @@ describe.each([
     expect(sampler.knownMembers('tree.1').map((member) => member.pid)).toContain(escapee);
 
     process.kill(-tree.pgid, 'SIGKILL');
-    await waitFor(() => readProcessEntry(tree.pid) === null || readProcessEntry(tree.pid)?.state === 'Z');
+    // SIGKILL takes effect when each process next runs: wait for both to have ended.
+    await waitFor(() => !isSameProcess(tree.pid, readProcessEntry(tree.pid)?.startTime ?? -1) && !isSameProcess(sibling, siblingStartTime));
     // Right after the kill, and after a tick that still includes the dead group.
     expect(sampler.knownMembers('tree.1')).toContainEqual(expect.objectContaining({pid: escapee, startTime}));
     await sampler.sample(groups);
