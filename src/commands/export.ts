@@ -57,9 +57,10 @@ function runExport(format: string, dir: string, options: ExportCommandOptions): 
     if (existsSync(path)) overwritten.push(join(shown, file.path));
     writeFileSync(path, file.content);
   }
-  const lines = [`exported ${stack.processes.length} process types as ${result.files.length} ${format} files in ${shown}:`];
+  const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const lines = [`exported ${plural(stack.processes.length, 'process type')} as ${plural(result.files.length, `${format} file`)} in ${shown}:`];
   for (const file of result.files) lines.push(`  ${join(shown, file.path)}`);
-  if (overwritten.length > 0) lines.push(`overwrote ${overwritten.length} existing file${overwritten.length === 1 ? '' : 's'}: ${overwritten.join(', ')}`);
+  if (overwritten.length > 0) lines.push(`overwrote ${plural(overwritten.length, 'existing file')}: ${overwritten.join(', ')}`);
   // A smaller formation than last time leaves old files behind; say so rather than delete what may be the user's.
   const written = new Set(result.files.map((file) => file.path));
   const others = readdirSync(target).filter((name) => !written.has(name));
