@@ -1,0 +1,74 @@
+/** The policies as the built CLI shows them headless (run `npm run build` first). */
+import {afterEach, describe, expect, it} from 'vitest';
+import {makeProject, type Project} from '../../helpers/cli.js';
+import {policyFixtures} from '../../helpers/stack.js';
+import {waitFor} from '../../helpers/wait-for.js';
+
+let project: Project | undefined;
+afterEach(() => {
+  project?.dispose();
+  project = undefined;
+});
+
+const env = {POLICY_FIXTURES: policyFixtures};
+
+describe('policies in procdeck start --no-tui', () => {
+  it('prints a system line with the reason for each restart, then ends with the code once the process failed', async () => {
+    project = makeProject({
+      Procfile: 'crash: sh -c "echo boom; exit 4"\n',
+      'procdeck.yaml': 'processes:\n  crash:\n    restart: on-failure\n    max_restarts: 2\n    backoff: {initial: 100ms, max: 1s}\n',
+    });
+    const result = await project.run(['--no-tui'], {env});
+    expect(result.exitCode).toBe(4);
+    const system = result.stdout.split('\n').filter((line) => / system +\| /.test(line)).map((line) => line.replace(/^.* system +\| /, ''));
+    expect(system.filter((text) => text.startsWith('crash.1 restarting'))).toEqual([
+      'crash.1 restarting in 0.1s (restart: on-failure, attempt 1 of 2)',
+      'crash.1 restarting in 0.2s (restart: on-failure, attempt 2 of 2)',
+    ]);
+    expect(system).toContain('crash.1 failed: gave up after 2 restarts (max_restarts)');
+    expect(result.stdout.match(/crash\.1 +\| boom/g)).toHaveLength(3);
+  });
+
+  it('keeps running while a cron process is scheduled, runs it on time, and stops on SIGINT with 0', async () => {
+    project = makeProject({
+      Procfile: 'quick: echo done-quickly\n',
+      'procdeck.yaml': 'processes:\n  tick:\n    command: echo cron-ran\n    cron: "* * * * * *"\n',
+    });
+    const run = project.run(['--no-tui'], {env});
+    let output = '';
+    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(() => /tick\.1 scheduled \(cron "\* \* \* \* \* \*"\): next run at \d\d:\d\d:\d\d/.test(output), {describe: () => output});
+    await waitFor(() => /quick\.1 exited with code 0/.test(output), {describe: () => output});
+    // quick has ended; the run goes on for tick, which runs every second.
+    await waitFor(() => (output.match(/tick\.1 +\| cron-ran/g) ?? []).length >= 2, {timeoutMs: 5000, describe: () => output});
+    expect(run.exitCode).toBeNull();
+    run.kill('SIGINT');
+    const result = await run;
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('ends the run when a dependency failed and nothing else can happen, saying why the dependent never started', async () => {
+    project = makeProject({
+      Procfile: 'migrate: sh -c "exit 3"\nweb: echo web-ran\n',
+      'procdeck.yaml': 'processes:\n  migrate:\n    oneshot: true\n  web:\n    depends_on: {migrate: completed}\n',
+    });
+    const result = await project.run(['--no-tui'], {env, timeoutMs: 10_000});
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toMatch(/system +\| web\.1 cannot start: it waits for migrate \(completed\), but migrate\.1 exited with code 3/);
+    expect(result.stdout).not.toContain('web-ran');
+  });
+
+  it('starts a dependent after its oneshot dependency completes, and exits 0 when both are done', async () => {
+    project = makeProject({
+      Procfile: 'migrate: sh -c "sleep 0.2; echo migrated"\nweb: echo web-ran\n',
+      'procdeck.yaml': 'processes:\n  migrate:\n    oneshot: true\n  web:\n    depends_on: {migrate: completed}\n',
+    });
+    const result = await project.run(['--no-tui'], {env, timeoutMs: 10_000});
+    expect(result.exitCode).toBe(0);
+    const migrated = result.stdout.indexOf('migrated');
+    const webStarted = result.stdout.indexOf('web.1 started');
+    expect(migrated).toBeGreaterThan(-1);
+    expect(webStarted).toBeGreaterThan(migrated);
+    expect(result.stdout).toContain('web-ran');
+  });
+});
