@@ -1,8 +1,11 @@
 /**
  * The `procdeck.yaml` schema (SPEC §5), written once with zod: it validates
  * the file and generates the JSON Schema that ships for editors.
+ *
+ * zod/mini, not classic zod: classic cannot be tree-shaken and bundles every
+ * locale (about 730 KB of the CLI), which Node parses at every start.
  */
-import {z} from 'zod';
+import * as z from 'zod/mini';
 import {Cron} from 'croner';
 import {describeDurationProblem, describeSizeProblem, describeValue, durationPattern, sizePattern} from './durations.js';
 import {processNamePattern} from './procfile.js';
@@ -14,28 +17,33 @@ export const restartPolicies = ['no', 'on-failure', 'always'] as const;
 /** Values under `depends_on:`. */
 export const dependencyConditions = ['started', 'ready', 'completed'] as const;
 
+/** `z.optional(schema)` described for editors (the description lands on the property). */
+function optionalWith<T extends z.core.SomeType>(schema: T, description: string): z.ZodMiniOptional<T> {
+  return z.optional(schema).check(z.meta({description}));
+}
+
 const durationSchema = z
   .union(
     [
-      z.number().nonnegative({error: (issue) => describeDurationProblem(issue.input)}),
-      z.string().regex(durationPattern, {error: (issue) => describeDurationProblem(issue.input)}),
+      z.number().check(z.nonnegative({error: (issue) => describeDurationProblem(issue.input)})),
+      z.string().check(z.regex(durationPattern, {error: (issue) => describeDurationProblem(issue.input)})),
     ],
     {error: (issue) => describeDurationProblem(issue.input)},
   )
-  .meta({description: 'A duration: 500ms, 5s, 2m, 1h, or a number of seconds.'});
+  .check(z.meta({description: 'A duration: 500ms, 5s, 2m, 1h, or a number of seconds.'}));
 
 const sizeSchema = z
   .union(
     [
-      z.number().int().nonnegative({error: (issue) => describeSizeProblem(issue.input)}),
-      z.string().regex(sizePattern, {error: (issue) => describeSizeProblem(issue.input)}),
+      z.number().check(z.int(), z.nonnegative({error: (issue) => describeSizeProblem(issue.input)})),
+      z.string().check(z.regex(sizePattern, {error: (issue) => describeSizeProblem(issue.input)})),
     ],
     {error: (issue) => describeSizeProblem(issue.input)},
   )
-  .meta({description: 'A size: 512MB (1000^2 bytes), 1GiB (1024^3 bytes), or a number of bytes.'});
+  .check(z.meta({description: 'A size: 512MB (1000^2 bytes), 1GiB (1024^3 bytes), or a number of bytes.'}));
 
 const describeCount = (issue: {input?: unknown}): string => `expected a whole number (0 or more), got ${describeValue(issue.input)}`;
-const countSchema = z.number({error: describeCount}).int({error: describeCount}).nonnegative({error: describeCount});
+const countSchema = z.number({error: describeCount}).check(z.int({error: describeCount}), z.nonnegative({error: describeCount}));
 
 const envValueSchema = z.union([z.string(), z.number(), z.boolean()], {
   error: (issue) => `expected a string, number or boolean, got ${describeValue(issue.input)}`,
@@ -43,31 +51,44 @@ const envValueSchema = z.union([z.string(), z.number(), z.boolean()], {
 
 const cronSchema = z
   .string()
-  .superRefine((pattern, ctx) => {
-    const problem = describeCronProblem(pattern);
-    if (problem) ctx.addIssue({code: 'custom', message: problem, input: pattern});
-  })
-  .meta({description: 'When to run: 5 cron fields, or 6 with seconds first (e.g. "0 3 * * *").'});
+  .check(
+    z.superRefine((pattern, ctx) => {
+      const problem = describeCronProblem(pattern);
+      if (problem) ctx.addIssue({code: 'custom', message: problem, input: pattern});
+    }),
+    z.meta({description: 'When to run: 5 cron fields, or 6 with seconds first (e.g. "0 3 * * *").'}),
+  );
+
+const readyKinds = ['http', 'tcp', 'log', 'exec'] as const;
 
 const readySchema = z
   .strictObject({
-    http: z.string().regex(/^https?:\/\//, {error: (issue) => `expected an http:// or https:// URL, got ${describeValue(issue.input)}`})
-      .optional()
-      .meta({description: 'Ready when an HTTP GET to this URL succeeds. $PORT is expanded.'}),
-    tcp: z.union([z.number().int({error: describePortProblem}).min(1, {error: describePortProblem}).max(65535, {error: describePortProblem}), z.string().min(1)], {error: describePortProblem})
-      .optional()
-      .meta({description: 'Ready when this port accepts a TCP connection. $PORT is expanded.'}),
-    log: z.string().superRefine((pattern, ctx) => {
-      const problem = describeRegexProblem(pattern);
-      if (problem) ctx.addIssue({code: 'custom', message: problem, input: pattern});
-    })
-      .optional()
-      .meta({description: 'Ready when a log line matches this regular expression.'}),
-    exec: z.string().min(1).optional().meta({description: 'Ready when this shell command exits 0.'}),
-    interval: durationSchema.optional().meta({description: 'Time between checks (default 1s).'}),
-    timeout: durationSchema.optional().meta({description: 'How long to keep checking (default 60s).'}),
+    http: optionalWith(
+      z.string().check(z.regex(/^https?:\/\//, {error: (issue) => `expected an http:// or https:// URL, got ${describeValue(issue.input)}`})),
+      'Ready when an HTTP GET to this URL succeeds. $PORT is expanded.',
+    ),
+    tcp: optionalWith(
+      z.union(
+        [
+          z.number().check(z.int({error: describePortProblem}), z.minimum(1, {error: describePortProblem}), z.maximum(65535, {error: describePortProblem})),
+          z.string().check(z.minLength(1)),
+        ],
+        {error: describePortProblem},
+      ),
+      'Ready when this port accepts a TCP connection. $PORT is expanded.',
+    ),
+    log: optionalWith(
+      z.string().check(z.superRefine((pattern, ctx) => {
+        const problem = describeRegexProblem(pattern);
+        if (problem) ctx.addIssue({code: 'custom', message: problem, input: pattern});
+      })),
+      'Ready when a log line matches this regular expression.',
+    ),
+    exec: optionalWith(z.string().check(z.minLength(1)), 'Ready when this shell command exits 0.'),
+    interval: optionalWith(durationSchema, 'Time between checks (default 1s).'),
+    timeout: optionalWith(durationSchema, 'How long to keep checking (default 60s).'),
   })
-  .superRefine((ready, ctx) => {
+  .check(z.superRefine((ready, ctx) => {
     const kinds = readyKinds.filter((kind) => ready[kind] !== undefined);
     if (kinds.length !== 1) {
       ctx.addIssue({
@@ -78,56 +99,60 @@ const readySchema = z
         input: ready,
       });
     }
-  });
+  }));
 
 function describePortProblem(issue: {input?: unknown}): string {
   return `expected a port number or "$PORT", got ${describeValue(issue.input)}`;
 }
 
-const readyKinds = ['http', 'tcp', 'log', 'exec'] as const;
-
 /** One process's settings under `processes:`. */
 export const processConfigSchema = z.strictObject({
-  command: z.string().trim().min(1, {error: 'expected a command, got an empty string'}).optional()
-    .meta({description: 'Shell command (run with /bin/sh -c). Optional when the Procfile has this process.'}),
-  cwd: z.string().min(1).optional().meta({description: 'Working directory, relative to the project root.'}),
-  env: z.record(z.string(), envValueSchema).optional().meta({description: 'Extra environment variables for this process.'}),
-  instances: countSchema.optional().meta({description: 'How many instances to run (default 1); -m overrides.'}),
-  autostart: z.boolean().optional().meta({description: 'Start with the stack (default true); false lists it stopped.'}),
-  restart: z.enum(restartPolicies).optional().meta({description: 'When to restart after it exits (default no).'}),
-  max_restarts: countSchema.optional().meta({description: 'Restarts before it is marked failed (default 10).'}),
-  backoff: z.strictObject({
-    initial: durationSchema.optional().meta({description: 'First restart delay (default 1s); doubles each time.'}),
-    max: durationSchema.optional().meta({description: 'Longest restart delay (default 30s).'}),
-  }).optional(),
-  stop_signal: z.enum(stopSignals).optional().meta({description: 'Signal sent to the process group to stop it (default SIGTERM).'}),
-  stop_timeout: durationSchema.optional().meta({description: 'Wait this long after the stop signal, then SIGKILL (default: shutdown_timeout, -t or 5s).'}),
-  ready: readySchema.optional().meta({description: 'How to tell the process is ready: one of http, tcp, log, exec.'}),
-  depends_on: z.record(z.string(), z.enum(dependencyConditions)).optional()
-    .meta({description: 'Processes to wait for, and for what: started, ready or completed.'}),
-  max_memory: sizeSchema.optional().meta({description: 'Restart when the process tree\'s RSS goes over this.'}),
-  oneshot: z.boolean().optional().meta({description: 'Exiting 0 means completed, not crashed (default false).'}),
-  cron: cronSchema.optional(),
+  command: optionalWith(
+    z.string().check(z.trim(), z.minLength(1, {error: 'expected a command, got an empty string'})),
+    'Shell command (run with /bin/sh -c). Optional when the Procfile has this process.',
+  ),
+  cwd: optionalWith(z.string().check(z.minLength(1)), 'Working directory, relative to the project root.'),
+  env: optionalWith(z.record(z.string(), envValueSchema), 'Extra environment variables for this process.'),
+  instances: optionalWith(countSchema, 'How many instances to run (default 1); -m overrides.'),
+  autostart: optionalWith(z.boolean(), 'Start with the stack (default true); false lists it stopped.'),
+  restart: optionalWith(z.enum(restartPolicies), 'When to restart after it exits (default no).'),
+  max_restarts: optionalWith(countSchema, 'Restarts before it is marked failed (default 10).'),
+  backoff: z.optional(z.strictObject({
+    initial: optionalWith(durationSchema, 'First restart delay (default 1s); doubles each time.'),
+    max: optionalWith(durationSchema, 'Longest restart delay (default 30s).'),
+  })),
+  stop_signal: optionalWith(z.enum(stopSignals), 'Signal sent to the process group to stop it (default SIGTERM).'),
+  stop_timeout: optionalWith(durationSchema, 'Wait this long after the stop signal, then SIGKILL (default: shutdown_timeout, -t or 5s).'),
+  ready: optionalWith(readySchema, 'How to tell the process is ready: one of http, tcp, log, exec.'),
+  depends_on: optionalWith(
+    z.record(z.string(), z.enum(dependencyConditions)),
+    'Processes to wait for, and for what: started, ready or completed.',
+  ),
+  max_memory: optionalWith(sizeSchema, 'Restart when the process tree\'s RSS goes over this.'),
+  oneshot: optionalWith(z.boolean(), 'Exiting 0 means completed, not crashed (default false).'),
+  cron: z.optional(cronSchema),
 });
 
 /** The whole `procdeck.yaml`. */
 export const configSchema = z
   .strictObject({
-    procfile: z.string().min(1).optional().meta({description: 'Procfile to read, relative to this file (default Procfile).'}),
-    env_file: z.union([z.string().min(1), z.array(z.string().min(1))], {
-      error: (issue) => `expected a file name or a list of file names, got ${describeValue(issue.input)}`,
-    })
-      .optional()
-      .meta({description: 'Env files to load in order, relative to this file (default .env); -e overrides.'}),
-    shutdown_timeout: durationSchema.optional().meta({description: 'Default stop_timeout for every process (default 5s).'}),
-    processes: z.record(
-      z.string().regex(processNamePattern, {error: (issue) => `invalid process name ${describeValue(issue.input)} (use only letters, digits, "-" and "_")`}),
-      processConfigSchema,
-    )
-      .optional()
-      .meta({description: 'Settings per process type, and processes the Procfile does not have.'}),
+    procfile: optionalWith(z.string().check(z.minLength(1)), 'Procfile to read, relative to this file (default Procfile).'),
+    env_file: optionalWith(
+      z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1)))], {
+        error: (issue) => `expected a file name or a list of file names, got ${describeValue(issue.input)}`,
+      }),
+      'Env files to load in order, relative to this file (default .env); -e overrides.',
+    ),
+    shutdown_timeout: optionalWith(durationSchema, 'Default stop_timeout for every process (default 5s).'),
+    processes: optionalWith(
+      z.record(
+        z.string().check(z.regex(processNamePattern, {error: (issue) => `invalid process name ${describeValue(issue.input)} (use only letters, digits, "-" and "_")`})),
+        processConfigSchema,
+      ),
+      'Settings per process type, and processes the Procfile does not have.',
+    ),
   })
-  .meta({title: 'procdeck.yaml', description: 'procdeck configuration: policies per process of a Procfile stack.'});
+  .check(z.meta({title: 'procdeck.yaml', description: 'procdeck configuration: policies per process of a Procfile stack.'}));
 
 /** One process's settings as validated (durations and sizes still as written). */
 export type ProcessConfig = z.infer<typeof processConfigSchema>;
@@ -144,7 +169,8 @@ export interface ConfigProblem {
 
 /** Validates parsed YAML, returning the config or every problem found. */
 export function validateConfig(data: unknown): {config: Config; problems: []} | {config?: undefined; problems: ConfigProblem[]} {
-  const result = configSchema.safeParse(data ?? {}, {reportInput: true});
+  // describeBuiltInIssue words what zod checks itself; a schema's own `error` outranks it.
+  const result = configSchema.safeParse(data ?? {}, {error: describeBuiltInIssue});
   if (result.success) return {config: result.data, problems: []};
   return {problems: result.error.issues.flatMap(describeIssue)};
 }
@@ -210,26 +236,31 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
           message: `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; expected one of ${allowed.join(', ')}`,
         };
       });
-    case 'invalid_value':
-      return [{path, message: `expected one of ${issue.values.map(String).join(', ')}, got ${describeValue(issue.input)}`}];
-    case 'invalid_type': {
-      // A custom message (durations, sizes…) already says what was expected.
-      if (!issue.message.startsWith('Invalid input')) return [{path, message: issue.message}];
-      return [{path, message: `expected ${describeExpected(issue.expected)}, got ${describeValue(issue.input)}`}];
-    }
-    case 'too_small':
-      if (!issue.message.startsWith('Too small')) return [{path, message: issue.message}];
-      if (issue.origin === 'string') return [{path, message: 'expected a non-empty string'}];
-      return [{path, message: `expected a number of at least ${String(issue.minimum)}, got ${describeValue(issue.input)}`}];
-    case 'too_big':
-      if (!issue.message.startsWith('Too big')) return [{path, message: issue.message}];
-      return [{path, message: `expected a number of at most ${String(issue.maximum)}, got ${describeValue(issue.input)}`}];
     case 'invalid_key':
       return [{path, isKey: true, message: issue.issues[0]?.message ?? issue.message}];
     case 'invalid_element':
       return [{path, message: issue.issues[0]?.message ?? issue.message}];
     default:
       return [{path, message: issue.message}];
+  }
+}
+
+// The parse-wide error map: zod consults it only for issues whose schema or
+// check has no `error` of its own (durations, sizes, counts… say it better).
+// Returning undefined leaves zod's generic "Invalid input".
+function describeBuiltInIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `expected one of ${issue.values.map(String).join(', ')}, got ${describeValue(issue.input)}`;
+    case 'invalid_type':
+      return `expected ${describeExpected(issue.expected)}, got ${describeValue(issue.input)}`;
+    case 'too_small':
+      if (issue.origin === 'string') return 'expected a non-empty string';
+      return `expected a number of at least ${String(issue.minimum)}, got ${describeValue(issue.input)}`;
+    case 'too_big':
+      return `expected a number of at most ${String(issue.maximum)}, got ${describeValue(issue.input)}`;
+    default:
+      return undefined;
   }
 }
 
