@@ -7,7 +7,7 @@ import {
 import {readExecStart, splitWords, expandSpecifiers} from '../../fixtures/export/read-systemd.js';
 import {nastyValues} from '../../fixtures/export/stacks.js';
 
-const samples = [...Object.values(nastyValues), '', 'tab\there', 'bell\x07 and \x1b[31m escape', "'", '"', '\\', '%', '$'];
+const samples = [...Object.values(nastyValues), '', 'a\n;b\n#c\t;d', '\n\n', 'tab\there', 'bell\x07 and \x1b[31m escape', "'", '"', '\\', '%', '$'];
 
 describe('systemd quoting', () => {
   it.each(samples)('reads %j back exactly from a quoted word', (value) => {
@@ -32,12 +32,17 @@ describe('supervisord command quoting', () => {
   // Python's shlex is the reader supervisord uses; when python3 is here, ask it directly.
   const hasPython = spawnSync('python3', ['-c', 'import shlex'], {encoding: 'utf8'}).status === 0;
 
-  it.skipIf(!hasPython).each(samples.filter((value) => !value.includes('\r')))('shlex splits %j back exactly once % and INI continuation are undone', (value) => {
-    const quoted = quoteSupervisorArg(value);
-    // Undo the INI layer as configparser does: continuation lines are stripped and joined with \n.
-    const [first = '', ...rest] = quoted.split('\n');
-    const joined = [first, ...rest.map((line) => line.trim())].join('\n').replaceAll('%%', '%');
-    const run = spawnSync('python3', ['-c', 'import json,shlex,sys; print(json.dumps(shlex.split(sys.stdin.read())))'], {input: joined, encoding: 'utf8'});
+  // supervisord's own reading: its INI parser (inline ; and # comments), then %-expansion, then shlex.split.
+  const readBack = [
+    'import json, shlex, sys, configparser',
+    'parser = configparser.RawConfigParser(inline_comment_prefixes=(";", "#"), strict=False)',
+    'parser.read_string("[program:x]\\ncommand=" + sys.stdin.read() + "\\n")',
+    'print(json.dumps(shlex.split(parser.get("program:x", "command") % {})))',
+  ].join('\n');
+
+  it.skipIf(!hasPython).each(samples)('supervisord\'s config reader gets %j back exactly', (value) => {
+    const run = spawnSync('python3', ['-c', readBack], {input: quoteSupervisorArg(value), encoding: 'utf8'});
+    expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual([value]);
   });
 
