@@ -3,7 +3,8 @@
  * its condition when every one of its instances does:
  *   started   — it has been started (starting, running, or completed);
  *   ready     — it is running and its readiness check (if any) has passed;
- *   completed — it ran to the end with exit code 0 (a oneshot, or any process that exited 0).
+ *   completed — it ran to the end with exit code 0 (a oneshot, any process that exited 0,
+ *               or a cron job whose last run exited 0).
  * A dependency that ended without meeting the condition blocks its dependents
  * until someone starts it again; `blockedBy` says why in words.
  */
@@ -47,7 +48,10 @@ export function checkDependencies(
 
 /** True when an instance in `state` satisfies `condition`. */
 export function meetsCondition(state: InstanceState, condition: DependencyCondition): boolean {
-  const isCompleted = state.status === 'completed' || (state.status === 'exited' && state.exit.code === 0 && state.exit.signal === null);
+  // A cron job between runs counts as completed once its last run exited 0.
+  const isCompleted =
+    state.status === 'completed' ||
+    ((state.status === 'exited' || state.status === 'scheduled') && state.exit?.code === 0 && state.exit.signal === null);
   switch (condition) {
     case 'started':
       return state.status === 'starting' || state.status === 'running' || isCompleted;

@@ -32,6 +32,8 @@ describe('meetsCondition', () => {
     ['completed', exitedClean, true],
     ['completed', exitedFailed, false],
     ['completed', failed, false],
+    ['completed', {status: 'scheduled', nextRunAt: 1} satisfies InstanceState, false],
+    ['completed', {status: 'scheduled', nextRunAt: 1, exit: {code: 0, signal: null}} satisfies InstanceState, true],
   ] as const)('%s holds for %j: %s', (condition, state, expected) => {
     expect(meetsCondition(state, condition)).toBe(expected);
   });

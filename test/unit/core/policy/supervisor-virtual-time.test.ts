@@ -1,0 +1,112 @@
+/** The engine's policies on a virtual clock with a fake spawner: no real process, no real waiting. */
+import {describe, expect, it} from 'vitest';
+import type {ExitInfo, InstanceState} from '../../../../src/core/api.js';
+import {processDefaults, type ProcessSpec, type StackSpec} from '../../../../src/config/spec.js';
+import type {Spawner} from '../../../../src/core/spawn.js';
+import {Supervisor} from '../../../../src/core/supervisor.js';
+import {waitFor} from '../../../helpers/wait-for.js';
+import {FakeClock} from './fake-clock.js';
+
+/** Above Linux's pid_max (2^22), so a signal to one of these can never reach a real process. */
+const fakePidBase = 5_000_000;
+
+function fakeSpawner() {
+  const runs: {command: string; finish(exit: ExitInfo): void}[] = [];
+  const spawn: Spawner = (request) => {
+    let finish!: (exit: ExitInfo) => void;
+    const exited = new Promise<ExitInfo>((resolve) => (finish = resolve));
+    runs.push({command: request.command, finish});
+    return {pid: fakePidBase + runs.length, exited, write: () => false};
+  };
+  return {spawn, runs};
+}
+
+const spec = (name: string, overrides: Partial<ProcessSpec>, index = 0): ProcessSpec => ({
+  ...processDefaults,
+  name, command: `run-${name}`, cwd: '/', index, env: {}, instances: 1, dependsOn: {}, source: 'test',
+  ...overrides,
+});
+
+function makeEngine(processes: ProcessSpec[], start = Date.parse('2026-03-01T10:00:00.250Z')) {
+  const clock = new FakeClock(start);
+  const {spawn, runs} = fakeSpawner();
+  const stack: StackSpec = {name: 't', root: '/', procfilePath: '/Procfile', envFiles: [], fileEnv: {}, basePort: 61_000, processes};
+  const api = new Supervisor(stack, {scrollback: 100, statsIntervalMs: 0, inheritedEnv: {}, clock, spawn});
+  const system: string[] = [];
+  api.on('log', (line) => line.id === 'system' && system.push(line.text));
+  const stateOf = (id: string): InstanceState | undefined => api.snapshot().instances.find((i) => i.id === id)?.state;
+  return {api, clock, runs, system, stateOf};
+}
+
+describe('engine policies in virtual time', () => {
+  it('backs off 1s, 2s, 4s between crash restarts, then fails after max_restarts', async () => {
+    const e = makeEngine([spec('crash', {restart: 'on-failure', maxRestarts: 3, backoff: {initialMs: 1000, maxMs: 4000}})]);
+    e.api.start();
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      e.runs.at(-1)!.finish({code: 1, signal: null});
+      const state = await waitFor(() => {
+        const s = e.stateOf('crash.1');
+        return s?.status === 'restarting' ? s : undefined;
+      });
+      delays.push(state.at - e.clock.now());
+      e.clock.advance(state.at - e.clock.now() - 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(e.runs).toHaveLength(attempt); // not yet: 1ms of backoff is left
+      e.clock.advance(1);
+      await waitFor(() => e.runs.length === attempt + 1, {describe: () => JSON.stringify(e.stateOf('crash.1'))});
+    }
+    expect(delays).toEqual([1000, 2000, 4000]);
+    e.runs.at(-1)!.finish({code: 1, signal: null});
+    await waitFor(() => e.stateOf('crash.1')?.status === 'failed');
+    expect(e.system).toContain('crash.1 failed: gave up after 3 restarts (max_restarts)');
+    expect(e.clock.pending).toBe(0);
+    await e.api.shutdown();
+  });
+
+  it('runs a cron job at its run times, and a shutdown leaves no timer behind', async () => {
+    const e = makeEngine([spec('job', {cron: '*/10 * * * * *'})], Date.parse('2026-03-01T10:00:00.250Z'));
+    e.api.start();
+    expect(e.stateOf('job.1')).toEqual({status: 'scheduled', nextRunAt: Date.parse('2026-03-01T10:00:10Z')});
+    expect(e.runs).toHaveLength(0);
+    e.clock.advance(9750);
+    expect(e.runs).toHaveLength(1);
+    e.runs[0]!.finish({code: 0, signal: null});
+    await waitFor(() => e.stateOf('job.1')?.status === 'scheduled');
+    expect(e.stateOf('job.1')).toEqual({status: 'scheduled', nextRunAt: Date.parse('2026-03-01T10:00:20Z'), exit: {code: 0, signal: null}});
+    e.clock.advance(10_000);
+    expect(e.runs).toHaveLength(2);
+    // The run is still going when the next time comes: that run is skipped.
+    e.clock.advance(10_000);
+    expect(e.runs).toHaveLength(2);
+    expect(e.system.at(-1)).toMatch(/^job\.1: skipped the \d\d:\d\d:30 run: the previous run is still going \(pid 5000002\)$/);
+    e.runs[1]!.finish({code: 0, signal: null});
+    await waitFor(() => e.stateOf('job.1')?.status === 'scheduled');
+    await e.api.shutdown();
+    expect(e.stateOf('job.1')?.status).toBe('stopped');
+    expect(e.clock.pending).toBe(0);
+  });
+
+  it('starts dependents in order as their conditions hold, and holds them while a dependency restarts', async () => {
+    const e = makeEngine([
+      spec('db', {restart: 'on-failure', backoff: {initialMs: 500, maxMs: 500}}, 0),
+      spec('migrate', {oneshot: true, dependsOn: {db: 'started'}}, 1),
+      spec('web', {dependsOn: {migrate: 'completed', db: 'started'}}, 2),
+    ]);
+    e.api.start();
+    expect(e.runs.map((r) => r.command)).toEqual(['run-db', 'run-migrate']);
+    expect(e.stateOf('web.1')).toEqual({status: 'waiting', on: ['migrate']});
+    e.runs[0]!.finish({code: 1, signal: null}); // db crashes while migrate runs
+    e.runs[1]!.finish({code: 0, signal: null});
+    await waitFor(() => e.stateOf('migrate.1')?.status === 'completed' && e.stateOf('db.1')?.status === 'restarting');
+    expect(e.stateOf('web.1')).toEqual({status: 'waiting', on: ['db']});
+    e.clock.advance(500);
+    await waitFor(() => e.stateOf('web.1')?.status === 'running', {describe: () => JSON.stringify(e.stateOf('web.1'))});
+    expect(e.runs.map((r) => r.command)).toEqual(['run-db', 'run-migrate', 'run-db', 'run-web']);
+    // Fake children cannot receive the stop signal: end them as it would.
+    const done = e.api.shutdown();
+    for (const run of e.runs) run.finish({code: null, signal: 'SIGTERM'});
+    await done;
+    expect(e.runs).toHaveLength(4);
+  });
+});
