@@ -33,5 +33,11 @@ export function exportStack(format: ExportFormat, stack: StackSpec, options: Exp
   for (const proc of stack.processes) {
     if (!processNamePattern.test(proc.name)) throw new UsageError(`export: invalid process name ${JSON.stringify(proc.name)} (use only letters, digits, "-" and "_")`);
   }
-  return exporters[format](stack, options);
+  const result = exporters[format](stack, options);
+  const paths = new Set<string>();
+  for (const file of result.files) {
+    if (paths.has(file.path)) throw new UsageError(`export ${format}: two processes would both be written to ${file.path}; rename one of them`);
+    paths.add(file.path);
+  }
+  return result;
 }

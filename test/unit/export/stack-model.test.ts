@@ -55,6 +55,11 @@ describe('small conversions', () => {
     expect(() => toFiveFieldCron(makeProcess('b', 0, {cron: '30 * * * * *'}), 'kubernetes')).toThrow(/no seconds field/);
   });
 
+  it('refuses two processes that would be written to the same file', () => {
+    const stack = makeStack([makeProcess('web', 0), makeProcess('web-1', 1, {cron: '0 3 * * *'})]);
+    expect(() => exportStack('systemd', stack, {app: 'shop'})).toThrow(/both be written to shop-web-1.service/);
+  });
+
   it('never lets a process name become a path', () => {
     const stack = makeStack([makeProcess('../../etc/x', 0)]);
     expect(() => exportStack('systemd', stack, {app: 'shop'})).toThrow(/invalid process name/);
