@@ -31,6 +31,8 @@ export interface InstanceHost {
   beforeSpawn(instance: Instance): void;
   /** True once a shutdown has begun: from then on nothing starts by itself (restart, cron, memory). */
   isShuttingDown(): boolean;
+  /** The readiness check timed out (the state stays `starting`): dependents may want to say why they wait. */
+  onReadyTimeout(instance: Instance): void;
 }
 
 const aliveStatuses = new Set<InstanceState['status']>(['starting', 'running', 'stopping']);
@@ -44,6 +46,8 @@ export class Instance {
   rssBytes = 0;
   listenPorts: number[] = [];
   lastSeq = 0;
+  /** This run's readiness check passed its timeout without success (it is still being tried). */
+  isReadyOverdue = false;
   private epoch = 0;
   /** Timers set in the current state; `enter` clears them so none holds the event loop after a stop. */
   private readonly timers = new Set<unknown>();
@@ -161,6 +165,7 @@ export class Instance {
     const pid = child.pid;
     const since = this.host.clock.now();
     this.memoryLimit?.reset();
+    this.isReadyOverdue = false;
     this.enter({status: this.spec.ready ? 'starting' : 'running', pid, since});
     this.host.system(`${this.id} started (pid ${pid})`);
     if (this.spec.ready) this.watchReadiness(pid, since, env);
@@ -182,7 +187,9 @@ export class Instance {
           this.enter({status: 'running', pid, since});
         },
         onTimeout: (elapsedMs) => {
+          this.isReadyOverdue = true;
           this.host.system(`${this.id} not ready after ${formatSeconds(elapsedMs)} (${describeReadyCheck(ready.check, this.port)})`);
+          this.host.onReadyTimeout(this);
         },
       },
     );

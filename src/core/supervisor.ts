@@ -73,6 +73,7 @@ export class Supervisor implements SupervisorApi {
       treeOf: (instance) => this.treeOf(instance),
       beforeSpawn: (instance) => this.warnIfPortTaken(instance),
       isShuttingDown: () => this.shuttingDown !== null,
+      onReadyTimeout: () => this.releaseWaiting(),
     };
     for (const spec of stack.processes) {
       this.formation.set(spec.name, spec.instances);

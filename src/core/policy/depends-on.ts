@@ -11,12 +11,15 @@
 import type {InstanceState} from '../api.js';
 import type {DependencyCondition, ProcessSpec} from '../../config/spec.js';
 import {describeExit} from '../describe-exit.js';
+import {formatSeconds} from './restart.js';
 
 /** What the check needs to know about one instance of a dependency. */
 export interface DependencyInstance {
   id: string;
   state: InstanceState;
-  spec: Pick<ProcessSpec, 'autostart' | 'oneshot'>;
+  spec: Pick<ProcessSpec, 'autostart' | 'oneshot' | 'ready'>;
+  /** Its readiness check is past its timeout (and still being tried). */
+  isReadyOverdue?: boolean;
 }
 
 export interface DependencyStatus {
@@ -72,6 +75,10 @@ function describeBlock(instance: DependencyInstance, condition: DependencyCondit
       return `${instance.id} failed (${describeExit(state.exit)})`;
     case 'stopped':
       return instance.spec.autostart ? `${instance.id} is stopped` : `${instance.id} is stopped (autostart: false; start it)`;
+    case 'starting':
+      return condition !== 'started' && instance.isReadyOverdue && instance.spec.ready
+        ? `${instance.id} is not ready after ${formatSeconds(instance.spec.ready.timeoutMs)}`
+        : undefined;
     case 'running':
       // A server waited on for `completed` is probably a config mistake; name it rather than wait silently.
       return condition === 'completed' && !instance.spec.oneshot ? `${instance.id} is running (not oneshot: it may never complete)` : undefined;

@@ -109,6 +109,18 @@ describe('depends_on with real processes', () => {
     expect(stateOf(s, 'migrate.1')?.status).toBe('completed');
   });
 
+  it('says why a dependent still waits when its dependency is not ready in time', async () => {
+    stack = await startStack(
+      {web: 'sleep 30', worker: mark('worker')},
+      {port: randomBasePort(), yaml: 'processes:\n  web:\n    ready: {tcp: "$PORT", interval: 100ms, timeout: 300ms}\n  worker:\n    depends_on: {web: ready}\n'},
+    );
+    const s = stack;
+    await s.waitForLine('system', /^worker\.1 cannot start/);
+    expect(systemTexts(s)).toContain('worker.1 cannot start: it waits for web (ready), but web.1 is not ready after 0.3s');
+    expect(stateOf(s, 'web.1')?.status).toBe('starting');
+    expect(stateOf(s, 'worker.1')).toEqual({status: 'waiting', on: ['web']});
+  });
+
   it('a oneshot that exits 0 is completed, not crashed, and is not restarted', async () => {
     stack = await startStack({job: mark('job', '0')}, {yaml: 'processes:\n  job:\n    oneshot: true\n    restart: on-failure\n'});
     const s = stack;

@@ -47,6 +47,7 @@ describe('checkDependencies', () => {
     api: [instance('api.1', running)],
     manual: [instance('manual.1', stopped, {autostart: false})],
     job: [instance('job.1', running, {oneshot: true})],
+    slow: [{...instance('slow.1', starting, {ready: {check: {kind: 'tcp', port: '5432'}, intervalMs: 1000, timeoutMs: 60_000}}), isReadyOverdue: true}],
   };
   const check = (dependsOn: Record<string, 'started' | 'ready' | 'completed'>) => checkDependencies({dependsOn}, (type) => world[type] ?? []);
 
@@ -68,6 +69,11 @@ describe('checkDependencies', () => {
         'api.1 is running (not oneshot: it may never complete)',
       ],
     });
+  });
+
+  it('names a dependency whose readiness check timed out, unless only started is asked', () => {
+    expect(check({slow: 'ready'})).toEqual({pending: ['slow'], blockedBy: ['slow.1 is not ready after 60s']});
+    expect(check({slow: 'started'})).toEqual({pending: [], blockedBy: []});
   });
 
   it('a oneshot still running is pending, not blocked', () => {
