@@ -32,7 +32,9 @@ interface Context {
 /** Manifests for `kubectl apply -f DIR`; `--image` names the image every container runs. */
 export function exportKubernetes(stack: StackSpec, options: ExportOptions): ExportResult {
   const image = requireImage(options, 'kubernetes');
-  const app = toDnsLabel(options.app, 40);
+  // Service names must start with a letter (DNS-1035), and every name here starts with the app's.
+  const label = toDnsLabel(options.app, 40);
+  const app = /^[a-z]/.test(label) ? label : toDnsLabel(`app-${label}`, 40);
   const context: Context = {stack, app, image, configMap: `${app}-env`};
   const warnings: string[] = [];
   if (options.user !== undefined) {
@@ -41,7 +43,7 @@ export function exportKubernetes(stack: StackSpec, options: ExportOptions): Expo
   const files: ExportFile[] = [{path: `${app}-env.yaml`, content: render([configMapOf(context)])}];
   const seen = new Map<string, string>();
   for (const proc of stack.processes) {
-    const name = `${app}-${toDnsLabel(proc.name)}`;
+    const name = toDnsLabel(`${app}-${proc.name}`);
     const clash = seen.get(name);
     if (clash !== undefined) throw new UsageError(`kubernetes: processes ${clash} and ${proc.name} both become the name ${name}; rename one (names are lowercased and _ becomes -)`);
     seen.set(name, proc.name);

@@ -86,6 +86,7 @@ describe('kubernetes export', () => {
   it('sanitises names to DNS labels and refuses two processes that would share one', () => {
     const stack = makeStack([makeProcess('Web_Server', 0), makeProcess('worker', 1)]);
     expect([...readManifests(stack, {app: 'My App', image: 'x'}).keys()]).toEqual(['my-app-env.yaml', 'my-app-web-server.yaml', 'my-app-worker.yaml']);
+    expect([...readManifests(stack, {app: '2048', image: 'x'}).keys()][1]).toBe('app-2048-web-server.yaml');
     const clash = makeStack([makeProcess('web_a', 0), makeProcess('web-a', 1)]);
     expect(() => exportKubernetes(clash, {app: 'shop', image: 'x'})).toThrow(/web_a and web-a/);
   });
