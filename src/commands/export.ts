@@ -16,6 +16,7 @@ interface ExportCommandOptions extends StackOptions {
 
 const formatList = Object.keys(exporters).join(', ');
 
+/** Adds `export FORMAT DIR` with the stack options plus `--app`, `--user` and `--image`. */
 export function registerExport(program: Command): void {
   addStackOptions(
     program

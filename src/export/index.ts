@@ -18,6 +18,7 @@ export const exporters = {
   kubernetes: exportKubernetes,
 } satisfies Record<string, Exporter>;
 
+/** A format name: `systemd`, `supervisord`, `compose` or `kubernetes`. */
 export type ExportFormat = keyof typeof exporters;
 
 /** Whether `name` is a format `procdeck export` knows. */

@@ -29,6 +29,7 @@ export interface ExportOptions {
   image?: string;
 }
 
+/** One format's generator: pure, from a loaded stack to file contents. */
 export type Exporter = (stack: StackSpec, options: ExportOptions) => ExportResult;
 
 const portReference = /\$(?:\{PORT\}|PORT(?![A-Za-z0-9_]))/;
