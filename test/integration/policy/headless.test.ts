@@ -1,4 +1,5 @@
 /** The policies as the built CLI shows them headless (run `npm run build` first). */
+import {spawnSync} from 'node:child_process';
 import {afterEach, describe, expect, it} from 'vitest';
 import {makeProject, type Project} from '../../helpers/cli.js';
 import {policyFixtures} from '../../helpers/stack.js';
@@ -45,6 +46,36 @@ describe('policies in procdeck start --no-tui', () => {
     run.kill('SIGINT');
     const result = await run;
     expect(result.exitCode).toBe(0);
+  });
+
+  it('exits promptly on SIGINT with a readiness check, a cron schedule and a restart backoff pending (no timer holds it)', async () => {
+    project = makeProject({
+      Procfile: 'slow: sleep 60\ncrash: sh -c "exit 1"\n',
+      'procdeck.yaml': [
+        'processes:',
+        '  slow:',
+        '    ready: {exec: "sleep 31.5", interval: 10s, timeout: 60s}',
+        '  crash:',
+        '    restart: always',
+        '    backoff: {initial: 30s, max: 30s}',
+        '  yearly:',
+        '    command: echo never',
+        '    cron: "0 0 1 1 *"',
+        '',
+      ].join('\n'),
+    });
+    const run = project.run(['--no-tui'], {env});
+    let output = '';
+    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(() => /crash\.1 restarting in 30s/.test(output) && /yearly\.1 scheduled/.test(output), {describe: () => output});
+    const interruptedAt = Date.now();
+    run.kill('SIGINT');
+    const result = await run;
+    expect(result.exitCode).toBe(0);
+    expect(Date.now() - interruptedAt).toBeLessThan(3000);
+    expect(result.stdout).not.toMatch(/crash\.1 started .*\n(.|\n)*crash\.1 started/);
+    // The probe command was ended with its instance.
+    expect(spawnSync('ps', ['-eo', 'args'], {encoding: 'utf8'}).stdout).not.toContain('sleep 31.5');
   });
 
   it('ends the run when a dependency failed and nothing else can happen, saying why the dependent never started', async () => {
