@@ -17,7 +17,7 @@ import {findPortHolder} from './ports.js';
 import {StatsSampler} from './stats/sampler.js';
 import {resolveTargets} from './targets.js';
 import {shutdownWaves} from './shutdown-order.js';
-import {checkDependencies, type DependencyStatus} from './policy/depends-on.js';
+import {DependencyGate} from './policy/depends-on.js';
 import {signalGroup, signalProcess, type ProcessRef} from './process-group.js';
 import {isSameProcess} from './stats/process-table.js';
 
@@ -49,10 +49,11 @@ export class Supervisor implements SupervisorApi {
   private shuttingDown: {force: boolean; done: Promise<void>} | null = null;
   /** True while `start` launches everything: dependencies are judged once all have had their chance. */
   private isLaunching = false;
-  private isReleasing = false;
-  private isReleaseDue = false;
-  /** The last "cannot start because" line said per waiting instance, so it is said once. */
-  private readonly blockNotes = new Map<InstanceId, string>();
+  private readonly gate = new DependencyGate({
+    instances: () => this.instances,
+    system: (message) => this.system(message),
+    isHeld: () => this.isLaunching || this.shuttingDown !== null,
+  });
 
   constructor(
     readonly stack: StackSpec,
@@ -66,14 +67,14 @@ export class Supervisor implements SupervisorApi {
       envFor: (instance) => instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv),
       onState: (instance) => {
         this.events.emit('state', instance.id, instance.state);
-        this.releaseWaiting();
+        this.gate.release();
       },
       onLine: (instance, stream, text, time) => this.storeLine(instance, stream, text, time),
       system: (message) => this.system(message),
       treeOf: (instance) => this.treeOf(instance),
       beforeSpawn: (instance) => this.warnIfPortTaken(instance),
       isShuttingDown: () => this.shuttingDown !== null,
-      onReadyTimeout: () => this.releaseWaiting(),
+      onReadyTimeout: () => this.gate.release(),
     };
     for (const spec of stack.processes) {
       this.formation.set(spec.name, spec.instances);
@@ -89,12 +90,12 @@ export class Supervisor implements SupervisorApi {
     this.isLaunching = true;
     try {
       for (const instance of this.instances) {
-        if (instance.spec.autostart) this.launch(instance);
+        if (instance.spec.autostart) this.gate.launch(instance);
       }
     } finally {
       this.isLaunching = false;
     }
-    this.releaseWaiting();
+    this.gate.release();
     if (this.options.statsIntervalMs > 0) this.scheduleStats();
   }
 
@@ -238,8 +239,8 @@ export class Supervisor implements SupervisorApi {
     if (target === current) return {ok: true, message: `${type} already has ${current} instance${current === 1 ? '' : 's'}`};
     this.formation.set(type, target);
     if (target > current) {
-      for (let i = current + 1; i <= target; i++) this.launch(this.addInstance(spec, i));
-      this.releaseWaiting();
+      for (let i = current + 1; i <= target; i++) this.gate.launch(this.addInstance(spec, i));
+      this.gate.release();
     } else {
       const removed = this.instances.filter((instance) => instance.spec.name === type && instance.index > target);
       await Promise.all(removed.map((instance) => instance.stop()));
@@ -248,59 +249,6 @@ export class Supervisor implements SupervisorApi {
     this.events.emit('formation');
     this.system(`${type} scaled from ${current} to ${target}`);
     return {ok: true, message: `${type} scaled to ${target}`};
-  }
-
-  /** Starts an instance, or holds it `waiting` when it has dependencies (judged by `releaseWaiting`). */
-  private launch(instance: Instance): void {
-    const dependencies = Object.keys(instance.spec.dependsOn);
-    if (dependencies.length > 0) instance.wait(dependencies);
-    else instance.start();
-  }
-
-  /**
-   * Starts every waiting instance whose `depends_on` conditions now hold, and
-   * says once why the others cannot start when a dependency ended without
-   * meeting its condition. Runs on every state change; a change made here
-   * (a start, a new `on` list) runs it again until nothing moves.
-   */
-  private releaseWaiting(): void {
-    if (this.isLaunching || this.shuttingDown) return;
-    if (this.isReleasing) {
-      this.isReleaseDue = true;
-      return;
-    }
-    this.isReleasing = true;
-    try {
-      do {
-        this.isReleaseDue = false;
-        for (const instance of [...this.instances]) {
-          if (instance.state.status !== 'waiting') continue;
-          const status = checkDependencies(instance.spec, (type) => this.instances.filter((other) => other.spec.name === type));
-          if (status.pending.length === 0) {
-            this.blockNotes.delete(instance.id);
-            instance.start();
-          } else {
-            instance.wait(status.pending);
-            this.noteBlock(instance, status);
-          }
-        }
-      } while (this.isReleaseDue && !this.shuttingDown);
-    } finally {
-      this.isReleasing = false;
-    }
-  }
-
-  /** `worker.1 cannot start: it waits for migrate (completed), but migrate.1 exited with code 1`. */
-  private noteBlock(instance: Instance, status: DependencyStatus): void {
-    if (status.blockedBy.length === 0) {
-      this.blockNotes.delete(instance.id);
-      return;
-    }
-    const waitsFor = status.pending.map((type) => `${type} (${instance.spec.dependsOn[type]})`).join(', ');
-    const note = `${instance.id} cannot start: it waits for ${waitsFor}, but ${status.blockedBy.join('; ')}`;
-    if (this.blockNotes.get(instance.id) === note) return;
-    this.blockNotes.set(instance.id, note);
-    this.system(note);
   }
 
   private addInstance(spec: ProcessSpec, index: number): Instance {

@@ -86,3 +86,88 @@ function describeBlock(instance: DependencyInstance, condition: DependencyCondit
       return undefined;
   }
 }
+
+/** An instance as the gate sees it: its dependencies, and how to hold or start it. */
+export interface GatedInstance extends DependencyInstance {
+  spec: DependencyInstance['spec'] & Pick<ProcessSpec, 'name' | 'dependsOn'>;
+  wait(on: string[]): void;
+  start(): unknown;
+}
+
+export interface GateHost {
+  instances(): readonly GatedInstance[];
+  system(message: string): void;
+  /** True while nothing may be released: during launch (judged after), and once a shutdown began. */
+  isHeld(): boolean;
+}
+
+/**
+ * Holds instances with `depends_on` in `waiting` and starts each one when its
+ * conditions hold; says once why one cannot start when a dependency ended
+ * without meeting its condition.
+ */
+export class DependencyGate {
+  private isReleasing = false;
+  private isReleaseDue = false;
+  /** The last "cannot start" line per waiting instance, so each is said once. */
+  private readonly notes = new Map<string, string>();
+
+  constructor(private readonly host: GateHost) {}
+
+  /** Starts an instance, or holds it `waiting` when it has dependencies (judged by `release`). */
+  launch(instance: GatedInstance): void {
+    const dependencies = Object.keys(instance.spec.dependsOn);
+    if (dependencies.length > 0) instance.wait(dependencies);
+    else instance.start();
+  }
+
+  /**
+   * Starts every waiting instance whose conditions now hold. Called on every
+   * state change; a change made here (a start, a new `on` list) calls it again,
+   * so it loops until nothing moves instead of recursing.
+   */
+  release(): void {
+    if (this.host.isHeld()) return;
+    if (this.isReleasing) {
+      this.isReleaseDue = true;
+      return;
+    }
+    this.isReleasing = true;
+    try {
+      do {
+        this.isReleaseDue = false;
+        this.releaseOnce();
+      } while (this.isReleaseDue && !this.host.isHeld());
+    } finally {
+      this.isReleasing = false;
+    }
+  }
+
+  private releaseOnce(): void {
+    const instances = [...this.host.instances()];
+    for (const instance of instances) {
+      if (instance.state.status !== 'waiting') continue;
+      const status = checkDependencies(instance.spec, (type) => instances.filter((other) => other.spec.name === type));
+      if (status.pending.length === 0) {
+        this.notes.delete(instance.id);
+        instance.start();
+      } else {
+        instance.wait(status.pending);
+        this.noteBlock(instance, status);
+      }
+    }
+  }
+
+  /** `worker.1 cannot start: it waits for migrate (completed), but migrate.1 exited with code 1`. */
+  private noteBlock(instance: GatedInstance, status: DependencyStatus): void {
+    if (status.blockedBy.length === 0) {
+      this.notes.delete(instance.id);
+      return;
+    }
+    const waitsFor = status.pending.map((type) => `${type} (${instance.spec.dependsOn[type]})`).join(', ');
+    const note = `${instance.id} cannot start: it waits for ${waitsFor}, but ${status.blockedBy.join('; ')}`;
+    if (this.notes.get(instance.id) === note) return;
+    this.notes.set(instance.id, note);
+    this.host.system(note);
+  }
+}
