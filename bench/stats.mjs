@@ -3,6 +3,9 @@
 // BENCH_INSTANCES instance trees (default 20: sh + 2 sleeps each, 4 of them
 // Node listeners instead). At the supervisor's 1 tick/s, X ms per tick is
 // X/10 % of one core. The figures quoted in src/core/stats/*.ts come from here.
+// Tight loops flatter /proc reads (hot caches); the last figure is the honest
+// one: one sample() per second for BENCH_SECONDS (20), as the supervisor does,
+// against the same wait with no sampling.
 import {spawn} from 'node:child_process';
 import {mkdtempSync, readdirSync, rmSync} from 'node:fs';
 import {createRequire} from 'node:module';
@@ -15,6 +18,7 @@ const procs = Number(process.env.BENCH_PROCS ?? 370);
 const instanceCount = Number(process.env.BENCH_INSTANCES ?? 20);
 const listenerCount = Math.min(4, instanceCount);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 200);
+const spacedSeconds = Number(process.env.BENCH_SECONDS ?? 20);
 
 // Node 20 cannot import .ts: bundle the stats modules once into a temp file.
 const work = mkdtempSync(path.join(tmpdir(), 'procdeck-bench-stats-'));
@@ -90,6 +94,22 @@ try {
   await measure('findPortHolder(taken port)', () => stats.findPortHolder(listenPorts[0]));
   await measure('findPortHolder(free port)', () => stats.findPortHolder(1));
   console.table(rows);
+
+  const cpuOver = async (seconds, tick) => {
+    const before = process.cpuUsage();
+    for (let i = 0; i < seconds; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await tick();
+    }
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000;
+  };
+  const idleMs = await cpuOver(spacedSeconds, () => {});
+  const paced = new stats.StatsSampler();
+  const sampledMs = await cpuOver(spacedSeconds, () => paced.sample(groups));
+  paced.close();
+  const perTick = (sampledMs - idleMs) / spacedSeconds;
+  console.log(`one sample() per second for ${spacedSeconds} s: ${perTick.toFixed(2)} ms CPU per tick over idle = ${(perTick / 10).toFixed(3)}% of a core (idle process: ${(idleMs / spacedSeconds / 10).toFixed(3)}%)`);
 } finally {
   for (const group of groups) {
     try {

@@ -99,7 +99,7 @@ export const pageSizeBytes: number = readAuxValue(AT_PAGESZ) ?? 4096;
 
 /** Time since boot in clock ticks, the clock that `startTime` is measured on. */
 export function readUptimeTicks(): number | null {
-  const text = readProcText('/proc/uptime', true);
+  const text = readSystemFile('/proc/uptime');
   if (text === null) return null;
   const seconds = Number.parseFloat(text);
   return Number.isFinite(seconds) ? Math.round(seconds * clockTicksPerSecond) : null;
@@ -112,7 +112,7 @@ export function readUptimeTicks(): number | null {
  * an idle tick skip every children file.
  */
 export function readLastCreatedPid(): number | null {
-  const text = readProcText('/proc/loadavg', true);
+  const text = readSystemFile('/proc/loadavg');
   const pid = Number(text?.slice(text.lastIndexOf(' ') + 1));
   return text !== null && Number.isInteger(pid) ? pid : null;
 }
@@ -128,3 +128,26 @@ export function readOpenProcFile(fd: number): string {
 }
 /** Bytes one readOpenProcFile call reads at most; a result this long may be cut. */
 readOpenProcFile.capacity = 16 * 1024;
+
+const systemFds = new Map<string, number>();
+
+// /proc/uptime and /proc/loadavg are read every tick for the life of the
+// process: one fd each, opened once, saves an open and a close per read.
+function readSystemFile(path: string): string | null {
+  let fd = systemFds.get(path);
+  if (fd === undefined) {
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      // No /proc (or a restricted one): callers fall back to other clocks.
+      return null;
+    }
+    systemFds.set(path, fd);
+  }
+  try {
+    return readOpenProcFile(fd);
+  } catch {
+    // These files cannot end like a process does; an error means we cannot know.
+    return null;
+  }
+}

@@ -47,23 +47,27 @@ export function parseStatLine(text: string): ProcessEntry | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  const fields = text.slice(close + 2).split(' ');
-  // fields[0] is field 3 (state) of proc(5); field N is fields[N - 3].
-  if (fields.length < 22) return null;
-  const pid = Number(text.slice(0, open - 1));
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  const rssPages = Number(fields[21]);
+  // Only 8 of the ~50 fields are wanted: find their bounds instead of
+  // split(' '), which would allocate every field of every process every tick.
+  // starts[n] is where field n (1-based, as in proc(5)) begins, for n >= 3.
+  const starts: number[] = [];
+  let at = close + 2;
+  for (let field = 3; field <= 25 && at > 0; field++) {
+    starts[field] = at;
+    at = text.indexOf(' ', at) + 1;
+  }
+  if (at <= 0) return null; // fewer than 25 fields: a truncated line
+  const field = (n: number): number => Number(text.slice(starts[n], (starts[n + 1] as number) - 1));
   return {
-    pid,
-    ppid: Number(fields[1]),
-    pgid: Number(fields[2]),
-    sid: Number(fields[3]),
-    startTime: Number(fields[19]),
-    state: fields[0] ?? '?',
+    pid: Number(text.slice(0, open - 1)),
+    ppid: field(4),
+    pgid: field(5),
+    sid: field(6),
+    startTime: field(22),
+    state: text.charAt(close + 2),
     comm: text.slice(open + 1, close),
-    cpuTicks: utime + stime,
-    rssBytes: rssPages * pageSizeBytes,
+    cpuTicks: field(14) + field(15),
+    rssBytes: field(24) * pageSizeBytes,
   };
 }
 

@@ -8,30 +8,36 @@
  *     if (isSameProcess(m.pid, m.startTime)) process.kill(m.pid, 'SIGTERM');
  *   sampler.forget('web.1');                       // the instance is gone for good
  *
- * What a tick costs (Linux; bench/stats.mjs, 375 processes, 20 instances,
- * 52 tree pids, figures from an idle run of this VM):
- *   - full /proc scan: ~12 µs per process, ~4.5 ms. Every second that alone
- *     is ~0.5% of a core, the whole idle budget, so it runs only every
- *     `fullScanEveryTicks` (30), and only if a process was created since the
- *     last one. It finds what the walk cannot: group members orphaned before
- *     we saw them, children forked from non-main threads (Go, worker threads).
- *   - the walk, on every other tick: /proc/PID/stat of each known member
- *     through a held fd (~5 µs each), plus /proc/PID/task/PID/children
- *     (~12 µs each) only when /proc/loadavg says a process was created since
- *     the last tick: an idle stack costs ~0.3 ms.
- *   - listening sockets: /proc/net/tcp + tcp6 cost ~1 ms however few sockets
- *     there are (the kernel walks its whole connection hash), so they are read
- *     every `portsEveryTicks` (5) ticks, and on the next 3 ticks after any
- *     tree gained or lost a pid (a restarted server listens soon after).
+ * What a tick costs (Linux, bench/stats.mjs: ~370 processes, 20 instances,
+ * 52 tree pids, on this 2-vCPU VM; "quiet" figures from an idle machine,
+ * "loaded" ones with load average ~6, where every syscall costs ~3x):
+ *   - a full /proc scan: ~12 µs per process, ~4.5 ms quiet (7.5 ms loaded).
+ *     Every second, that alone would be ~0.5% of a core, the whole idle
+ *     budget; so it runs every `fullScanEveryTicks` (30), and only if a
+ *     process was created since the last one. It finds what the walk cannot:
+ *     group members orphaned before we saw them, and children forked from a
+ *     non-main thread (Go programs, worker threads).
+ *   - the walk, on the other ticks: /proc/PID/stat of each known member
+ *     through a held fd (~5 µs quiet, 8 loaded), plus its
+ *     /proc/PID/task/PID/children (~2.5 µs quiet, 4.6 loaded), the latter only
+ *     when /proc/loadavg says some process was created since the last tick.
+ *   - listening sockets: /proc/net/tcp + tcp6 cost ~1 ms quiet (2 loaded)
+ *     however few sockets exist (the kernel walks its whole connection hash),
+ *     so they are read every `portsEveryTicks` (5) ticks, and on each of the
+ *     3 ticks after any tree gained or lost a pid (a restarted server
+ *     listens soon after it starts).
+ * Altogether ~1.1 ms per tick in a tight loop, loaded; paced at one tick per
+ * second, loaded, ~4.4 ms (0.44% of a core), in a run where an idle Node
+ * process measured 0.5% on its own. Expect about a third of that when quiet.
  *
- * Why CPU% is computed here and not with pidusage: the utime/stime it needs
- * are in the /proc/PID/stat lines this code has just read. pidusage would
- * read each of them again (measured: ~5.5 ms of CPU per tick for 60 pids,
- * more than the whole walk), keeps an fd open per pid for a minute (an fd
- * that reports ESRCH forever if the pid is reused by a new tree member), and
- * spawns `getconf` twice on first use. Without /proc, one `ps` run per tick
- * gives the same fields for all instances, so pidusage's own `ps` run would
- * only double the cost.
+ * Why CPU% is computed here rather than with pidusage: utime and stime are
+ * in the /proc/PID/stat lines the walk has just read, so CPU% costs nothing
+ * more. pidusage would read each of them again (2.5 ms per call for the 52
+ * pids, loaded: twice our whole tick), spawns `getconf` twice on its first
+ * call, keeps an fd per pid for a minute after the pid was last asked about,
+ * and reports 0% for every pid on the first call. Without /proc, one `ps` run
+ * per tick already gives CPU time for every instance; pidusage would run
+ * `ps` a second time.
  */
 import type {InstanceId, StatsSample} from '../api.js';
 import {ListenPortTracker, readListenSockets} from './listen-ports.js';
