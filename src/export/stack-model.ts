@@ -137,7 +137,7 @@ export function toGoDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-/** Signal name without `SIG`, as supervisord and Compose write it. */
+/** Signal name without `SIG`, as supervisord writes it. */
 export function bareSignal(signal: string): string {
   return signal.replace(/^SIG/, '');
 }
