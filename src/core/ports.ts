@@ -39,7 +39,11 @@ export function findPortHolder(port: number): PortHolder | null {
   const inodes = new Set<number>();
   for (const [inode, listening] of readListenSockets()) if (listening === port) inodes.add(inode);
   if (inodes.size === 0) return null;
-  for (const name of readdirSync('/proc')) {
+  // Newest pids first: the holder is most often a dev server started
+  // recently, and each process looked at costs ~20 µs plus ~5 µs per fd.
+  const names = readdirSync('/proc');
+  for (let i = names.length - 1; i >= 0; i--) {
+    const name = names[i] as string;
     const first = name.charCodeAt(0);
     if (first < 48 || first > 57) continue; // not a pid directory
     const pid = Number(name);

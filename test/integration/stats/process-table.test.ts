@@ -86,6 +86,16 @@ describe('isSameProcess', () => {
     expect(isSameProcess(first, readProcessEntry(first)!.startTime - 1)).toBe(false);
   });
 
+  it('is false for a zombie, whose pid cannot be reused yet but which has ended', async () => {
+    // `exec sleep 100` replaces the shell with a parent that never reaps its child.
+    const tree = startFixture('stats-zombie-parent.sh');
+    const zombie = Number((await tree.waitForLine(/^child (\d+)$/))[1]);
+    const entry = await waitFor(() => (readProcessEntry(zombie)?.state === 'Z' ? readProcessEntry(zombie) : undefined), {
+      describe: () => JSON.stringify(readProcessEntry(zombie)),
+    });
+    expect(isSameProcess(zombie, entry!.startTime)).toBe(false);
+  });
+
   it('is false once the process has ended and been reaped', async () => {
     const child = spawn('sleep', ['100'], {stdio: 'ignore'});
     const pid = child.pid!;
