@@ -53,8 +53,10 @@ function timerName(app: string, proc: ProcessSpec): string {
 function serviceUnit(stack: StackSpec, proc: ProcessSpec, instanceIndex: number, app: string, user: string | undefined): string {
   const env = instanceExportEnv(stack, proc, instanceIndex);
   const unit: string[] = [`Description=${escapeSystemdPlain(`${app} ${proc.name}.${instanceIndex}`, 'description')}`, `PartOf=${app}.target`];
-  const after = dependencyUnits(stack, proc, app);
-  if (after.length > 0) unit.push(`Wants=${after.join(' ')}`, `After=${after.join(' ')}`);
+  const {wants, requires} = dependencyUnits(stack, proc, app);
+  if (wants.length > 0) unit.push(`Wants=${wants.join(' ')}`);
+  if (requires.length > 0) unit.push(`Requires=${requires.join(' ')}`);
+  if (wants.length + requires.length > 0) unit.push(`After=${[...wants, ...requires].join(' ')}`);
   if (proc.restart !== 'no') {
     // procdeck gives up after max_restarts quick restarts; systemd counts starts
     // in a window, sized here to hold that many starts at the backoff's pace.
@@ -110,15 +112,21 @@ function commonServiceLines(stack: StackSpec, proc: ProcessSpec, env: Record<str
   return lines;
 }
 
-/** Every unit of each dependency: a oneshot's RemainAfterExit makes `After=` wait for it to complete. */
-function dependencyUnits(stack: StackSpec, proc: ProcessSpec, app: string): string[] {
-  const units: string[] = [];
-  for (const name of Object.keys(proc.dependsOn)) {
+/**
+ * Every unit of each dependency, all ordered After=. A oneshot's
+ * RemainAfterExit makes that wait for completion, and Requires= keeps a
+ * dependant from starting when it failed (procdeck's `completed`); the
+ * other conditions only order the start.
+ */
+function dependencyUnits(stack: StackSpec, proc: ProcessSpec, app: string): {wants: string[]; requires: string[]} {
+  const wants: string[] = [];
+  const requires: string[] = [];
+  for (const [name, condition] of Object.entries(proc.dependsOn)) {
     const dependency = stack.processes.find((candidate) => candidate.name === name);
     if (dependency === undefined || dependency.cron !== undefined) continue;
-    for (let i = 1; i <= dependency.instances; i++) units.push(serviceName(app, dependency, i));
+    for (let i = 1; i <= dependency.instances; i++) (condition === 'completed' ? requires : wants).push(serviceName(app, dependency, i));
   }
-  return units;
+  return {wants, requires};
 }
 
 /** Whether some other type waits for this one with `depends_on: {NAME: ready}`. */

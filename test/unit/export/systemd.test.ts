@@ -43,6 +43,8 @@ describe('systemd export', () => {
     expect(value(web, 'Service', 'KillSignal')).toEqual(['SIGINT']);
     expect(value(web, 'Service', 'TimeoutStopSec')).toEqual(['10000ms']);
     expect(value(web, 'Unit', 'StartLimitBurst')).toEqual(['4']);
+    expect(value(web, 'Unit', 'Wants')).toEqual(['shop-db-1.service']);
+    expect(value(web, 'Unit', 'Requires')).toEqual(['shop-migrate-1.service']);
     expect(value(web, 'Unit', 'After')?.[0]).toBe('shop-db-1.service shop-migrate-1.service');
     expect(value(units.get('shop-worker-1.service'), 'Service', 'Restart')).toEqual(['always']);
     expect(value(units.get('shop-migrate-1.service'), 'Service', 'Type')).toEqual(['oneshot']);
