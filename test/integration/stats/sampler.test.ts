@@ -93,6 +93,26 @@ describe.each([
   });
 });
 
+describe('StatsSampler full scans', () => {
+  it('find a child forked from a worker thread, which no main-thread children file lists', async () => {
+    const sampler = new StatsSampler({fullScanEveryTicks: 3});
+    const parent = startFixture('stats-thread-spawn.mjs');
+    const groups = [group('threads.1', parent)];
+    await sampler.sample(groups); // tick 1: a full scan, maybe before the worker spawned
+    const child = Number((await parent.waitForLine(/^child (\d+)$/))[1]);
+    let ticks = 1;
+    await waitFor(
+      async () => {
+        ticks += 1;
+        await sampler.sample(groups);
+        return sampler.knownMembers('threads.1').some((member) => member.pid === child);
+      },
+      {describe: () => `after ${ticks} ticks: ${JSON.stringify(sampler.knownMembers('threads.1'))}`},
+    );
+    expect(ticks).toBeLessThanOrEqual(4); // the next full scan, at tick 4
+  });
+});
+
 describe('StatsSampler.scanTree', () => {
   it('records the whole tree at once, including the escapee', async () => {
     const sampler = new StatsSampler();
