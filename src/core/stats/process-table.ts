@@ -4,12 +4,14 @@
  *   const table = readProcessTable();                  // one /proc scan
  *   const pids = collectTree(table, {pgid, pid});      // the group + descendants
  *   if (isSameProcess(pid, startTime)) process.kill(pid, 'SIGKILL'); // pid-reuse guard
+ *   findLiveGroupMember(pgid);                         // "is the group empty yet?"
  *
- * Cost (this VM, Node 20, measured with bench/stats.mjs): a full scan is
- * ~12 µs per process, so ~4.5 ms for 370 processes. Doing that every second is
- * ~0.5% of a core on its own, the whole idle budget; the sampler therefore
- * scans fully only every few ticks and otherwise follows known members with
- * `readProcessEntry` and `readChildPids` (see sampler.ts).
+ * Cost (this VM, Node 20, bench/stats.mjs): a full scan is ~12 µs per
+ * process, ~4.5 ms for 370 processes. Every second that alone is ~0.5% of a
+ * core, the whole idle budget, so the sampler scans fully only every 30 ticks
+ * and otherwise follows known members (see sampler.ts). Code that polls
+ * (waiting for a group to end) should prefer findLiveGroupMember and
+ * isSameProcess, which read a few files, over readProcessTable.
  */
 import {readdirSync} from 'node:fs';
 import {clockTicksPerSecond, hasProcFs, pageSizeBytes, readProcText} from './proc-files.js';
