@@ -18,6 +18,10 @@ await build({
   sourcemap: 'linked',
   // Bundled CommonJS dependencies call require(); ESM output needs one made.
   banner: {js: "#!/usr/bin/env node\nimport {createRequire as __pdRequire} from 'node:module'; const require = __pdRequire(import.meta.url);"},
+  // Ink imports react-devtools-core only when DEV=true; it is not installed.
+  external: ['react-devtools-core'],
+  // React's production build: the development one checks every render and is several times slower.
+  define: {'process.env.NODE_ENV': '"production"'},
   logLevel: 'warning',
 });
 chmodSync('dist/cli.js', 0o755);
