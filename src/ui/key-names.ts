@@ -7,6 +7,21 @@ export interface KeyPress {
   text: string;
 }
 
+/**
+ * The presses in one chunk of input. Keys typed faster than they are read
+ * arrive together ("/word\r"): line breaks in such a chunk are Enter presses
+ * of their own, so a search typed ahead still runs.
+ */
+export function toKeyPresses(input: string, key: Key): KeyPress[] {
+  if (input.length <= 1 || key.ctrl || key.meta || !/[\r\n]/.test(input)) return [toKeyPress(input, key)];
+  const presses: KeyPress[] = [];
+  for (const part of input.split(/(\r\n|\r|\n)/)) {
+    if (part === '') continue;
+    presses.push(/^[\r\n]+$/.test(part) ? {name: 'enter', text: ''} : toKeyPress(part, key));
+  }
+  return presses;
+}
+
 /** Names a key press; printable input (a paste arrives whole) is its own name and text. */
 export function toKeyPress(input: string, key: Key): KeyPress {
   const name = toKeyName(input, key);

@@ -55,6 +55,14 @@ export const keymap: readonly KeyBinding[] = [
 
 /** Acts on one key press. */
 export function handleKey(ctx: KeyContext, press: KeyPress): void {
+  // Keys typed faster than they are read arrive as one chunk ("jjr"): outside
+  // a prompt each character is its own key, and one may open a prompt for the rest.
+  if (press.text.length > 1 && ctx.store.state.mode.kind !== 'prompt') {
+    const [first, ...rest] = Array.from(press.text);
+    handleKey(ctx, {name: first!, text: first!});
+    if (rest.length > 0) handleKey(ctx, {name: rest.join(''), text: rest.join('')});
+    return;
+  }
   if (handleModeKey(ctx, press)) return;
   keymap.find((binding) => binding.keys.includes(press.name))?.run(ctx);
 }

@@ -23,10 +23,7 @@ export interface Size {
 export interface Layout {
   size: Size;
   tooSmall: boolean;
-  /**
-   * Lines Ink draws: one less than the terminal, because a frame as tall as
-   * the terminal makes Ink clear the whole screen on every update.
-   */
+  /** Lines drawn: the whole terminal (ScreenStream places every line itself, so nothing scrolls). */
   frameRows: number;
   bodyRows: number;
   listWidth: number;
@@ -42,7 +39,7 @@ export function computeLayout(size: Size, longestName: number): Layout {
   const columns = Math.max(1, Math.floor(size.columns));
   const rows = Math.max(1, Math.floor(size.rows));
   const tooSmall = columns < minColumns || rows < minRows;
-  const frameRows = rows - 1;
+  const frameRows = rows;
   const bodyRows = Math.max(0, frameRows - 2);
   const nameWidth = Math.min(Math.max(longestName, 4), 20);
   const maxListWidth = Math.max(22, Math.floor(columns * 0.55));

@@ -15,7 +15,7 @@ import type {ScrollContext} from './scroll.js';
 import type {Matcher} from './search.js';
 import {colorOfType, type ColorName} from './theme.js';
 
-/** How many stats samples the sparklines keep: a minute at the default interval. */
+/** How many stats samples the sparklines keep by default: a minute at the default 1 s interval. */
 export const historyLength = 60;
 
 export type PromptPurpose = 'search' | 'filter' | 'input';
@@ -70,6 +70,8 @@ export interface StoreOptions {
   noColor: boolean;
   /** Minimum time between frames (default 33 ms, about 30 frames per second). */
   frameIntervalMs?: number;
+  /** Stats samples kept for the sparklines (default `historyLength`). */
+  historySamples?: number;
   now?: () => number;
 }
 
@@ -87,6 +89,7 @@ export class UiStore {
   private readonly listeners = new Set<() => void>();
   private readonly history = new Map<string, StatsHistory>();
   private readonly frameIntervalMs: number;
+  private readonly historySamples: number;
   private readonly now: () => number;
   private frameTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
@@ -98,6 +101,7 @@ export class UiStore {
     this.noColor = options.noColor;
     this.size = options.size;
     this.frameIntervalMs = options.frameIntervalMs ?? 33;
+    this.historySamples = options.historySamples ?? historyLength;
     this.now = options.now ?? Date.now;
     this.frame = this.buildFrame();
     this.unsubscribers = [
@@ -228,11 +232,11 @@ export class UiStore {
     let cpuTotal = 0;
     let rssTotal = 0;
     for (const [id, stats] of Object.entries(sample.instances)) {
-      pushSample(this.historyOf(id), stats.cpuPercent, stats.rssBytes);
+      pushSample(this.historyOf(id), stats.cpuPercent, stats.rssBytes, this.historySamples);
       cpuTotal += stats.cpuPercent;
       rssTotal += stats.rssBytes;
     }
-    pushSample(this.historyOf(totalKey), cpuTotal, rssTotal);
+    pushSample(this.historyOf(totalKey), cpuTotal, rssTotal, this.historySamples);
     this.invalidate();
   }
 
@@ -323,9 +327,9 @@ export class UiStore {
   }
 }
 
-function pushSample(history: StatsHistory, cpuPercent: number, rssBytes: number): void {
+function pushSample(history: StatsHistory, cpuPercent: number, rssBytes: number, limit: number): void {
   history.cpuPercent.push(cpuPercent);
   history.rssBytes.push(rssBytes);
-  if (history.cpuPercent.length > historyLength) history.cpuPercent.shift();
-  if (history.rssBytes.length > historyLength) history.rssBytes.shift();
+  if (history.cpuPercent.length > limit) history.cpuPercent.shift();
+  if (history.rssBytes.length > limit) history.rssBytes.shift();
 }

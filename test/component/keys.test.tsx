@@ -37,7 +37,7 @@ describe('keys', () => {
     ui = await renderUi(twoProcesses(), {columns: 60, rows: 15});
     await ui.press('?');
     const screen = await ui.waitForScreen((s) => s.includes('Keys'));
-    expect(screen.split('\n').length).toBeLessThanOrEqual(14);
+    expect(screen.split('\n').length).toBeLessThanOrEqual(15);
   });
 
   it('! opens the signal menu and sends the chosen signal to the selected instance', async () => {
@@ -173,5 +173,28 @@ describe('quitting', () => {
     await ui.press('q', 'y');
     await ui.waitForScreen((s) => s.includes('stopping'));
     expect(api.dispatched).toEqual([{type: 'shutdown'}]);
+  });
+});
+
+describe('typing fast', () => {
+  it('treats keys that arrive in one chunk as separate presses, and a prompt takes the rest', async () => {
+    const api = twoProcesses();
+    api.print('web.1', 'find the needle here');
+    ui = await renderUi(api);
+    await ui.press('jr/needle');
+    await ui.waitForScreen((s) => s.includes('/needle█'), 'the search prompt holding the rest of the chunk');
+    expect(api.dispatched).toEqual([{type: 'restart', target: 'web.1'}]);
+  });
+});
+
+describe('typing ahead', () => {
+  it('runs a search typed with its Enter in one chunk', async () => {
+    const api = twoProcesses();
+    for (let i = 0; i < 100; i += 1) api.print('web.1', i === 3 ? 'the banana line' : `filler ${i}`);
+    ui = await renderUi(api);
+    await ui.press('j');
+    await ui.waitForScreen((s) => s.includes('filler 99') && !s.includes('banana'));
+    await ui.press('/banana\r');
+    await ui.waitForScreen((s) => s.includes('the banana line') && s.includes('found "banana"'));
   });
 });

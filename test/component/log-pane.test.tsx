@@ -41,14 +41,14 @@ describe('log pane', () => {
     const api = webApi(200);
     ui = await renderUi(api, {rows: 30});
     await selectWeb(ui);
-    // 30 rows: 29 drawn, header and status bar leave 27 body rows, 26 log rows; a page is 25 lines.
+    // 30 rows: header and status bar leave 28 body rows, 27 log rows; a page is 26 lines.
     await ui.press(keys.pageUp);
     let screen = await ui.waitForScreen((s) => s.includes('paused'), 'the paused marker');
-    expect(screen).toMatch(/line 175\s*\n/);
+    expect(screen).toMatch(/line 174\s*\n/);
     expect(screen).not.toContain('line 200');
     api.print('web.1', 'line 201');
     await ui.press(keys.ctrlU);
-    screen = await ui.waitForScreen((s) => !/line 175\s*\n/.test(s) && s.includes('line 150'), 'half a page further up');
+    screen = await ui.waitForScreen((s) => !/line 174\s*\n/.test(s) && s.includes('line 150'), 'half a page further up');
     expect(screen).not.toContain('line 201');
     await ui.press('G');
     screen = await ui.waitForScreen((s) => s.includes('line 201'), 'the newest line after G');

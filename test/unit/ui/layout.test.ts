@@ -11,11 +11,11 @@ describe('computeLayout', () => {
     expect(computeLayout({columns, rows}, 8).tooSmall).toBe(tooSmall);
   });
 
-  it('draws one line less than the terminal, so Ink never clears the screen per frame', () => {
+  it('uses every line: header, body, status bar', () => {
     const layout = computeLayout({columns: 120, rows: 40}, 8);
-    expect(layout.frameRows).toBe(39);
-    expect(layout.bodyRows).toBe(37);
-    expect(layout.logRows).toBe(36);
+    expect(layout.frameRows).toBe(40);
+    expect(layout.bodyRows).toBe(38);
+    expect(layout.logRows).toBe(37);
   });
 
   it('shows every list column at 120 columns and drops the least useful ones when narrow', () => {

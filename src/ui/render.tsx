@@ -1,0 +1,222 @@
+/**
+ * The terminal UI's entry point. `start` and `attach` import this module
+ * lazily, only when stdout is a terminal, so headless runs never load Ink.
+ *
+ * Test hook: with PROCDECK_TEST_CRASH=1 in the environment, the UI throws
+ * inside a render half a second after its first frame, so end-to-end tests
+ * can check that a crash leaves the terminal usable and the stack stopped.
+ */
+import {render, type Instance} from 'ink';
+import {useEffect, useState, type ReactNode} from 'react';
+import type {SupervisorApi} from '../core/api.js';
+import {App} from './App.js';
+import type {UiHost} from './host.js';
+import type {Size} from './layout.js';
+import {UiStore} from './store.js';
+import {runPager, ScreenStream, TerminalModes, toOsc52} from './terminal.js';
+
+export interface TuiOptions {
+  /** The engine's stats interval: the sparklines keep a minute of samples. */
+  statsIntervalMs: number;
+  noColor: boolean;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+}
+
+let activeModes: TerminalModes | null = null;
+
+/** Puts the terminal back (cooked mode, cursor, main screen) if the UI holds it; safe to call any time. */
+export function restoreTerminal(): void {
+  activeModes?.restore();
+}
+
+/**
+ * Runs the UI over `api` until the stack has stopped (after `q`, `Q`, or a
+ * signal to procdeck) or the user detaches from a daemon. If the UI itself
+ * fails, it restores the terminal, stops the stack, and rejects with the error.
+ */
+export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{detached: boolean}> {
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  const modes = new TerminalModes(stdin, stdout);
+  const screen = new ScreenStream(stdout);
+  const store = new UiStore(api, {
+    size: sizeOf(stdout),
+    noColor: options.noColor,
+    historySamples: Math.max(2, Math.min(600, Math.round(60_000 / Math.max(1, options.statsIntervalMs || 1000)))),
+  });
+  const isCrashTest = process.env.PROCDECK_TEST_CRASH === '1';
+  activeModes = modes;
+
+  return new Promise((resolve, reject) => {
+    let ink: Instance | null = null;
+    let isDone = false;
+    let isPagerOpen = false;
+    let isStackStopped = false;
+    let resizeTimer: NodeJS.Timeout | null = null;
+
+    const mount = (): void => {
+      screen.isPaused = false;
+      const tree = (
+        <CrashProbe isEnabled={isCrashTest}>
+          <App store={store} host={host} />
+        </CrashProbe>
+      );
+      const instance = render(tree, {
+        stdout: screen.asWriteStream(),
+        stdin,
+        exitOnCtrlC: false,
+        patchConsole: false,
+        // Debug mode hands every frame whole to ScreenStream, which diffs it
+        // itself; the store already limits frames to about 30 a second.
+        debug: true,
+      });
+      ink = instance;
+      // Ink's error boundary turns a render error into a rejected exit.
+      instance.waitUntilExit().catch((error: unknown) => void crash(error));
+    };
+
+    const unmount = (): void => {
+      // Ink draws a last frame on unmount; it must not reach the terminal.
+      screen.isPaused = true;
+      const instance = ink;
+      ink = null;
+      instance?.unmount();
+    };
+
+    // Coalesce a burst of resize events (a window being dragged) into one full redraw.
+    const onResize = (): void => {
+      if (resizeTimer) return;
+      resizeTimer = setTimeout(() => {
+        resizeTimer = null;
+        if (isDone || isPagerOpen) return;
+        screen.invalidate();
+        store.setSize(sizeOf(stdout));
+      }, 15);
+    };
+
+    const host: UiHost = {
+      async openPager(text) {
+        if (isDone || isPagerOpen) return;
+        isPagerOpen = true;
+        unmount();
+        modes.restore();
+        stdin.pause();
+        try {
+          await runPager(text);
+        } finally {
+          isPagerOpen = false;
+          if (!isDone) {
+            modes.enter();
+            screen.invalidate();
+            store.setSize(sizeOf(stdout));
+            mount();
+          }
+        }
+      },
+      copyToClipboard(text) {
+        stdout.write(toOsc52(text));
+      },
+      detach() {
+        finish({detached: true});
+      },
+    };
+
+    const onFatal = (error: unknown): void => void crash(error);
+    const onExit = (): void => modes.restore();
+    const offStopped = api.on('stopped', () => {
+      isStackStopped = true;
+      finish({detached: false});
+    });
+
+    const release = (): void => {
+      isDone = true;
+      if (resizeTimer) clearTimeout(resizeTimer);
+      stdout.off('resize', onResize);
+      process.off('uncaughtException', onFatal);
+      process.off('unhandledRejection', onFatal);
+      try {
+        unmount();
+      } finally {
+        store.dispose();
+        modes.restore();
+        process.off('exit', onExit);
+        if (activeModes === modes) activeModes = null;
+      }
+    };
+
+    const finish = (result: {detached: boolean}): void => {
+      if (isDone) return;
+      offStopped();
+      release();
+      resolve(result);
+    };
+
+    const crash = async (error: unknown): Promise<void> => {
+      if (isDone) return;
+      try {
+        release();
+      } catch {
+        // The terminal is restored in release's finally; a second failure adds nothing.
+      }
+      process.stderr.write('procdeck: the terminal UI failed; stopping every process\n');
+      try {
+        if (!isStackStopped) await stopStack(api, () => isStackStopped);
+      } finally {
+        offStopped();
+        reject(error);
+      }
+    };
+
+    stdout.on('resize', onResize);
+    process.on('uncaughtException', onFatal);
+    process.on('unhandledRejection', onFatal);
+    process.on('exit', onExit);
+    modes.enter();
+    // Raw mode before the first frame: keys typed meanwhile must neither echo
+    // onto the screen nor wait in the terminal's line buffer.
+    if (stdin.isTTY) stdin.setRawMode(true);
+    mount();
+  });
+}
+
+/** Stops the stack after a UI failure: gracefully, then by force if it takes too long. */
+async function stopStack(api: SupervisorApi, isStopped: () => boolean): Promise<void> {
+  const waitUntilStopped = (ms: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (isStopped()) {
+        resolve(true);
+        return;
+      }
+      const timer = setTimeout(() => {
+        off();
+        resolve(isStopped());
+      }, ms);
+      const off = api.on('stopped', () => {
+        clearTimeout(timer);
+        off();
+        resolve(true);
+      });
+    });
+  await api.dispatch({type: 'shutdown'}).catch(() => undefined);
+  // Every stop timeout has passed by then; force what is left.
+  if (await waitUntilStopped(60_000)) return;
+  await api.dispatch({type: 'shutdown', force: true}).catch(() => undefined);
+  await waitUntilStopped(10_000);
+}
+
+function sizeOf(stdout: NodeJS.WriteStream): Size {
+  return {columns: stdout.columns || 80, rows: stdout.rows || 24};
+}
+
+/** See the module comment: throws during a render once the first frame is up, when enabled. */
+function CrashProbe({isEnabled, children}: {isEnabled: boolean; children: ReactNode}) {
+  const [shouldCrash, setShouldCrash] = useState(false);
+  useEffect(() => {
+    if (!isEnabled) return undefined;
+    const timer = setTimeout(() => setShouldCrash(true), 500);
+    return () => clearTimeout(timer);
+  }, [isEnabled]);
+  if (shouldCrash) throw new Error('PROCDECK_TEST_CRASH=1: the terminal UI failed on purpose');
+  return children;
+}

@@ -1,0 +1,157 @@
+/**
+ * The terminal around Ink: alternate screen, restoring on every exit path,
+ * the clipboard (OSC 52) and handing the terminal to `$PAGER`.
+ */
+import {spawn} from 'node:child_process';
+import {EventEmitter} from 'node:events';
+import {writeFile, unlink} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+
+const enterAltScreen = '\u001B[?1049h';
+const leaveAltScreen = '\u001B[?1049l';
+const clearScreen = '\u001B[2J\u001B[H';
+const showCursor = '\u001B[?25h';
+const hideCursor = '\u001B[?25l';
+// Terminals that know mode 2026 show a frame only once it is complete; others ignore it.
+const synchronizedStart = '\u001B[?2026h';
+const synchronizedEnd = '\u001B[?2026l';
+const resetAttributes = '\u001B[0m';
+
+/**
+ * The stdout Ink writes to. Ink runs in debug mode, so every write is one
+ * whole frame; this stream compares it with the frame on screen and redraws
+ * only the lines that changed, each at an absolute position. That keeps
+ * output small when one log line scrolls in, and unlike Ink's relative
+ * cursor moves it cannot drift: a resize only needs `invalidate()`.
+ * While `isPaused` (Ink's last frame on unmount, a pager) frames are dropped.
+ */
+export class ScreenStream extends EventEmitter {
+  isPaused = false;
+  readonly destroyed = false;
+  readonly writable = true;
+  readonly writableEnded = false;
+  private onScreen: string[] = [];
+  private needsClear = true;
+
+  constructor(private readonly real: NodeJS.WriteStream) {
+    super();
+  }
+
+  get isTTY(): boolean {
+    return this.real.isTTY === true;
+  }
+
+  get columns(): number {
+    return this.real.columns;
+  }
+
+  get rows(): number {
+    return this.real.rows;
+  }
+
+  /** Forgets what is on screen: the next frame clears it and draws every line. */
+  invalidate(): void {
+    this.onScreen = [];
+    this.needsClear = true;
+  }
+
+  write(chunk: string | Uint8Array, encodingOrCallback?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
+    const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
+    const frame = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (this.isPaused || frame === '') {
+      done?.();
+      return true;
+    }
+    const out = this.diff(frame.split('\n'));
+    if (out === '') {
+      done?.();
+      return true;
+    }
+    return this.real.write(synchronizedStart + out + resetAttributes + synchronizedEnd, done);
+  }
+
+  /** Typed as the stream Ink expects; it only uses what this class has. */
+  asWriteStream(): NodeJS.WriteStream {
+    return this as unknown as NodeJS.WriteStream;
+  }
+
+  private diff(lines: string[]): string {
+    let out = '';
+    if (this.needsClear) {
+      out += hideCursor + clearScreen;
+      this.needsClear = false;
+    }
+    for (let i = 0; i < lines.length; i += 1) {
+      // Erase first, then write: erasing after a line that fills the last
+      // column would erase that column too.
+      if (lines[i] !== this.onScreen[i]) out += `\u001B[${i + 1};1H${resetAttributes}\u001B[2K${lines[i]}`;
+    }
+    for (let i = lines.length; i < this.onScreen.length; i += 1) out += `\u001B[${i + 1};1H\u001B[2K`;
+    this.onScreen = lines;
+    return out;
+  }
+}
+
+/** Owns the terminal's modes while the UI runs, and puts them back exactly once per entry. */
+export class TerminalModes {
+  private isInAltScreen = false;
+
+  constructor(private readonly stdin: NodeJS.ReadStream, private readonly stdout: NodeJS.WriteStream) {}
+
+  /** Switches to the alternate screen and clears it. */
+  enter(): void {
+    this.isInAltScreen = true;
+    this.stdout.write(enterAltScreen + clearScreen);
+  }
+
+  /** Cooked mode, visible cursor, the main screen back. Safe to call any number of times. */
+  restore(): void {
+    try {
+      if (this.stdin.isTTY && this.stdin.isRaw) this.stdin.setRawMode(false);
+    } catch {
+      // stdin may already be closed at exit; the terminal driver then resets it anyway.
+    }
+    if (!this.isInAltScreen) {
+      this.stdout.write(showCursor);
+      return;
+    }
+    this.isInAltScreen = false;
+    this.stdout.write(resetAttributes + showCursor + leaveAltScreen);
+  }
+}
+
+/** The OSC 52 sequence that puts `text` on the system clipboard (tmux and most terminals honour it). */
+export function toOsc52(text: string): string {
+  return `\u001B]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
+}
+
+/**
+ * Runs `$PAGER` (default `less -R`) on `text` with the terminal's stdio and
+ * resolves when it exits. The caller must have left the alternate screen and
+ * raw mode. Ctrl-C belongs to the pager meanwhile: it reaches procdeck too
+ * (same process group), so SIGINT listeners are held back until it exits.
+ */
+export async function runPager(text: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const file = join(tmpdir(), `procdeck-${process.pid}-${Date.now()}.log`);
+  await writeFile(file, text, {mode: 0o600});
+  const heldListeners = process.listeners('SIGINT');
+  process.removeAllListeners('SIGINT');
+  const ignoreInterrupt = (): void => {};
+  process.on('SIGINT', ignoreInterrupt);
+  try {
+    const pager = env.PAGER?.trim() || 'less -R';
+    await new Promise<void>((resolve, reject) => {
+      // Through sh, as git does, so that PAGER="less -R +G" works.
+      const child = spawn('/bin/sh', ['-c', `${pager} "$1"`, 'procdeck-pager', file], {stdio: 'inherit'});
+      child.once('error', reject);
+      child.once('exit', () => resolve());
+    });
+  } finally {
+    process.off('SIGINT', ignoreInterrupt);
+    for (const listener of heldListeners) process.on('SIGINT', listener as NodeJS.SignalsListener);
+    await unlink(file).catch(() => {
+      // The temp file is already gone (tmp cleaner); nothing to undo.
+    });
+  }
+}

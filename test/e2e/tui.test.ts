@@ -1,0 +1,187 @@
+/**
+ * The built CLI's terminal UI in a real terminal (tmux): keys in, screen out.
+ * Each test runs the three-process stack of test/fixtures/ui in its own
+ * temp directory and ends with no process left in it.
+ */
+import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {waitFor} from '../helpers/wait-for.js';
+import {TmuxTerminal} from '../helpers/tmux.js';
+
+// PROCDECK_E2E_CLI lets a run use a private build while others rebuild dist/ in a shared tree.
+const cli = process.env.PROCDECK_E2E_CLI ?? path.resolve(import.meta.dirname, '../../dist/cli.js');
+const fixtureDir = path.resolve(import.meta.dirname, '../fixtures/ui');
+const stopTimeoutMs = 3000;
+
+let term: TmuxTerminal | undefined;
+let stackDir: string | undefined;
+
+afterEach(async () => {
+  term?.kill();
+  term = undefined;
+  if (stackDir) {
+    const dir = stackDir;
+    stackDir = undefined;
+    // The killed pane sends procdeck SIGHUP, which stops the stack; make sure.
+    await waitFor(() => processesIn(dir).length === 0, {timeoutMs: 8000, describe: () => `still running: ${processesIn(dir).join(', ')}`}).catch(() => {
+      for (const pid of processesIn(dir)) killQuietly(pid);
+    });
+    rmSync(dir, {recursive: true, force: true});
+  }
+});
+
+/** Opens a terminal in a fresh copy of the fixture stack and starts procdeck there. */
+async function startStack(options: {env?: Record<string, string>; columns?: number; rows?: number} = {}): Promise<TmuxTerminal> {
+  stackDir = mkdtempSync(path.join(tmpdir(), 'procdeck-e2e-'));
+  for (const file of ['Procfile', 'ticker.sh']) copyFileSync(path.join(fixtureDir, file), path.join(stackDir, file));
+  term = await TmuxTerminal.open({cwd: stackDir, env: {MARKER_DIR: stackDir, ...options.env}, columns: options.columns, rows: options.rows});
+  term.type(`node ${cli} start -f Procfile -t ${stopTimeoutMs / 1000}s; echo "exit=$?"`, {enter: true});
+  await term.waitForScreen((s) => s.includes('clock.1') && /tick \d+/.test(s), {what: 'the process list and a tick'});
+  return term;
+}
+
+/** The pid the list shows for an instance. */
+function pidIn(screen: string, id: string): number | null {
+  const match = new RegExp(`^. ${id.replace('.', '\\.')}\\s+running\\s+(\\d+)`, 'm').exec(screen);
+  return match ? Number(match[1]) : null;
+}
+
+/** Pids of processes whose working directory is `dir`: procdeck and the stack, not the pane's shell. */
+function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) !== dir) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const isZombie = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+      const isPaneShell = readFileSync(`/proc/${entry}/cmdline`, 'utf8') === 'sh\u0000';
+      if (!isZombie && !isPaneShell) pids.push(Number(entry));
+    } catch {
+      // The process ended between readdir and reading it: it is not left behind.
+    }
+  }
+  return pids;
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+describe('terminal UI (tmux)', {timeout: 40_000}, () => {
+  it('shows every process of a 3-process stack and their log lines', async () => {
+    const t = await startStack();
+    const screen = t.capture();
+    for (const id of ['web.1', 'worker.1', 'clock.1']) expect(screen).toMatch(new RegExp(`^● ${id.replace('.', '\\.')}\\s+running`, 'm'));
+    expect(screen).toMatch(/^procdeck procdeck-e2e-\S+\s+3\/3 running/m);
+    expect(screen).toMatch(/│(web|worker|clock)\.1\s+ ?(web|worker|clock) (tick|warm-up) \d+/);
+  });
+
+  it('j changes the log shown to the next process', async () => {
+    const t = await startStack();
+    t.sendKeys('j');
+    let screen = await t.waitForScreen((s) => /│ web\.1 ● running/.test(s) && s.includes('web tick'), {what: "web.1's log"});
+    expect(screen).not.toMatch(/(worker|clock) tick/);
+    t.sendKeys('j');
+    screen = await t.waitForScreen((s) => /│ worker\.1 ● running/.test(s) && /│ worker tick \d+/.test(s) && !s.includes('web tick'), {what: "worker.1's log"});
+    expect(screen).not.toContain('clock tick');
+  });
+
+  it('r restarts the selected process with a new pid', async () => {
+    const t = await startStack();
+    t.sendKeys('j');
+    const before = await t.waitForValue((s) => pidIn(s, 'web.1'));
+    t.sendKeys('r');
+    const after = await t.waitForValue((s) => {
+      const pid = pidIn(s, 'web.1');
+      return pid !== null && pid !== before ? pid : null;
+    }, {what: 'a new pid for web.1'});
+    expect(after).not.toBe(before);
+    expect(t.capture()).toMatch(/web\.1 restarted/);
+  });
+
+  it('x shows the process stopped and s starts it again', async () => {
+    const t = await startStack();
+    t.sendKeys('j', 'j');
+    const before = await t.waitForValue((s) => pidIn(s, 'worker.1'));
+    t.sendKeys('x');
+    await t.waitForScreen((s) => /^○ worker\.1\s+stopped\s+-/m.test(s), {what: 'worker.1 stopped'});
+    t.sendKeys('s');
+    const after = await t.waitForValue((s) => pidIn(s, 'worker.1'), {what: 'worker.1 running again'});
+    expect(after).not.toBe(before);
+  });
+
+  it('! then SIGUSR1 reaches the process, which traps it', async () => {
+    const t = await startStack();
+    t.sendKeys('j', '!');
+    await t.waitForScreen((s) => s.includes("Send a signal to web.1's process group"));
+    t.sendKeys('j', 'j', 'j');
+    await t.waitForScreen((s) => s.includes('› 4 SIGUSR1'));
+    t.sendKeys('Enter');
+    const marker = path.join(stackDir!, 'web.1.usr1');
+    await waitFor(() => existsSync(marker), {timeoutMs: 5000, describe: () => t.capture()});
+    await t.waitForScreen((s) => s.includes('web got SIGUSR1'), {what: 'the trap saying so in the log'});
+    expect(pidIn(t.capture(), 'web.1')).not.toBeNull();
+  });
+
+  it('/word finds a word that has scrolled out of view and highlights it', async () => {
+    const t = await startStack();
+    t.sendKeys('j');
+    await t.waitForScreen((s) => s.includes('web tick') && !s.includes('banana'), {what: "web.1's log without the word"});
+    t.type('/banana');
+    t.sendKeys('Enter');
+    const screen = await t.waitForScreen((s) => s.includes('web ready: banana'), {what: 'the line with the word'});
+    expect(screen).toContain('paused');
+    expect(screen).toMatch(/found "banana"/);
+  });
+
+  it('+ adds web.2', async () => {
+    const t = await startStack();
+    t.sendKeys('j', '+');
+    await t.waitForScreen((s) => /^● web\.2\s+running\s+\d+/m.test(s), {what: 'web.2 running'});
+    expect(t.capture()).toMatch(/4\/4 running/);
+  });
+
+  it('still shows every name after a resize to 70x20', async () => {
+    const t = await startStack();
+    t.resize(70, 20);
+    const screen = await t.waitForScreen((s) => s.split('\n').length <= 21 && /^● clock\.1/m.test(s) && !s.includes('PORTS'), {what: 'the 70x20 layout'});
+    for (const id of ['web.1', 'worker.1', 'clock.1']) expect(screen).toContain(id);
+    for (const line of screen.split('\n')) expect(line.length).toBeLessThanOrEqual(70);
+    t.resize(50, 12);
+    await t.waitForScreen((s) => s.includes('terminal too small'));
+    t.resize(120, 40);
+    await t.waitForScreen((s) => s.includes('PORTS') && s.includes('clock.1'));
+  });
+
+  it('q stops everything within the stop timeout and leaves no process behind', async () => {
+    const t = await startStack();
+    expect(processesIn(stackDir!).length).toBeGreaterThanOrEqual(3);
+    const startedMs = Date.now();
+    t.sendKeys('q');
+    const screen = await t.waitForScreen((s) => /exit=\d+/.test(s), {timeoutMs: stopTimeoutMs + 3000, what: 'procdeck to exit'});
+    expect(Date.now() - startedMs).toBeLessThan(stopTimeoutMs + 2000);
+    expect(screen).toContain('exit=0');
+    // The main screen is back: the command line typed before is still there.
+    expect(screen).toContain(`start -f Procfile`);
+    expect(processesIn(stackDir!)).toEqual([]);
+  });
+
+  it('a crash of the UI restores the terminal, prints the error and stops the stack', async () => {
+    const t = await startStack({env: {PROCDECK_TEST_CRASH: '1'}});
+    const screen = await t.waitForScreen((s) => /exit=\d+/.test(s), {timeoutMs: 15_000, what: 'procdeck to exit after the crash'});
+    expect(screen).toContain('PROCDECK_TEST_CRASH=1: the terminal UI failed on purpose');
+    expect(screen).toContain('exit=1');
+    expect(processesIn(stackDir!)).toEqual([]);
+    t.type('clear; stty -a | tr ";" "\\n" | tr " " "\\n" | grep -E "^-?(echo|icanon)$"', {enter: true});
+    const stty = await t.waitForScreen((s) => /^-?icanon$/m.test(s) && /^-?echo$/m.test(s), {what: 'stty output'});
+    expect(stty).toMatch(/^echo$/m);
+    expect(stty).toMatch(/^icanon$/m);
+  });
+});
