@@ -21,11 +21,12 @@
  *     through a held fd (~5 µs quiet, 8 loaded), plus its
  *     /proc/PID/task/PID/children (~2.5 µs quiet, 4.6 loaded), the latter only
  *     when /proc/loadavg says some process was created since the last tick.
- *   - listening sockets: /proc/net/tcp + tcp6 cost ~1 ms quiet (2 loaded)
- *     however few sockets exist (the kernel walks its whole connection hash),
- *     so they are read every `portsEveryTicks` (5) ticks, and on each of the
- *     3 ticks after any tree gained or lost a pid (a restarted server
- *     listens soon after it starts).
+ *   - listening sockets: /proc/net/tcp + tcp6 cost ~1 ms quiet, 2.4 loaded
+ *     and paced (the kernel walks its whole connection hash however few
+ *     sockets exist), the largest single item. So they are read every
+ *     `portsEveryTicks` (10) ticks, plus 0, 1, 2, 4 and 8 ticks after any
+ *     tree gained or lost a pid: a restarted server usually listens within
+ *     seconds, and the ports are only displayed, so a late one can wait.
  * Altogether ~1.1 ms per tick in a tight loop, loaded; paced at one tick per
  * second, loaded, ~4.4 ms (0.44% of a core), in a run where an idle Node
  * process measured 0.5% on its own. Expect about a third of that when quiet.
@@ -76,11 +77,12 @@ interface MemberRecord extends TreeMember {
 export interface StatsSamplerOptions {
   /** Read all of /proc at most every this many ticks (default 30); walk known members in between. */
   fullScanEveryTicks?: number;
-  /** Re-read listening sockets every this many ticks (default 5), and on 3 ticks after a tree changes. */
+  /** Re-read listening sockets every this many ticks (default 10), and 0, 1, 2, 4, 8 ticks after a tree changes. */
   portsEveryTicks?: number;
 }
 
-const portsBurstTicks = 3;
+/** Ticks after a tree change on which listening sockets are read again. */
+const portsTicksAfterChange = new Set([0, 1, 2, 4, 8]);
 
 /** Samples CPU, RSS and listening ports of every instance's process tree in one pass. */
 export class StatsSampler {
@@ -94,7 +96,7 @@ export class StatsSampler {
   #ticks = 0;
   #fullScanTick = 0;
   #portsTick = 0;
-  #portsBurst = 0;
+  #treeChangeTick = 0;
   #treePids = new Set<number>();
   /** Last created pid at the previous tick and at the previous full scan. */
   #lastPid: number | null = null;
@@ -104,7 +106,7 @@ export class StatsSampler {
 
   constructor(options: StatsSamplerOptions = {}) {
     this.#fullScanEveryTicks = Math.max(1, options.fullScanEveryTicks ?? 30);
-    this.#portsEveryTicks = Math.max(1, options.portsEveryTicks ?? 5);
+    this.#portsEveryTicks = Math.max(1, options.portsEveryTicks ?? 10);
   }
 
   /** CPU% (of one core, summed over the tree), RSS and listening ports for each group. */
@@ -125,14 +127,18 @@ export class StatsSampler {
     const treePids = new Set<number>();
     for (const entries of trees.values()) for (const entry of entries) treePids.add(entry.pid);
     this.#procFiles.keepOnly(treePids);
-    if (!isSameSet(treePids, this.#treePids)) this.#portsBurst = portsBurstTicks;
+    if (!isSameSet(treePids, this.#treePids)) this.#treeChangeTick = this.#ticks;
     this.#treePids = treePids;
     if (treePids.size === 0) {
       // No process left in any tree: nothing can listen, no need to ask the kernel.
       this.#ports = new Map();
-    } else if (hasProcFs && (this.#portsTick === 0 || this.#portsBurst > 0 || this.#ticks - this.#portsTick >= this.#portsEveryTicks)) {
+    } else if (
+      hasProcFs &&
+      (this.#portsTick === 0 ||
+        portsTicksAfterChange.has(this.#ticks - this.#treeChangeTick) ||
+        this.#ticks - this.#portsTick >= this.#portsEveryTicks)
+    ) {
       this.#portsTick = this.#ticks;
-      this.#portsBurst = Math.max(0, this.#portsBurst - 1);
       const pidsById = new Map<InstanceId, number[]>();
       for (const [id, entries] of trees) pidsById.set(id, entries.map((entry) => entry.pid));
       this.#ports = this.#portTracker.update(pidsById, readListenSockets());
