@@ -83,7 +83,9 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   const tracker = new ExitTracker(
     supervisor,
     {abortOnExit: Boolean(options.abortOnExit), ...(options.exitCodeFrom !== undefined && {exitCodeFrom: options.exitCodeFrom})},
-    () => void supervisor.shutdown(),
+    // A daemon serves until `procdeck quit` (or a signal): with every process
+    // stopped from another shell, it is still there to start them again.
+    () => void (isDaemonChild || supervisor.shutdown()),
   );
   const removeSignalHandlers = handleSignals(supervisor);
   // Whatever ends this process (an uncaught error included), no child outlives it.

@@ -69,10 +69,13 @@ export class ExitTracker {
   /**
    * Checks once the current state change has played out: a dependency that
    * completes releases its waiting dependents in the same tick, after this
-   * listener has run, and they must count as running by then.
+   * listener has run, and they must count as running by then. A restart
+   * passes through 'stopped' and starts again a few promise hops later, so
+   * the check waits for the next macrotask, not a microtask: otherwise
+   * restarting the only process (`r`, `procdeck restart`) ended the run.
    */
   private checkSoon(): void {
-    queueMicrotask(() => {
+    setImmediate(() => {
       if (!this.api.snapshot().shutdown) this.check();
     });
   }

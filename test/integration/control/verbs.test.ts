@@ -1,0 +1,187 @@
+import {existsSync, readFileSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {execa} from 'execa';
+import {cliPath} from '../../helpers/cli.js';
+import {fixtures} from '../../helpers/stack.js';
+import {isAlive, waitFor} from '../../helpers/wait-for.js';
+import {makeControlProject, type ControlProject} from './control-project.js';
+
+let stack: ControlProject | undefined;
+afterEach(async () => {
+  await stack?.dispose();
+  stack = undefined;
+});
+
+const ticker = 'i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.1; done';
+
+async function waitForState(s: ControlProject, name: string, state: string, extra: (p: {pid: number | null}) => boolean = () => true) {
+  let last = '';
+  return waitFor(async () => {
+    const report = await s.status();
+    last = JSON.stringify(report.processes.map((p) => [p.name, p.state, p.pid]));
+    const p = report.processes.find((candidate) => candidate.name === name);
+    return p && p.state === state && extra(p) ? p : undefined;
+  }, {describe: () => last});
+}
+
+describe('control verbs against a headless stack', () => {
+  it('status --json prints the SPEC §9 shape, and the table names every instance', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\nworker: sleep 100\n'});
+    await stack.startHeadless(['-m', 'web=2']);
+    const result = await stack.run(['status', '--json']);
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.stdout) as {version: number; processes: Record<string, unknown>[]};
+    expect(report.version).toBe(1);
+    expect(report.processes.map((p) => p.name)).toEqual(['web.1', 'web.2', 'worker.1']);
+    for (const p of report.processes) {
+      expect(Object.keys(p).sort()).toEqual(['cpu', 'exit_code', 'name', 'pid', 'ports', 'restarts', 'rss', 'state', 'type', 'uptime_ms'].sort());
+      expect(p).toMatchObject({type: expect.any(String), state: 'running', pid: expect.any(Number), restarts: 0, exit_code: null});
+      expect(Array.isArray(p.ports)).toBe(true);
+    }
+    const table = await stack.run(['status']);
+    expect(table.stdout).toMatch(/^NAME\s+STATE\s+PID/);
+    expect(table.stdout).toMatch(/^web\.2\s+running\s+\d+/m);
+    expect(table.stdout).toMatch(/^worker\.1\s+running\s+\d+/m);
+  });
+
+  it('restart gives a new pid, and starts a stopped process too', async () => {
+    // `keep` keeps the headless run alive while web is stopped (it ends when every process has).
+    stack = makeControlProject({Procfile: 'web: sleep 100\nkeep: sleep 100\n'});
+    await stack.startHeadless();
+    const before = (await stack.status()).processes[0]!.pid;
+    const restarted = await stack.run(['restart', 'web.1']);
+    expect(restarted.exitCode, restarted.all).toBe(0);
+    expect(restarted.stdout).toMatch(/web\.1 restarted \(pid \d+\)/);
+    const after = await waitForState(stack, 'web.1', 'running', (p) => p.pid !== before);
+    expect(after.pid).not.toBe(before);
+    expect(after.restarts).toBe(1);
+    expect(isAlive(before!)).toBe(false);
+
+    expect((await stack.run(['stop', 'web'])).exitCode).toBe(0);
+    await waitForState(stack, 'web.1', 'stopped');
+    expect((await stack.run(['restart', 'web'])).exitCode).toBe(0);
+    await waitForState(stack, 'web.1', 'running');
+  });
+
+  it('stop with a type name stops all its instances', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\nother: sleep 100\n'});
+    await stack.startHeadless(['-m', 'web=2']);
+    const result = await stack.run(['stop', 'web']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('web.1 stopped');
+    expect(result.stdout).toContain('web.2 stopped');
+    const report = await stack.status();
+    expect(report.processes.map((p) => [p.name, p.state])).toEqual([['web.1', 'stopped'], ['web.2', 'stopped'], ['other.1', 'running']]);
+  });
+
+  it('signal delivers SIGUSR1 to a process that traps it', async () => {
+    stack = makeControlProject({Procfile: 'trap: $FIXTURES/trap-usr1.sh marker\n'});
+    await stack.startHeadless();
+    const marker = path.join(stack.dir, 'marker');
+    // The trap is set before the script prints; wait for that line so the signal cannot arrive first.
+    await waitFor(async () => (await stack!.run(['logs', 'trap', '-n', '5'])).stdout.includes('waiting for SIGUSR1'));
+    const result = await stack.run(['signal', 'USR1', 'trap']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/SIGUSR1 sent to trap\.1/);
+    await waitFor(() => existsSync(marker) && readFileSync(marker, 'utf8').includes('got-usr1'));
+    expect((await stack.status()).processes[0]!.state).toBe('running');
+  });
+
+  it('scale adds and removes instances', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    await stack.startHeadless();
+    expect((await stack.run(['scale', 'web=3'])).exitCode).toBe(0);
+    const up = await stack.status();
+    expect(up.processes.map((p) => [p.name, p.state])).toEqual([['web.1', 'running'], ['web.2', 'running'], ['web.3', 'running']]);
+    const removedPids = up.processes.slice(1).map((p) => p.pid!);
+    expect((await stack.run(['scale', 'web=1'])).exitCode).toBe(0);
+    expect((await stack.status()).processes.map((p) => p.name)).toEqual(['web.1']);
+    for (const pid of removedPids) expect(isAlive(pid)).toBe(false);
+  });
+
+  it('logs -n prints the last N lines, and -f follows new ones', async () => {
+    stack = makeControlProject({Procfile: `tick: ${ticker}\n`});
+    await stack.startHeadless();
+    await waitFor(async () => (await stack!.run(['logs', 'tick.1', '-n', '3'])).stdout.includes('tick 5'));
+    const tail = await stack.run(['logs', 'tick', '-n', '3']);
+    const lines = tail.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).toMatch(/^\d\d:\d\d:\d\d tick\.1 +\| tick \d+$/);
+    const numbers = lines.map((line) => Number(/tick (\d+)$/.exec(line)![1]));
+    expect(numbers).toEqual([numbers[0]!, numbers[0]! + 1, numbers[0]! + 2]);
+
+    const follow = stack.run(['logs', 'tick', '-n', '1', '-f'], {timeoutMs: 30_000});
+    let seen = '';
+    follow.all?.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    const first = Number(/tick (\d+)/.exec(await waitFor(() => (/tick \d+/.test(seen) ? seen : undefined)))![1]);
+    // Lines printed after the command started arrive while it runs.
+    await waitFor(() => seen.includes(`tick ${first + 5}\n`), {describe: () => seen});
+    expect((await stack.run(['quit'])).exitCode).toBe(0);
+    const ended = await follow;
+    expect(ended.exitCode).toBe(0);
+  });
+
+  it('an unknown name is refused with exit 2 listing the known ones', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\nworker: sleep 100\n'});
+    await stack.startHeadless();
+    for (const args of [['restart', 'wbe'], ['stop', 'web', 'nope'], ['signal', 'USR1', 'nope'], ['logs', 'nope'], ['scale', 'nope=2']]) {
+      const result = await stack.run(args);
+      expect(result.exitCode, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/known: .*web/);
+    }
+    // Nothing was done: the valid name in a request with an unknown one was not stopped.
+    expect((await stack.status()).processes.every((p) => p.state === 'running')).toBe(true);
+  });
+
+  it('quit stops everything, removes the socket, and the stack exits 0', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\ntree: $FIXTURES/fork-tree.sh\n'});
+    const {child} = await stack.startHeadless();
+    const pids = (await stack.status()).processes.map((p) => p.pid!);
+    const result = await stack.run(['quit']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('the stack has stopped');
+    expect((await child).exitCode).toBe(0);
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+    expect(existsSync(stack.paths.socket)).toBe(false);
+    expect(existsSync(stack.paths.stateFile)).toBe(false);
+  });
+
+  it('every verb says no stack is running and exits 1 when none is', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    for (const args of [['status'], ['status', '--json'], ['restart', 'web'], ['stop', 'web'], ['signal', 'HUP', 'web'], ['scale', 'web=2'], ['logs'], ['quit']]) {
+      const result = await stack.run(args);
+      expect(result.exitCode, args.join(' ')).toBe(1);
+      expect(result.stderr).toContain(`no stack is running in ${stack.dir}`);
+    }
+  });
+
+  it('finds the stack with -f from another directory', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    await stack.startHeadless();
+    const result = await execa('node', [cliPath, 'status', '-f', path.join(stack.dir, 'Procfile')], {
+      cwd: '/', env: {...stack.env, FIXTURES: fixtures}, reject: false,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^web\.1\s+running/m);
+  });
+
+  it('a second start in the same directory exits 2 and says where the first runs', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    await stack.startHeadless();
+    const second = await stack.run(['start', '--no-tui']);
+    expect(second.exitCode).toBe(2);
+    expect(second.stderr).toMatch(/already running here as pid \d+/);
+    expect(second.stderr).toContain(stack.paths.socket);
+    expect((await stack.status()).processes[0]!.state).toBe('running');
+  });
+
+  it('keeps the runtime directory 0700 and the socket 0600', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    await stack.startHeadless();
+    expect(statSync(stack.paths.runtimeDir).mode & 0o777).toBe(0o700);
+    const socket = statSync(stack.paths.socket);
+    expect(socket.isSocket()).toBe(true);
+    expect(socket.mode & 0o777).toBe(0o600);
+  });
+});
