@@ -1,0 +1,67 @@
+import {readFileSync, writeFileSync, mkdirSync} from 'node:fs';
+import {spawn} from 'node:child_process';
+import {afterEach, describe, expect, it} from 'vitest';
+import {isAlive, waitFor} from '../../helpers/wait-for.js';
+import {readProcessEntry} from '../../../src/core/stats/process-table.js';
+import type {StateFileContent} from '../../../src/control/state-file.js';
+import {makeControlProject, type ControlProject} from './control-project.js';
+
+let stack: ControlProject | undefined;
+const strays: number[] = [];
+afterEach(async () => {
+  for (const pid of strays.splice(0)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already ended, as the test wanted.
+    }
+  }
+  await stack?.dispose();
+  stack = undefined;
+});
+
+describe('orphan recovery after procdeck was killed hard', () => {
+  it('the next start ends the groups a SIGKILLed procdeck left, escalating to SIGKILL, and says so', async () => {
+    stack = makeControlProject({Procfile: 'tree: $FIXTURES/fork-tree.sh\nstubborn: $FIXTURES/ignore-term.sh\n'});
+    const {child} = await stack.startHeadless(['-t', '1s']);
+    const report = await stack.status();
+    const leaders = report.processes.map((p) => p.pid!);
+    const treeLine = await waitFor(async () => /pids (\d+) (\d+)/.exec((await stack!.run(['logs', 'tree.1'])).stdout) ?? undefined);
+    const grandchildren = [Number(treeLine[1]), Number(treeLine[2])];
+    await waitFor(async () => (await stack!.run(['logs', 'stubborn.1'])).stdout.includes('ready'));
+
+    process.kill(child.pid!, 'SIGKILL');
+    await child;
+    // procdeck is gone; what it started is not (the reason recovery exists).
+    for (const pid of [...leaders, ...grandchildren]) expect(isAlive(pid), `pid ${pid}`).toBe(true);
+
+    await stack.startHeadless(['-t', '1s']);
+    const system = (await stack.run(['logs', 'system', '-n', '50'])).stdout;
+    expect(system).toMatch(/ended tree\.1 \(process group \d+, SIGTERM\)/);
+    expect(system).toMatch(/ended stubborn\.1 \(process group \d+, SIGTERM, then SIGKILL\)/);
+    for (const pid of [...leaders, ...grandchildren]) expect(isAlive(pid), `pid ${pid}`).toBe(false);
+  });
+
+  it('never kills a live process whose pid is in the state file but whose start time differs (pid reuse)', async () => {
+    stack = makeControlProject({Procfile: 'web: true\n'});
+    const unrelated = spawn('sleep', ['100'], {detached: true, stdio: 'ignore'});
+    strays.push(unrelated.pid!);
+    const entry = await waitFor(() => readProcessEntry(unrelated.pid!) ?? undefined);
+    const deadOwner = spawn('true');
+    await new Promise((resolve) => deadOwner.once('exit', resolve));
+    const content: StateFileContent = {
+      version: 1,
+      owner: {pid: deadOwner.pid!, startTime: 1},
+      bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+      projectDir: stack.dir,
+      groups: [{id: 'web.1', pgid: unrelated.pid!, startTime: entry.startTime - 1, stopSignal: 'SIGTERM', stopTimeoutMs: 100}],
+    };
+    mkdirSync(stack.paths.runtimeDir, {recursive: true, mode: 0o700});
+    writeFileSync(stack.paths.stateFile, JSON.stringify(content));
+
+    const result = await stack.run(['start', '--no-tui']);
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stdout).not.toContain('ended web.1');
+    expect(isAlive(unrelated.pid!)).toBe(true);
+  });
+});
