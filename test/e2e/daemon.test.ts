@@ -1,0 +1,108 @@
+import {existsSync, readFileSync} from 'node:fs';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {cliPath} from '../helpers/cli.js';
+import {fixtures} from '../helpers/stack.js';
+import {TmuxTerminal} from '../helpers/tmux.js';
+import {isAlive, waitFor} from '../helpers/wait-for.js';
+import {makeControlProject, type ControlProject} from '../integration/control/control-project.js';
+
+let stack: ControlProject | undefined;
+let terminal: TmuxTerminal | undefined;
+let daemonPid: number | undefined;
+
+afterEach(async () => {
+  terminal?.kill();
+  terminal = undefined;
+  if (daemonPid !== undefined && isAlive(daemonPid)) {
+    await stack?.run(['quit']);
+    await waitFor(() => !isAlive(daemonPid!), {timeoutMs: 15_000}).catch(() => process.kill(daemonPid!, 'SIGKILL'));
+  }
+  daemonPid = undefined;
+  await stack?.dispose();
+  stack = undefined;
+});
+
+const ticker = 'i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.2; done';
+
+async function startDaemon(s: ControlProject): Promise<number> {
+  const result = await s.run(['start', '-D']);
+  expect(result.exitCode, result.all).toBe(0);
+  expect(result.stdout).toContain(`socket: ${s.paths.socket}`);
+  expect(result.stdout).toContain(`logs:   ${s.paths.defaultLogDir}`);
+  const pid = Number(/pid:\s+(\d+)/.exec(result.stdout)?.[1]);
+  expect(isAlive(pid)).toBe(true);
+  return pid;
+}
+
+async function openAttach(s: ControlProject): Promise<TmuxTerminal> {
+  const term = await TmuxTerminal.open({cwd: s.dir, env: {...s.env, FIXTURES: fixtures}});
+  term.type(`node ${cliPath} attach; echo "attach exited $?"`, {enter: true});
+  return term;
+}
+
+describe('procdeck start -D, attach, detach, quit', () => {
+  it('runs in the background, attaches the UI, detaches, answers status, and quits leaving nothing', async () => {
+    stack = makeControlProject({Procfile: `web: ${ticker}\nworker: sleep 100\n`});
+    daemonPid = await startDaemon(stack);
+    const before = await stack.status();
+    const pids = before.processes.map((p) => p.pid!);
+    expect(before.processes.map((p) => p.state)).toEqual(['running', 'running']);
+
+    terminal = await openAttach(stack);
+    await terminal.waitForScreen((screen) => /web\.1/.test(screen) && /worker\.1/.test(screen) && /tick \d+/.test(screen), {what: 'the attached UI'});
+    terminal.sendKeys('q');
+    await terminal.waitForScreen((screen) => screen.includes('Stop the stack? [y] stop  [d] detach  [Esc] cancel'), {what: 'the quit prompt'});
+    terminal.sendKeys('d');
+    await terminal.waitForScreen((screen) => screen.includes('attach exited 0'), {what: 'attach to exit after detach'});
+
+    // Detaching changed nothing: the same processes still run.
+    const after = await stack.status();
+    expect(after.processes.map((p) => [p.pid, p.state])).toEqual(before.processes.map((p) => [p.pid, 'running']));
+    const status = await stack.run(['status']);
+    expect(status.exitCode).toBe(0);
+    expect(status.stdout).toMatch(/^web\.1\s+running/m);
+
+    // The daemon keeps its logs on disk.
+    const webLog = path.join(stack.paths.defaultLogDir, 'web.1.log');
+    await waitFor(() => existsSync(webLog) && /^tick 1$/m.test(readFileSync(webLog, 'utf8')));
+
+    const quit = await stack.run(['quit']);
+    expect(quit.exitCode, quit.all).toBe(0);
+    await waitFor(() => !isAlive(daemonPid!), {timeoutMs: 15_000});
+    for (const pid of pids) expect(isAlive(pid), `pid ${pid}`).toBe(false);
+    expect(existsSync(stack.paths.socket)).toBe(false);
+    expect(existsSync(stack.paths.stateFile)).toBe(false);
+    expect((await stack.run(['status'])).exitCode).toBe(1);
+  });
+
+  it('y at the quit prompt of an attached UI stops the daemon and everything it runs', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    daemonPid = await startDaemon(stack);
+    const pid = (await stack.status()).processes[0]!.pid!;
+    terminal = await openAttach(stack);
+    await terminal.waitForScreen((screen) => /web\.1/.test(screen), {what: 'the attached UI'});
+    terminal.sendKeys('q');
+    await terminal.waitForScreen((screen) => screen.includes('Stop the stack?'), {what: 'the quit prompt'});
+    terminal.sendKeys('y');
+    await terminal.waitForScreen((screen) => screen.includes('attach exited 0'), {what: 'attach to exit after the stack stopped', timeoutMs: 15_000});
+    await waitFor(() => !isAlive(daemonPid!), {timeoutMs: 15_000});
+    expect(isAlive(pid)).toBe(false);
+    expect(existsSync(stack.paths.socket)).toBe(false);
+  });
+
+  it('a second start -D while the daemon runs exits 2 and says where it runs', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    daemonPid = await startDaemon(stack);
+    const second = await stack.run(['start', '-D']);
+    expect(second.exitCode).toBe(2);
+    expect(second.stderr).toContain(`already running here as pid ${daemonPid}`);
+  });
+
+  it('attach with no stack running says so and exits 1', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    terminal = await openAttach(stack);
+    await terminal.waitForScreen((screen) => screen.includes('attach exited 1'), {what: 'attach to fail'});
+    expect(terminal.capture()).toContain('no stack is running');
+  });
+});
