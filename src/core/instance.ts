@@ -1,7 +1,9 @@
 /**
  * One running copy of a process type (`web.1`) and its state machine. Only
  * `enter` changes the state; every timer is tied to the state that set it
- * through `epoch`, so a late timer after a state change does nothing.
+ * through `epoch`, so a late timer after a state change does nothing, and
+ * `enter` clears them (and ends a readiness check) so none outlives its state.
+ * The policies (restart, readiness, cron, max_memory) live in `policy/`.
  */
 import type {ExitInfo, InstanceId, InstanceSnapshot, InstanceState} from './api.js';
 import type {Outcome} from './commands.js';

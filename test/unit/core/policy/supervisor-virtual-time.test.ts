@@ -64,6 +64,30 @@ describe('engine policies in virtual time', () => {
     await e.api.shutdown();
   });
 
+  it('starts the backoff over after a run that stayed up 30s', async () => {
+    const e = makeEngine([spec('crash', {restart: 'always', backoff: {initialMs: 1000, maxMs: 8000}})]);
+    e.api.start();
+    const crashAfter = async (uptimeMs: number) => {
+      e.clock.advance(uptimeMs);
+      const runs = e.runs.length;
+      e.runs.at(-1)!.finish({code: 1, signal: null});
+      const state = await waitFor(() => {
+        const s = e.stateOf('crash.1');
+        return s?.status === 'restarting' ? s : undefined;
+      });
+      const delayMs = state.at - e.clock.now();
+      e.clock.advance(delayMs);
+      await waitFor(() => e.runs.length === runs + 1);
+      return delayMs;
+    };
+    expect([await crashAfter(100), await crashAfter(100), await crashAfter(100)]).toEqual([1000, 2000, 4000]);
+    expect(await crashAfter(30_000)).toBe(1000);
+    expect(await crashAfter(100)).toBe(2000);
+    const done = e.api.shutdown();
+    for (const run of e.runs) run.finish({code: null, signal: 'SIGTERM'});
+    await done;
+  });
+
   it('runs a cron job at its run times, and a shutdown leaves no timer behind', async () => {
     const e = makeEngine([spec('job', {cron: '*/10 * * * * *'})], Date.parse('2026-03-01T10:00:00.250Z'));
     e.api.start();
