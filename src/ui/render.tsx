@@ -13,7 +13,8 @@ import {App} from './App.js';
 import type {UiHost} from './host.js';
 import type {Size} from './layout.js';
 import {UiStore} from './store.js';
-import {runPager, ScreenStream, TerminalModes, toOsc52} from './terminal.js';
+import {InkSink, runPager, ScreenWriter, TerminalModes, toOsc52} from './terminal.js';
+import {renderScreen} from './view/screen.js';
 
 export interface TuiOptions {
   /** The engine's stats interval: the sparklines keep a minute of samples. */
@@ -39,7 +40,8 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const modes = new TerminalModes(stdin, stdout);
-  const screen = new ScreenStream(stdout);
+  const screen = new ScreenWriter(stdout);
+  const sink = new InkSink(stdout);
   const store = new UiStore(api, {
     size: sizeOf(stdout),
     noColor: options.noColor,
@@ -55,20 +57,21 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     let isStackStopped = false;
     let resizeTimer: NodeJS.Timeout | null = null;
 
+    const draw = (): void => screen.draw(renderScreen(store.getSnapshot()));
+
     const mount = (): void => {
       screen.isPaused = false;
       const tree = (
         <CrashProbe isEnabled={isCrashTest}>
-          <App store={store} host={host} />
+          <App store={store} host={host} drawsItself />
         </CrashProbe>
       );
       const instance = render(tree, {
-        stdout: screen.asWriteStream(),
+        stdout: sink.asWriteStream(),
         stdin,
         exitOnCtrlC: false,
         patchConsole: false,
-        // Debug mode hands every frame whole to ScreenStream, which diffs it
-        // itself; the store already limits frames to about 30 a second.
+        // Ink only reads keys here; debug mode skips its throttled output path, which writes nothing anyway.
         debug: true,
       });
       ink = instance;
@@ -77,7 +80,6 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     };
 
     const unmount = (): void => {
-      // Ink draws a last frame on unmount; it must not reach the terminal.
       screen.isPaused = true;
       const instance = ink;
       ink = null;
@@ -109,8 +111,8 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
           if (!isDone) {
             modes.enter();
             screen.invalidate();
-            store.setSize(sizeOf(stdout));
             mount();
+            store.setSize(sizeOf(stdout));
           }
         }
       },
@@ -133,6 +135,7 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
       isDone = true;
       if (resizeTimer) clearTimeout(resizeTimer);
       stdout.off('resize', onResize);
+      offFrames();
       process.off('uncaughtException', onFatal);
       process.off('unhandledRejection', onFatal);
       try {
@@ -168,6 +171,14 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
       }
     };
 
+    // Frames go straight from the store to the terminal, not through React.
+    const offFrames = store.subscribe(() => {
+      try {
+        draw();
+      } catch (error) {
+        void crash(error);
+      }
+    });
     stdout.on('resize', onResize);
     process.on('uncaughtException', onFatal);
     process.on('unhandledRejection', onFatal);
@@ -177,6 +188,7 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     // onto the screen nor wait in the terminal's line buffer.
     if (stdin.isTTY) stdin.setRawMode(true);
     mount();
+    draw();
   });
 }
 
@@ -209,7 +221,7 @@ function sizeOf(stdout: NodeJS.WriteStream): Size {
   return {columns: stdout.columns || 80, rows: stdout.rows || 24};
 }
 
-/** See the module comment: throws during a render once the first frame is up, when enabled. */
+/** See the module comment: throws during a React render once the first frame is up, when enabled. */
 function CrashProbe({isEnabled, children}: {isEnabled: boolean; children: ReactNode}) {
   const [shouldCrash, setShouldCrash] = useState(false);
   useEffect(() => {

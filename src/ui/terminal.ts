@@ -19,20 +19,50 @@ const synchronizedEnd = '\u001B[?2026l';
 const resetAttributes = '\u001B[0m';
 
 /**
- * The stdout Ink writes to. Ink runs in debug mode, so every write is one
- * whole frame; this stream compares it with the frame on screen and redraws
- * only the lines that changed, each at an absolute position. That keeps
- * output small when one log line scrolls in, and unlike Ink's relative
- * cursor moves it cannot drift: a resize only needs `invalidate()`.
- * While `isPaused` (Ink's last frame on unmount, a pager) frames are dropped.
+ * Draws frames (arrays of lines) on the terminal: only lines that differ
+ * from what is on screen are written, each at an absolute position, so a
+ * new log line costs one row and a resize needs only `invalidate()`.
+ * While `isPaused` (a pager has the terminal) nothing is drawn.
  */
-export class ScreenStream extends EventEmitter {
+export class ScreenWriter {
   isPaused = false;
+  private onScreen: string[] = [];
+  private needsClear = true;
+
+  constructor(private readonly stdout: NodeJS.WriteStream) {}
+
+  /** Forgets what is on screen: the next frame clears it and draws every line. */
+  invalidate(): void {
+    this.onScreen = [];
+    this.needsClear = true;
+  }
+
+  draw(lines: readonly string[]): void {
+    if (this.isPaused) return;
+    let out = '';
+    if (this.needsClear) {
+      out += hideCursor + clearScreen;
+      this.needsClear = false;
+    }
+    for (let i = 0; i < lines.length; i += 1) {
+      // Erase first, then write: erasing after a line that fills the last
+      // column would erase that column too.
+      if (lines[i] !== this.onScreen[i]) out += `\u001B[${i + 1};1H${resetAttributes}\u001B[2K${lines[i]}`;
+    }
+    for (let i = lines.length; i < this.onScreen.length; i += 1) out += `\u001B[${i + 1};1H\u001B[2K`;
+    this.onScreen = [...lines];
+    if (out) this.stdout.write(synchronizedStart + out + resetAttributes + synchronizedEnd);
+  }
+}
+
+/**
+ * The stdout Ink is given: it reports the terminal's size but writes
+ * nothing, because ScreenWriter draws the frames (App renders null there).
+ */
+export class InkSink extends EventEmitter {
   readonly destroyed = false;
   readonly writable = true;
   readonly writableEnded = false;
-  private onScreen: string[] = [];
-  private needsClear = true;
 
   constructor(private readonly real: NodeJS.WriteStream) {
     super();
@@ -50,46 +80,15 @@ export class ScreenStream extends EventEmitter {
     return this.real.rows;
   }
 
-  /** Forgets what is on screen: the next frame clears it and draws every line. */
-  invalidate(): void {
-    this.onScreen = [];
-    this.needsClear = true;
-  }
-
-  write(chunk: string | Uint8Array, encodingOrCallback?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean {
+  write(_chunk: unknown, encodingOrCallback?: unknown, callback?: unknown): boolean {
     const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
-    const frame = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (this.isPaused || frame === '') {
-      done?.();
-      return true;
-    }
-    const out = this.diff(frame.split('\n'));
-    if (out === '') {
-      done?.();
-      return true;
-    }
-    return this.real.write(synchronizedStart + out + resetAttributes + synchronizedEnd, done);
+    if (typeof done === 'function') (done as () => void)();
+    return true;
   }
 
   /** Typed as the stream Ink expects; it only uses what this class has. */
   asWriteStream(): NodeJS.WriteStream {
     return this as unknown as NodeJS.WriteStream;
-  }
-
-  private diff(lines: string[]): string {
-    let out = '';
-    if (this.needsClear) {
-      out += hideCursor + clearScreen;
-      this.needsClear = false;
-    }
-    for (let i = 0; i < lines.length; i += 1) {
-      // Erase first, then write: erasing after a line that fills the last
-      // column would erase that column too.
-      if (lines[i] !== this.onScreen[i]) out += `\u001B[${i + 1};1H${resetAttributes}\u001B[2K${lines[i]}`;
-    }
-    for (let i = lines.length; i < this.onScreen.length; i += 1) out += `\u001B[${i + 1};1H\u001B[2K`;
-    this.onScreen = lines;
-    return out;
   }
 }
 

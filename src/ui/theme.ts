@@ -39,6 +39,21 @@ export function dim(text: string): string {
   return `\u001B[2m${text}\u001B[22m`;
 }
 
+/** Bold text (an attribute, kept under NO_COLOR). */
+export function bold(text: string): string {
+  return `\u001B[1m${text}\u001B[22m`;
+}
+
+/** Reverse video: the selection and the focused pane's header (kept under NO_COLOR). */
+export function inverse(text: string): string {
+  return `\u001B[7m${text}\u001B[27m`;
+}
+
+/** `paint` when a color is given, the text unchanged otherwise. */
+export function paintIf(text: string, color: ColorName | undefined, noColor: boolean): string {
+  return color ? paint(text, color, noColor) : text;
+}
+
 /** Search highlights: reverse video for every match, plus yellow for the current one. */
 export function highlight(text: string, isCurrent: boolean, noColor: boolean): string {
   if (isCurrent) return noColor ? `\u001B[7;1;4m${text}\u001B[0m` : `\u001B[30;43m${text}\u001B[0m`;

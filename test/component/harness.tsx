@@ -74,7 +74,7 @@ export async function renderUi(api: FakeApi, options: {columns?: number; rows?: 
         await tick(5);
       }
     },
-    waitForScreen: (check, what) => waitForFrame((raw) => check(stripAnsi(raw)), what),
+    waitForScreen: async (check, what) => stripAnsi(await waitForFrame((raw) => check(stripAnsi(raw)), what)),
     waitForFrame,
     unmount() {
       ink.unmount();

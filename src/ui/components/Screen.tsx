@@ -1,42 +1,22 @@
-/** One whole frame: header, list | log pane (or an overlay), status bar; or "too small". */
+/**
+ * The screen as Ink renders it: one Text per line of `renderScreen`. The
+ * terminal UI draws the same lines straight to the terminal (Ink's own output
+ * pass costs 20-30 ms per full 120x40 frame); Ink draws them for tests and
+ * wherever the UI runs without a ScreenStream.
+ */
 import {Box, Text} from 'ink';
-import {keymap} from '../keymap.js';
-import {minColumns, minRows} from '../layout.js';
 import type {Frame} from '../store.js';
-import {Header} from './Header.js';
-import {HelpOverlay} from './HelpOverlay.js';
-import {LogPane} from './LogPane.js';
-import {ProcessList} from './ProcessList.js';
-import {SignalMenu} from './SignalMenu.js';
-import {StatusBar} from './StatusBar.js';
+import {renderScreen} from '../view/screen.js';
 
 export function Screen({frame}: {frame: Frame}) {
-  const {layout, ui} = frame;
-  if (layout.tooSmall) {
-    return (
-      <Box width={layout.size.columns} height={Math.max(1, layout.frameRows)}>
-        <Text wrap="wrap">{`terminal too small: ${layout.size.columns}x${layout.size.rows}, procdeck needs ${minColumns}x${minRows} (q quits)`}</Text>
-      </Box>
-    );
-  }
-  const {mode} = ui;
+  const lines = renderScreen(frame);
   return (
-    <Box flexDirection="column" width={layout.size.columns} height={layout.frameRows}>
-      <Header frame={frame} />
-      <Box height={layout.bodyRows}>
-        <ProcessList frame={frame} />
-        <Box width={1} height={layout.bodyRows} flexDirection="column">
-          <Text dimColor>{'│\n'.repeat(layout.bodyRows).trimEnd()}</Text>
-        </Box>
-        {mode.kind === 'help' ? (
-          <HelpOverlay bindings={keymap} width={layout.logWidth} height={layout.bodyRows} />
-        ) : mode.kind === 'signals' ? (
-          <SignalMenu target={mode.target} index={mode.index} width={layout.logWidth} height={layout.bodyRows} />
-        ) : (
-          <LogPane frame={frame} />
-        )}
-      </Box>
-      <StatusBar frame={frame} />
+    <Box flexDirection="column" width={frame.layout.size.columns}>
+      {lines.map((line, row) => (
+        // Lines are screen positions, so the row is the right key.
+        // eslint-disable-next-line react/no-array-index-key
+        <Text key={row} wrap="truncate-end">{line}</Text>
+      ))}
     </Box>
   );
 }

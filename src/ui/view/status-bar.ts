@@ -1,37 +1,34 @@
-/** The bottom line: an open prompt, the shutdown progress, or the last outcome, then key hints. */
-import {Box, Text} from 'ink';
+/** The bottom line: an open prompt, the shutdown progress, or the last outcome; key hints on the right. */
 import {formatCountdown} from '../format/duration.js';
 import type {Frame} from '../store.js';
-import {colorOf} from '../theme.js';
+import {dim, paintIf, type ColorName} from '../theme.js';
+import {fit} from './text.js';
 
 const promptLabels = {search: '/', filter: 'filter: ', input: ''} as const;
 
-export function StatusBar({frame}: {frame: Frame}) {
+export function renderStatusBar(frame: Frame): string {
   const {layout, ui, noColor} = frame;
   const {mode} = ui;
-  let left: {text: string; color?: 'red' | 'green' | 'yellow' | undefined};
+  let text = '';
+  let color: ColorName | undefined;
   if (mode.kind === 'prompt') {
     const label = mode.purpose === 'input' ? `${mode.target ?? ''} stdin> ` : promptLabels[mode.purpose];
-    left = {text: `${label}${mode.text}█`};
+    text = `${label}${mode.text}█`;
   } else if (mode.kind === 'confirm-quit') {
-    left = {text: 'Stop the stack? [y] stop  [d] detach  [Esc] cancel', color: 'yellow'};
+    text = 'Stop the stack? [y] stop  [d] detach  [Esc] cancel';
+    color = 'yellow';
   } else if (ui.quitting || frame.stack.shutdown) {
-    left = {text: describeShutdown(frame), color: 'yellow'};
+    text = describeShutdown(frame);
+    color = 'yellow';
   } else if (ui.status) {
-    left = {text: ui.status.text, color: ui.status.ok ? 'green' : 'red'};
-  } else {
-    left = {text: ''};
+    text = ui.status.text;
+    color = ui.status.ok ? 'green' : 'red';
   }
   const hints = hintsFor(frame);
-  const room = Math.max(0, layout.size.columns - hints.length - 1);
-  return (
-    <Box width={layout.size.columns} height={1}>
-      <Box width={room} marginRight={1}>
-        <Text wrap="truncate-end" color={left.color ? colorOf(left.color, noColor) : undefined}>{left.text}</Text>
-      </Box>
-      <Text dimColor>{hints}</Text>
-    </Box>
-  );
+  const room = Math.max(0, layout.size.columns - hints.length - (hints ? 1 : 0));
+  // Prompts keep their end (the cursor) in view when the text is long.
+  const shown = mode.kind === 'prompt' && text.length > room ? `…${text.slice(text.length - room + 1)}` : fit(text, room);
+  return paintIf(shown, color, noColor) + (hints ? ` ${dim(hints)}` : '');
 }
 
 /** `stopping web.1 (SIGTERM, SIGKILL in 4s), worker.1 (SIGINT, 2s)`: who is still alive and for how long. */
@@ -48,7 +45,7 @@ export function describeShutdown(frame: Frame): string {
 
 function hintsFor(frame: Frame): string {
   const {mode} = frame.ui;
-  const narrow = frame.layout.size.columns < 90;
+  const isNarrow = frame.layout.size.columns < 90;
   switch (mode.kind) {
     case 'prompt':
       return mode.purpose === 'input' ? 'Enter sends · Esc leaves' : 'Enter · Esc';
@@ -60,6 +57,6 @@ function hintsFor(frame: Frame): string {
       return '';
     case 'normal':
       if (frame.ui.quitting || frame.stack.shutdown) return '';
-      return narrow ? '? help · q quit' : 'j/k select · r restart · x stop · / search · ? help · q quit';
+      return isNarrow ? '? help · q quit' : 'j/k select · r restart · x stop · / search · ? help · q quit';
   }
 }

@@ -1,0 +1,22 @@
+/** The top line: stack name, instances up / total, total CPU and memory; `? help` on the right. */
+import {formatBytes} from '../format/bytes.js';
+import {formatPercent} from '../format/percent.js';
+import {summarizeStack} from '../rows.js';
+import type {Frame} from '../store.js';
+import {bold, dim, paint} from '../theme.js';
+import {fit} from './text.js';
+
+export function renderHeader(frame: Frame): string {
+  const {stack, noColor, layout} = frame;
+  const width = layout.size.columns;
+  const totals = summarizeStack(stack);
+  const counts = `${totals.up}/${totals.total} running`;
+  const rest = `   CPU ${formatPercent(totals.cpuPercent)}   MEM ${formatBytes(totals.rssBytes)}`;
+  const name = `${stack.name}${stack.remote ? ' (attached)' : ''}`;
+  const help = '? help';
+  const room = Math.max(0, width - help.length - 1);
+  const plain = `procdeck ${name}   ${counts}${rest}`;
+  if (plain.length > room) return fit(plain, room) + ' ' + dim(help);
+  const left = `${bold('procdeck')} ${name}   ${paint(counts, totals.up === totals.total ? 'green' : 'yellow', noColor)}${rest}`;
+  return left + ' '.repeat(room - plain.length + 1) + dim(help);
+}

@@ -1,0 +1,38 @@
+/** What replaces the log pane: the `?` help (rendered from the keymap) and the `!` signal menu. */
+import {menuSignals} from '../../core/commands.js';
+import {displayKeyName} from '../key-names.js';
+import type {KeyBinding} from '../keymap.js';
+import {bold, dim, inverse} from '../theme.js';
+import {fit} from './text.js';
+
+/** Every binding, `keys  label`, in as many columns as `height` needs. */
+export function renderHelp(bindings: readonly KeyBinding[], width: number, height: number): string[] {
+  const entries = bindings.map((binding) => ({keys: binding.keys.map(displayKeyName).join(' '), label: binding.label}));
+  const rowsPerColumn = Math.max(1, height - 1);
+  const columnCount = Math.ceil(entries.length / rowsPerColumn);
+  const columnWidth = Math.floor(width / columnCount);
+  const keyWidth = Math.min(14, Math.max(...entries.map((entry) => entry.keys.length)) + 1);
+  const lines = [inverse(bold(fit(' Keys (any key closes)', width)))];
+  for (let row = 0; row < rowsPerColumn; row += 1) {
+    let line = '';
+    for (let column = 0; column < columnCount; column += 1) {
+      const entry = entries[column * rowsPerColumn + row];
+      if (!entry) continue;
+      const cell = fit(`${entry.keys.padEnd(keyWidth)}${entry.label}`, columnWidth - 1);
+      line += `${bold(cell.slice(0, keyWidth))}${cell.slice(keyWidth)} `;
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines;
+}
+
+/** The signals of `menuSignals`, numbered, the highlighted one marked. */
+export function renderSignalMenu(target: string, index: number, width: number): string[] {
+  const lines = [inverse(bold(fit(` Send a signal to ${target}'s process group`, width)))];
+  menuSignals.forEach((signal, i) => {
+    const line = `${i === index ? '›' : ' '} ${i + 1} ${signal}`;
+    lines.push(i === index ? inverse(line) : line);
+  });
+  lines.push(dim(fit('j/k or 1-9 choose · Enter sends · Esc cancels', width).trimEnd()));
+  return lines;
+}

@@ -1,0 +1,107 @@
+/** The left pane: a title row, `all`, then one row per instance with status, pid, CPU, memory, uptime, restarts and ports. */
+import type {InstanceSnapshot, InstanceState} from '../../core/api.js';
+import {formatBytes} from '../format/bytes.js';
+import {formatUptime} from '../format/duration.js';
+import {formatPercent} from '../format/percent.js';
+import {describeStatus} from '../format/status.js';
+import {widthOfColumn, type ListColumn} from '../layout.js';
+import {summarizeStack, type ListRow} from '../rows.js';
+import type {Frame} from '../store.js';
+import {bold, colorOfTone, colorOfType, dim, inverse, paintIf, type ColorName} from '../theme.js';
+import {fit} from './text.js';
+
+const titles: Record<ListColumn, string> = {
+  symbol: '', name: 'NAME', state: 'STATE', pid: 'PID', cpu: 'CPU', mem: 'MEM', up: 'UP', restarts: '↺', ports: 'PORTS',
+};
+const rightAligned = new Set<ListColumn>(['pid', 'cpu', 'mem', 'up', 'restarts']);
+
+interface Cell {
+  text: string;
+  color?: ColorName | undefined;
+  isBold?: boolean;
+}
+
+/** Exactly `bodyRows` lines, each exactly `listWidth` columns. */
+export function renderProcessList(frame: Frame): string[] {
+  const {layout, rows, selectedIndex, ui} = frame;
+  const visible = Math.max(0, layout.bodyRows - 1);
+  // Keep the selection on screen when there are more rows than lines.
+  const first = Math.max(0, Math.min(selectedIndex - visible + 1, rows.length - visible));
+  const title = fit(layout.listColumns.map((column) => cellText(titles[column], column, layout.nameWidth)).join(''), layout.listWidth);
+  const lines = [ui.focus === 'list' ? inverse(bold(title)) : dim(title)];
+  for (const row of rows.slice(first, first + visible)) lines.push(renderRow(frame, row, row.key === frame.selected.key));
+  while (lines.length < layout.bodyRows) lines.push(' '.repeat(layout.listWidth));
+  return lines;
+}
+
+function renderRow(frame: Frame, row: ListRow, isSelected: boolean): string {
+  const {layout, noColor} = frame;
+  const cells = cellsOf(frame, row);
+  let plainWidth = 0;
+  let line = '';
+  for (const column of layout.listColumns) {
+    const cell = cells[column];
+    const text = cellText(cell.text, column, layout.nameWidth);
+    plainWidth += text.length;
+    // Color the text, not the padding, so the selection bar reads as one block.
+    const styled = paintIf(text, cell.color, noColor);
+    line += cell.isBold ? bold(styled) : styled;
+  }
+  // The last columns may have been cut to the list's share of the screen.
+  if (plainWidth > layout.listWidth) line = fit(stripStyles(line), layout.listWidth);
+  else line += ' '.repeat(layout.listWidth - plainWidth);
+  return isSelected ? inverse(line) : line;
+}
+
+function cellsOf(frame: Frame, row: ListRow): Record<ListColumn, Cell> {
+  const empty: Cell = {text: ''};
+  if (row.kind === 'all') {
+    const totals = summarizeStack(frame.stack);
+    return {
+      symbol: {text: '≡'}, name: {text: 'all', isBold: true}, state: {text: `${totals.up}/${totals.total} up`},
+      pid: empty, cpu: {text: formatPercent(totals.cpuPercent)}, mem: {text: formatBytes(totals.rssBytes)},
+      up: empty, restarts: empty, ports: empty,
+    };
+  }
+  if (row.kind === 'type') {
+    return {
+      symbol: {text: '·', color: 'gray'}, name: {text: row.type, color: 'gray'}, state: {text: '×0', color: 'gray'},
+      pid: empty, cpu: empty, mem: empty, up: empty, restarts: empty, ports: empty,
+    };
+  }
+  const {instance} = row;
+  const look = describeStatus(instance.state, frame.nowMs);
+  const toneColor = colorOfTone(look.tone, false);
+  const isAlive = instance.pid !== null && isLiveState(instance.state);
+  return {
+    symbol: {text: look.symbol, color: toneColor},
+    name: {text: instance.id, color: colorOfType(row.typeIndex)},
+    state: {text: look.label, color: toneColor},
+    pid: {text: instance.pid === null ? '-' : String(instance.pid)},
+    cpu: {text: isAlive ? formatPercent(instance.cpuPercent) : '-'},
+    mem: {text: isAlive ? formatBytes(instance.rssBytes) : '-'},
+    up: {text: uptimeOf(instance, frame.nowMs)},
+    restarts: {text: String(instance.restarts), color: instance.restarts > 0 ? 'yellow' : undefined},
+    ports: {text: instance.listenPorts.map((port) => `:${port}`).join(',')},
+  };
+}
+
+/** A cell's text cut and padded to its column, with one space after. */
+function cellText(text: string, column: ListColumn, nameWidth: number): string {
+  return `${fit(text, widthOfColumn(column, nameWidth) - 1, rightAligned.has(column))} `;
+}
+
+function isLiveState(state: InstanceState): boolean {
+  return state.status === 'running' || state.status === 'starting' || state.status === 'stopping';
+}
+
+function uptimeOf(instance: InstanceSnapshot, nowMs: number): string {
+  const {state} = instance;
+  if (state.status === 'running' || state.status === 'starting') return formatUptime(nowMs - state.since);
+  return '-';
+}
+
+function stripStyles(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001B\[[0-9;]*m/g, '');
+}
