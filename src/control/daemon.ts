@@ -24,7 +24,8 @@ export type DaemonStart = {ok: true; pid: number} | {ok: false; message: string}
 
 /** Starts the daemon with this process's own arguments and waits until it serves its socket. */
 export async function spawnDaemon(paths: ProjectPaths): Promise<DaemonStart> {
-  mkdirSync(paths.stateDir, {recursive: true});
+  // The logs may hold secrets a process printed: only the user may read them.
+  mkdirSync(paths.stateDir, {recursive: true, mode: 0o700});
   const output = openSync(paths.daemonOutput, 'a');
   const startOffset = readFileSync(paths.daemonOutput).length;
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
@@ -45,6 +46,14 @@ export async function spawnDaemon(paths: ProjectPaths): Promise<DaemonStart> {
     const hello = await probeServer(paths.socket, 1000);
     if (hello !== null && hello !== 'unknown' && hello.pid === pid) return {ok: true, pid};
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (exit === undefined) {
+    // Neither serving nor dead: a half-started daemon must not linger out of sight.
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // It ended just now.
+    }
   }
   const tail = readFileSync(paths.daemonOutput, 'utf8').slice(startOffset).trim().split('\n').slice(-10).join('\n');
   const why = exit ?? `did not open its control socket within ${readyTimeoutMs / 1000}s`;
