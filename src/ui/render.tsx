@@ -1,18 +1,15 @@
 /**
  * The terminal UI's entry point. `start` and `attach` import this module
- * lazily, only when stdout is a terminal, so headless runs never load Ink.
- *
- * Test hook: with PROCDECK_TEST_CRASH=1 in the environment, the UI throws
- * inside a render half a second after its first frame, so end-to-end tests
- * can check that a crash leaves the terminal usable and the stack stopped.
+ * lazily, only when stdout is a terminal, so headless runs never load it.
+ * It draws the first frame before loading Ink (mount-ink.tsx), which only
+ * reads keys. PROCDECK_TEST_CRASH=1 makes the UI fail on purpose (see
+ * mount-ink.tsx) for the end-to-end tests.
  */
-import {render, type Instance} from 'ink';
-import {useEffect, useState, type ReactNode} from 'react';
 import type {SupervisorApi} from '../core/api.js';
-import {App} from './App.js';
 import type {UiHost} from './host.js';
 import type {Size} from './layout.js';
 import {UiStore} from './store.js';
+import type {InkMount} from './mount-ink.js';
 import {InkSink, runPager, ScreenWriter, TerminalModes, toOsc52} from './terminal.js';
 import {renderScreen} from './view/screen.js';
 
@@ -47,11 +44,11 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     noColor: options.noColor,
     historySamples: Math.max(2, Math.min(600, Math.round(60_000 / Math.max(1, options.statsIntervalMs || 1000)))),
   });
-  const isCrashTest = process.env.PROCDECK_TEST_CRASH === '1';
   activeModes = modes;
 
   return new Promise((resolve, reject) => {
-    let ink: Instance | null = null;
+    let ink: InkMount | null = null;
+    let mountInk: typeof import('./mount-ink.js').mountInk | null = null;
     let isDone = false;
     let isPagerOpen = false;
     let isStackStopped = false;
@@ -61,22 +58,11 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
 
     const mount = (): void => {
       screen.isPaused = false;
-      const tree = (
-        <CrashProbe isEnabled={isCrashTest}>
-          <App store={store} host={host} drawsItself />
-        </CrashProbe>
-      );
-      const instance = render(tree, {
-        stdout: sink.asWriteStream(),
-        stdin,
-        exitOnCtrlC: false,
-        patchConsole: false,
-        // Ink only reads keys here; debug mode skips its throttled output path, which writes nothing anyway.
-        debug: true,
-      });
-      ink = instance;
+      if (!mountInk || ink) return;
+      const mounted = mountInk({store, host, stdin, stdout: sink.asWriteStream()});
+      ink = mounted;
       // Ink's error boundary turns a render error into a rejected exit.
-      instance.waitUntilExit().catch((error: unknown) => void crash(error));
+      mounted.exited.catch((error: unknown) => void crash(error));
     };
 
     const unmount = (): void => {
@@ -187,8 +173,15 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     // Raw mode before the first frame: keys typed meanwhile must neither echo
     // onto the screen nor wait in the terminal's line buffer.
     if (stdin.isTTY) stdin.setRawMode(true);
-    mount();
+    screen.isPaused = false;
     draw();
+    import('./mount-ink.js').then(
+      (module) => {
+        mountInk = module.mountInk;
+        if (!isDone && !isPagerOpen) mount();
+      },
+      (error: unknown) => void crash(error),
+    );
   });
 }
 
@@ -219,16 +212,4 @@ async function stopStack(api: SupervisorApi, isStopped: () => boolean): Promise<
 
 function sizeOf(stdout: NodeJS.WriteStream): Size {
   return {columns: stdout.columns || 80, rows: stdout.rows || 24};
-}
-
-/** See the module comment: throws during a React render once the first frame is up, when enabled. */
-function CrashProbe({isEnabled, children}: {isEnabled: boolean; children: ReactNode}) {
-  const [shouldCrash, setShouldCrash] = useState(false);
-  useEffect(() => {
-    if (!isEnabled) return undefined;
-    const timer = setTimeout(() => setShouldCrash(true), 500);
-    return () => clearTimeout(timer);
-  }, [isEnabled]);
-  if (shouldCrash) throw new Error('PROCDECK_TEST_CRASH=1: the terminal UI failed on purpose');
-  return children;
 }
