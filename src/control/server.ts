@@ -10,31 +10,11 @@
 import net from 'node:net';
 import {chmodSync, unlinkSync} from 'node:fs';
 import path from 'node:path';
-import type {InstanceId, LogLine, SupervisorApi} from '../core/api.js';
-import type {Command, Outcome} from '../core/commands.js';
-import {parseSignal} from '../core/process-group.js';
-import {maxStoredLineChars} from '../core/supervisor.js';
+import type {SupervisorApi} from '../core/api.js';
 import {ensurePrivateDir} from './paths.js';
 import {probeServer} from './connection.js';
-import {
-  clientQueueBytes,
-  encodeMessage,
-  LineReader,
-  maxRequestBytes,
-  methodParams,
-  protocolVersion,
-  requestSchema,
-  toStatusReport,
-  type ErrorCode,
-  type Hello,
-  type Method,
-  type MethodParams,
-  type RequestId,
-} from './protocol.js';
-
-/** Backlog sent to a new subscriber: newest lines first, at most this much JSON. */
-const backlogBudgetBytes = 32 * 1024 * 1024;
-const backlogChunkLines = 500;
+import type {Hello} from './protocol.js';
+import {ServerConnection} from './server-connection.js';
 
 export interface ControlServerOptions {
   api: SupervisorApi;
@@ -42,16 +22,6 @@ export interface ControlServerOptions {
   hello: Hello;
   /** Lines kept per instance: an attached UI mirrors as many. */
   scrollback: number;
-}
-
-/** A request failed in a way the client caused; becomes an error reply. */
-class RequestError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Thrown by `listen` when another procdeck answers on the socket. */
@@ -62,14 +32,14 @@ export class AlreadyRunningError extends Error {
 }
 
 export class ControlServer {
-  private readonly connections = new Set<Connection>();
+  private readonly connections = new Set<ServerConnection>();
 
   private constructor(
     private readonly server: net.Server,
     readonly options: ControlServerOptions,
   ) {
     server.on('connection', (socket) => {
-      const connection = new Connection(socket, this.options);
+      const connection = new ServerConnection(socket, this.options);
       this.connections.add(connection);
       socket.once('close', () => {
         connection.dispose();
@@ -134,263 +104,4 @@ function removeFile(file: string): void {
     // Already gone: someone else cleaned up, which is what we wanted.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-}
-
-/** One client: its request reader, its open streams and its bounded outgoing queue. */
-class Connection {
-  private readonly streams = new Map<RequestId, Array<() => void>>();
-  private droppedEvents = 0;
-  private isClosed = false;
-  private readonly reader: LineReader;
-  private readonly api: SupervisorApi;
-
-  constructor(
-    private readonly socket: net.Socket,
-    private readonly options: ControlServerOptions,
-  ) {
-    this.api = options.api;
-    this.reader = new LineReader(maxRequestBytes, (line) => this.onLine(line), () =>
-      this.reply(null, {code: 'too-large', message: `request longer than ${maxRequestBytes} bytes: ignored`}),
-    );
-    socket.on('data', (chunk) => this.reader.push(chunk));
-    // A client that vanished mid-write: nothing to tell it; close() cleans up.
-    socket.on('error', () => {});
-    socket.on('drain', () => this.onDrain());
-    this.event(null, 'hello', options.hello, false);
-  }
-
-  dispose(): void {
-    this.isClosed = true;
-    for (const unsubscribers of this.streams.values()) for (const off of unsubscribers) off();
-    this.streams.clear();
-  }
-
-  end(): void {
-    this.socket.end();
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-
-  private onLine(text: string): void {
-    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (line.trim() === '') return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      this.reply(null, {code: 'parse-error', message: 'expected one JSON object per line'});
-      return;
-    }
-    const id = typeof raw === 'object' && raw !== null && 'id' in raw && (typeof raw.id === 'number' || typeof raw.id === 'string') ? raw.id : null;
-    const request = requestSchema.safeParse(raw);
-    if (!request.success) {
-      this.reply(id, {code: 'bad-request', message: 'expected {"v":1,"id":…,"method":…,"params":{…}}'});
-      return;
-    }
-    const {v, method} = request.data;
-    if (v !== protocolVersion) {
-      this.reply(id, {code: 'unsupported-version', message: `protocol version ${v} is not supported (this procdeck speaks ${protocolVersion})`});
-      return;
-    }
-    if (!Object.hasOwn(methodParams, method)) {
-      this.reply(id, {code: 'unknown-method', message: `unknown method ${JSON.stringify(method)} (known: ${Object.keys(methodParams).join(', ')})`});
-      return;
-    }
-    const params = methodParams[method as Method].safeParse(request.data.params ?? {});
-    if (!params.success) {
-      const issue = params.error.issues[0];
-      this.reply(request.data.id, {code: 'bad-request', message: `${method}: ${issue ? `${issue.path.join('.') || 'params'}: ${issue.message}` : 'invalid params'}`});
-      return;
-    }
-    const requestId = request.data.id;
-    // Streams reply and register their listeners in one synchronous step, so
-    // no event can reach the client before the reply (or the backlog).
-    if (method === 'logs' || method === 'subscribe') {
-      try {
-        if (method === 'logs') this.openLogs(requestId, params.data as MethodParams<'logs'>);
-        else this.subscribe(requestId);
-      } catch (error) {
-        if (error instanceof RequestError) this.reply(requestId, {code: error.code, message: error.message});
-        else this.reply(requestId, {code: 'internal', message: error instanceof Error ? error.message : String(error)});
-      }
-      return;
-    }
-    this.handle(requestId, method as Method, params.data).then(
-      (result) => this.reply(requestId, undefined, result),
-      (error: unknown) => {
-        if (error instanceof RequestError) this.reply(requestId, {code: error.code, message: error.message});
-        else this.reply(requestId, {code: 'internal', message: error instanceof Error ? error.message : String(error)});
-      },
-    );
-  }
-
-  private async handle(_id: RequestId, method: Method, params: unknown): Promise<unknown> {
-    switch (method) {
-      case 'status':
-        return toStatusReport(this.api.snapshot(), Date.now());
-      case 'snapshot':
-        return this.api.snapshot();
-      case 'start':
-      case 'stop':
-      case 'restart': {
-        const {targets} = params as MethodParams<'restart'>;
-        this.checkTargets(targets);
-        return {outcomes: await this.dispatchAll(targets.map((target) => ({type: method, target})))};
-      }
-      case 'signal': {
-        const {targets, signal: name} = params as MethodParams<'signal'>;
-        const signal = this.toSignal(name);
-        this.checkTargets(targets);
-        return {outcomes: await this.dispatchAll(targets.map((target) => ({type: 'signal', target, signal})))};
-      }
-      case 'scale': {
-        const {process: type, to} = params as MethodParams<'scale'>;
-        const types = this.api.snapshot().types.map((t) => t.name);
-        if (!types.includes(type)) throw new RequestError('unknown-name', `no process type ${JSON.stringify(type)} (known: ${types.join(', ')})`);
-        return {outcomes: [await this.api.dispatch({type: 'scale', process: type, to})]};
-      }
-      case 'quit': {
-        const {force} = params as MethodParams<'quit'>;
-        return {outcomes: [await this.api.dispatch({type: 'shutdown', ...(force !== undefined && {force})})]};
-      }
-      case 'logs':
-      case 'subscribe':
-        throw new Error(`${method} is a stream: onLine opens it`);
-      case 'command': {
-        const {command} = params as MethodParams<'command'>;
-        if (command.type === 'signal') return this.api.dispatch({...command, signal: this.toSignal(command.signal)});
-        return this.api.dispatch(command as Command);
-      }
-    }
-  }
-
-  private toSignal(name: string): NodeJS.Signals {
-    const signal = parseSignal(name);
-    if (signal === undefined) throw new RequestError('bad-request', `unknown signal ${JSON.stringify(name)} (for example SIGUSR1, HUP or 15)`);
-    return signal;
-  }
-
-  /** Refuses the whole request when any name matches nothing, before anything is done. */
-  private checkTargets(targets: readonly string[]): void {
-    const snapshot = this.api.snapshot();
-    const ids = snapshot.instances.map((instance) => instance.id);
-    const known = new Set([...ids, ...snapshot.types.map((type) => type.name)]);
-    const unknown = targets.filter((target) => !known.has(target));
-    if (unknown.length > 0) {
-      const names = unknown.map((name) => JSON.stringify(name)).join(', ');
-      throw new RequestError('unknown-name', `no process named ${names} (known: ${ids.join(', ') || 'none'})`);
-    }
-  }
-
-  private async dispatchAll(commands: Command[]): Promise<Outcome[]> {
-    return Promise.all(commands.map((command) => this.api.dispatch(command)));
-  }
-
-  /** Lines of one instance, one type, `system`, or everything; then (with `follow`) new ones as they come. */
-  private openLogs(id: RequestId, params: MethodParams<'logs'>): void {
-    const snapshot = this.api.snapshot();
-    const target = params.target;
-    let matches: (line: LogLine) => boolean = () => true;
-    let lines: LogLine[];
-    if (target === undefined || target === 'all') {
-      lines = [...this.api.readLog('all', {limit: params.lines})];
-    } else if (target === 'system' || snapshot.instances.some((instance) => instance.id === target)) {
-      lines = [...this.api.readLog(target, {limit: params.lines})];
-      matches = (line) => line.id === target;
-    } else if (snapshot.types.some((type) => type.name === target)) {
-      const ids = snapshot.instances.filter((instance) => instance.type === target).map((instance) => instance.id);
-      lines = ids.flatMap((instanceId) => this.api.readLog(instanceId, {limit: params.lines}));
-      lines.sort((a, b) => a.seq - b.seq);
-      lines = params.lines === 0 ? [] : lines.slice(-params.lines);
-      matches = (line) => line.id !== 'system' && line.id.slice(0, line.id.lastIndexOf('.')) === target;
-    } else {
-      const known = ['system', ...snapshot.instances.map((instance) => instance.id)];
-      throw new RequestError('unknown-name', `no process named ${JSON.stringify(target)} (known: ${known.join(', ')})`);
-    }
-    this.reply(id, undefined, {lines});
-    if (params.follow) {
-      this.openStream(id, [
-        this.api.on('log', (line) => matches(line) && this.event(id, 'log', line)),
-        this.api.on('stopped', () => this.event(id, 'stopped', {}, false)),
-      ]);
-    }
-  }
-
-  /** Everything `attach` needs to mirror the stack: snapshot now, backlog, then every event. */
-  private subscribe(id: RequestId): void {
-    this.reply(id, undefined, {snapshot: this.api.snapshot(), scrollback: this.options.scrollback});
-    this.sendBacklog(id);
-    const stateEvent = (instanceId: InstanceId) => this.event(id, 'state', {id: instanceId, snapshot: this.api.snapshot()}, false);
-    this.openStream(id, [
-      this.api.on('state', stateEvent),
-      this.api.on('log', (line) => this.event(id, 'log', toStoredLine(line))),
-      this.api.on('clear', (instanceId: InstanceId) => this.event(id, 'clear', {id: instanceId}, false)),
-      this.api.on('stats', (sample) => this.event(id, 'stats', sample)),
-      this.api.on('formation', () => this.event(id, 'formation', {snapshot: this.api.snapshot()}, false)),
-      this.api.on('stopped', () => this.event(id, 'stopped', {}, false)),
-    ]);
-  }
-
-  /** Sends a subscription's backlog (newest lines within a byte budget), then `ready`. */
-  private sendBacklog(id: RequestId): void {
-    const snapshot = this.api.snapshot();
-    const sources = ['system', ...snapshot.instances.map((instance) => instance.id)];
-    const all = sources.flatMap((source) => this.api.readLog(source, {limit: this.options.scrollback}));
-    all.sort((a, b) => a.seq - b.seq);
-    let budget = backlogBudgetBytes;
-    let first = all.length;
-    while (first > 0 && budget > 0) {
-      first -= 1;
-      budget -= all[first]!.text.length + 80;
-    }
-    const kept = all.slice(budget < 0 ? first + 1 : first);
-    for (let i = 0; i < kept.length; i += backlogChunkLines) {
-      this.event(id, 'backlog', {lines: kept.slice(i, i + backlogChunkLines)}, false);
-    }
-    this.event(id, 'ready', {}, false);
-  }
-
-  private openStream(id: RequestId, unsubscribers: Array<() => void>): void {
-    const previous = this.streams.get(id);
-    this.streams.set(id, [...(previous ?? []), ...unsubscribers]);
-  }
-
-  private reply(id: RequestId | null, error?: {code: ErrorCode; message: string}, result?: unknown): void {
-    if (this.isClosed) return;
-    const message = error ? {v: protocolVersion, id, ok: false, error} : {v: protocolVersion, id, ok: true, result: result ?? null};
-    this.write(encodeMessage(message));
-  }
-
-  /** An event; `isDroppable` ones are dropped (and counted) while the client's queue is full. */
-  private event(id: RequestId | null, name: string, data: unknown, isDroppable = true): void {
-    if (this.isClosed) return;
-    if (isDroppable && this.socket.writableLength > clientQueueBytes) {
-      this.droppedEvents += 1;
-      return;
-    }
-    this.write(encodeMessage({v: protocolVersion, id, event: name, data}));
-  }
-
-  private write(text: string): void {
-    this.socket.write(text);
-    // Replies are never dropped; instead stop reading requests from a client
-    // that does not read its replies, so its queue cannot grow without bound.
-    if (this.socket.writableLength > clientQueueBytes && !this.socket.isPaused()) this.socket.pause();
-  }
-
-  private onDrain(): void {
-    if (this.socket.isPaused()) this.socket.resume();
-    if (this.droppedEvents > 0) {
-      const count = this.droppedEvents;
-      this.droppedEvents = 0;
-      this.event(null, 'dropped', {count}, false);
-    }
-  }
-}
-
-/** What the engine keeps of a line (the first 64 KiB), which is what a mirror needs. */
-function toStoredLine(line: LogLine): LogLine {
-  return line.text.length > maxStoredLineChars ? {...line, text: line.text.slice(0, maxStoredLineChars), cut: true} : line;
 }
