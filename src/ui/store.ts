@@ -5,65 +5,20 @@
  * UI state (selection, scroll, search, mode) lives here too, outside React,
  * so the pager can unmount Ink and come back to the same screen.
  */
-import type {InstanceId, LogLine, StackSnapshot, StatsSample, SupervisorApi} from '../core/api.js';
+import type {InstanceId, LogLine, StatsSample, SupervisorApi} from '../core/api.js';
 import type {Command} from '../core/commands.js';
-import {computeLayout, type Layout, type Size} from './layout.js';
-import {buildLogView, emptyLogView, type LogView} from './log-view.js';
+import type {Frame, StatsHistory, UiState} from './frame.js';
+import {computeLayout, type Size} from './layout.js';
+import {buildLogView, emptyLogView} from './log-view.js';
 import type {LogSource} from './log-window.js';
 import {buildListRows, nameOfRow, type ListRow} from './rows.js';
 import type {ScrollContext} from './scroll.js';
-import type {Matcher} from './search.js';
 import {colorOfType, type ColorName} from './theme.js';
 
 /** How many stats samples the sparklines keep by default: a minute at the default 1 s interval. */
 export const historyLength = 60;
 
-export type PromptPurpose = 'search' | 'filter' | 'input';
-
-export type Mode =
-  | {kind: 'normal'}
-  | {kind: 'prompt'; purpose: PromptPurpose; text: string; target?: InstanceId}
-  | {kind: 'signals'; index: number; target: InstanceId}
-  | {kind: 'help'}
-  /** Attached to a daemon: quitting asks whether to stop it or detach. */
-  | {kind: 'confirm-quit'};
-
-export interface UiState {
-  selectedKey: string;
-  /** Where the selection was, for when its row disappears (scaled down). */
-  selectedIndex: number;
-  focus: 'list' | 'log';
-  /** null: follow the newest line. */
-  anchorSeq: number | null;
-  wrap: boolean;
-  filter: Matcher | null;
-  search: Matcher | null;
-  matchSeq: number | null;
-  mode: Mode;
-  status: {text: string; ok: boolean} | null;
-  quitting: null | 'graceful' | 'force';
-}
-
-export interface StatsHistory {
-  cpuPercent: number[];
-  rssBytes: number[];
-}
-
-/** Everything one screen shows, built once per frame. */
-export interface Frame {
-  version: number;
-  nowMs: number;
-  noColor: boolean;
-  layout: Layout;
-  stack: StackSnapshot;
-  rows: ListRow[];
-  selectedIndex: number;
-  selected: ListRow;
-  ui: Readonly<UiState>;
-  log: LogView;
-  /** Sparkline data for the selected row (`all`: the stack's totals). */
-  history: StatsHistory;
-}
+export type {Frame, Mode, PromptPurpose, StatsHistory, UiState} from './frame.js';
 
 export interface StoreOptions {
   size: Size;
