@@ -111,6 +111,13 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     };
 
     const onFatal = (error: unknown): void => void crash(error);
+    // The terminal went away (closed window, EIO): stop drawing, and stop the
+    // stack (or just leave, attached to a daemon) instead of failing on every write.
+    const onOutputError = (): void => {
+      screen.isPaused = true;
+      if (api.snapshot().remote) finish({detached: true});
+      else void api.dispatch({type: 'shutdown'}).catch(() => undefined);
+    };
     const onExit = (): void => modes.restore();
     const offStopped = api.on('stopped', () => {
       isStackStopped = true;
@@ -121,6 +128,7 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
       isDone = true;
       if (resizeTimer) clearTimeout(resizeTimer);
       stdout.off('resize', onResize);
+      stdout.off('error', onOutputError);
       offFrames();
       process.off('uncaughtException', onFatal);
       process.off('unhandledRejection', onFatal);
@@ -166,6 +174,7 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
       }
     });
     stdout.on('resize', onResize);
+    stdout.on('error', onOutputError);
     process.on('uncaughtException', onFatal);
     process.on('unhandledRejection', onFatal);
     process.on('exit', onExit);

@@ -19,16 +19,18 @@ export function renderScreen(frame: Frame): string[] {
   if (layout.tooSmall) {
     return [`terminal too small: ${layout.size.columns}x${layout.size.rows} (needs ${minColumns}x${minRows})`.slice(0, layout.size.columns)];
   }
-  const list = renderProcessList(frame);
   const {mode} = ui;
-  const right = mode.kind === 'help'
-    ? renderHelp(keymap, layout.logWidth, layout.bodyRows)
-    : mode.kind === 'signals'
-      ? renderSignalMenu(mode.target, mode.index, layout.logWidth)
-      : renderLogPane(frame);
-  const separator = dim('│');
   const lines = [renderHeader(frame)];
-  for (let row = 0; row < layout.bodyRows; row += 1) lines.push(`${list[row] ?? ' '.repeat(layout.listWidth)}${separator}${right[row] ?? ''}`);
+  if (mode.kind === 'help') {
+    // The help takes the whole body: at 60 columns the log pane alone is too narrow for it.
+    const help = renderHelp(keymap, layout.size.columns, layout.bodyRows);
+    for (let row = 0; row < layout.bodyRows; row += 1) lines.push(help[row] ?? '');
+  } else {
+    const list = renderProcessList(frame);
+    const right = mode.kind === 'signals' ? renderSignalMenu(mode.target, mode.index, layout.logWidth) : renderLogPane(frame);
+    const separator = dim('│');
+    for (let row = 0; row < layout.bodyRows; row += 1) lines.push(`${list[row] ?? ' '.repeat(layout.listWidth)}${separator}${right[row] ?? ''}`);
+  }
   lines.push(renderStatusBar(frame));
   return lines;
 }
