@@ -68,15 +68,16 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
     return startDaemon(paths, logDir!);
   }
   const useTui = options.tui && !isDaemonChild && Boolean(process.stdout.isTTY) && !process.env.CI;
-  // Stats run in every mode: `procdeck status` and `attach` show CPU, memory and ports.
+  // Headless runs sample nothing (idle CPU) until a control client asks for the numbers.
+  const needsStats = useTui || isDaemonChild || stack.processes.some((p) => p.maxMemoryBytes !== undefined);
   const supervisor = new Supervisor(stack, {
     scrollback,
-    statsIntervalMs,
+    statsIntervalMs: needsStats ? statsIntervalMs : 0,
     inheritedEnv: process.env,
   });
   let isStopped = false;
   supervisor.on('stopped', () => (isStopped = true));
-  const control = await ControlSession.open({supervisor, stack, paths, scrollback, logMaxBytes, ...(logDir !== undefined && {logDir})});
+  const control = await ControlSession.open({supervisor, stack, paths, scrollback, statsIntervalMs, logMaxBytes, ...(logDir !== undefined && {logDir})});
   for (const message of recovered) supervisor.system(message);
 
   const stopped = new Promise<void>((resolve) => supervisor.on('stopped', resolve));

@@ -34,6 +34,8 @@ export interface ConnectionOptions {
   hello: Hello;
   /** Lines kept per instance: an attached UI mirrors as many. */
   scrollback: number;
+  /** Called before the stack's numbers are read (`start` turns stats on here when they were off). */
+  beforeRead?: () => Promise<void>;
 }
 
 /** A request failed in a way the client caused; becomes an error reply. */
@@ -141,8 +143,10 @@ export class ServerConnection {
   private async handle(method: Exclude<Method, 'logs' | 'subscribe'>, params: unknown): Promise<unknown> {
     switch (method) {
       case 'status':
+        await this.options.beforeRead?.();
         return toStatusReport(this.api.snapshot(), Date.now());
       case 'snapshot':
+        await this.options.beforeRead?.();
         return this.api.snapshot();
       case 'start':
       case 'stop':
@@ -229,6 +233,8 @@ export class ServerConnection {
 
   /** Everything `attach` needs to mirror the stack: snapshot now, backlog, then every event. */
   private subscribe(id: RequestId): void {
+    // Stats events follow once sampling runs; the snapshot cannot wait for it.
+    void this.options.beforeRead?.();
     this.reply(id, undefined, {snapshot: this.api.snapshot(), scrollback: this.options.scrollback});
     this.sendBacklog(id);
     const stateEvent = (instanceId: InstanceId) => this.event(id, 'state', {id: instanceId, snapshot: this.api.snapshot()}, false);

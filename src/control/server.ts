@@ -22,6 +22,8 @@ export interface ControlServerOptions {
   hello: Hello;
   /** Lines kept per instance: an attached UI mirrors as many. */
   scrollback: number;
+  /** Called before the stack's numbers are read (see ServerConnection). */
+  beforeRead?: () => Promise<void>;
 }
 
 /** Thrown by `listen` when another procdeck answers on the socket. */

@@ -19,6 +19,8 @@ export interface ControlSessionOptions {
   stack: StackSpec;
   paths: ProjectPaths;
   scrollback: number;
+  /** Stats interval for when a client asks for numbers and stats are off (headless). */
+  statsIntervalMs: number;
   /** Write per-instance log files here (none when undefined). */
   logDir?: string;
   logMaxBytes: number;
@@ -79,6 +81,7 @@ export class ControlSession {
         api: supervisor,
         socketPath: paths.socket,
         scrollback: options.scrollback,
+        beforeRead: () => supervisor.enableStats(options.statsIntervalMs),
         hello: {pid: process.pid, projectDir: paths.projectDir, name: options.stack.name},
       });
     } catch (error) {

@@ -46,6 +46,9 @@ export class Supervisor implements SupervisorApi {
   private seq = 0;
   private lastTreeScanAt = 0;
   private statsTimer: NodeJS.Timeout | undefined;
+  /** 0 while stats are off; `enableStats` turns them on later. */
+  private statsIntervalMs: number;
+  private statsEnabling: Promise<void> | undefined;
   private shuttingDown: {force: boolean; done: Promise<void>} | null = null;
   /** True while `start` launches everything: dependencies are judged once all have had their chance. */
   private isLaunching = false;
@@ -60,6 +63,7 @@ export class Supervisor implements SupervisorApi {
     private readonly options: SupervisorOptions,
   ) {
     this.clock = options.clock ?? systemClock;
+    this.statsIntervalMs = options.statsIntervalMs;
     this.systemRing = new LogRing(options.scrollback);
     this.host = {
       clock: this.clock,
@@ -96,7 +100,8 @@ export class Supervisor implements SupervisorApi {
       this.isLaunching = false;
     }
     this.gate.release();
-    if (this.options.statsIntervalMs > 0) this.scheduleStats();
+    // enableStats may have started the loop already (a control client was quicker).
+    if (this.statsIntervalMs > 0 && this.statsEnabling === undefined) this.scheduleStats();
   }
 
   snapshot(): StackSnapshot {
@@ -302,8 +307,22 @@ export class Supervisor implements SupervisorApi {
     }
   }
 
+  /**
+   * Turns periodic stats on at `intervalMs` if they are off (a headless run
+   * samples nothing until a control client asks for the table), resolving
+   * after a first sample so the asker sees memory and ports at once.
+   */
+  enableStats(intervalMs: number): Promise<void> {
+    if (this.statsEnabling === undefined) {
+      if (this.statsIntervalMs > 0 || intervalMs <= 0 || this.shuttingDown) return Promise.resolve();
+      this.statsIntervalMs = intervalMs;
+      this.statsEnabling = this.sampleStats();
+    }
+    return this.statsEnabling;
+  }
+
   private scheduleStats(): void {
-    this.statsTimer = setTimeout(() => void this.sampleStats(), this.options.statsIntervalMs);
+    this.statsTimer = setTimeout(() => void this.sampleStats(), this.statsIntervalMs);
     this.statsTimer.unref();
   }
 

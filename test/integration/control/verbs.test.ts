@@ -38,6 +38,8 @@ describe('control verbs against a headless stack', () => {
       expect(Object.keys(p).sort()).toEqual(['cpu', 'exit_code', 'name', 'pid', 'ports', 'restarts', 'rss', 'state', 'type', 'uptime_ms'].sort());
       expect(p).toMatchObject({type: expect.any(String), state: 'running', pid: expect.any(Number), restarts: 0, exit_code: null});
       expect(Array.isArray(p.ports)).toBe(true);
+      // Headless samples nothing until asked; the first status waits for a sample.
+      expect(p.rss).toBeGreaterThan(0);
     }
     const table = await stack.run(['status']);
     expect(table.stdout).toMatch(/^NAME\s+STATE\s+PID/);
