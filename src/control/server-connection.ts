@@ -28,6 +28,8 @@ import {
 /** Backlog sent to a new subscriber: newest lines first, at most this much JSON. */
 const backlogBudgetBytes = 32 * 1024 * 1024;
 const backlogChunkLines = 500;
+/** Beyond the backlog and the droppable queue: a client this far behind has stopped reading. */
+const hardQueueBytes = backlogBudgetBytes + 4 * clientQueueBytes;
 
 export interface ConnectionOptions {
   api: SupervisorApi;
@@ -289,6 +291,13 @@ export class ServerConnection {
   }
 
   private write(text: string): void {
+    // Replies and state events are not dropped, so a client that reads
+    // nothing at all would make them pile up: past this much it is cut off.
+    if (this.socket.destroyed) return;
+    if (this.socket.writableLength > hardQueueBytes) {
+      this.socket.destroy();
+      return;
+    }
     this.socket.write(text);
     // Replies are never dropped; instead stop reading requests from a client
     // that does not read its replies, so its queue cannot grow without bound.
