@@ -154,14 +154,12 @@ export class ServerConnection {
       case 'stop':
       case 'restart': {
         const {targets} = params as MethodParams<'restart'>;
-        this.checkTargets(targets);
-        return {outcomes: await this.dispatchAll(targets.map((target) => ({type: method, target})))};
+        return {outcomes: await this.dispatchEach(targets, (target) => ({type: method, target}))};
       }
       case 'signal': {
         const {targets, signal: name} = params as MethodParams<'signal'>;
         const signal = this.toSignal(name);
-        this.checkTargets(targets);
-        return {outcomes: await this.dispatchAll(targets.map((target) => ({type: 'signal', target, signal})))};
+        return {outcomes: await this.dispatchEach(targets, (target) => ({type: 'signal', target, signal}))};
       }
       case 'scale': {
         const {process: type, to} = params as MethodParams<'scale'>;
@@ -187,20 +185,32 @@ export class ServerConnection {
     return signal;
   }
 
-  /** Refuses the whole request when any name matches nothing, before anything is done. */
-  private checkTargets(targets: readonly string[]): void {
+  /**
+   * Runs one command per instance the names cover (`web` is every web
+   * instance; `web web.1` restarts web.1 once). The whole request is refused,
+   * before anything is done, when any name matches nothing.
+   */
+  private async dispatchEach(targets: readonly string[], toCommand: (id: string) => Command): Promise<Outcome[]> {
     const snapshot = this.api.snapshot();
     const ids = snapshot.instances.map((instance) => instance.id);
-    const known = new Set([...ids, ...snapshot.types.map((type) => type.name)]);
-    const unknown = targets.filter((target) => !known.has(target));
+    const types = new Set(snapshot.types.map((type) => type.name));
+    const unknown = targets.filter((target) => !ids.includes(target) && !types.has(target));
     if (unknown.length > 0) {
       const names = unknown.map((name) => JSON.stringify(name)).join(', ');
       throw new RequestError('unknown-name', `no process named ${names} (known: ${ids.join(', ') || 'none'})`);
     }
-  }
-
-  private async dispatchAll(commands: Command[]): Promise<Outcome[]> {
-    return Promise.all(commands.map((command) => this.api.dispatch(command)));
+    const chosen = new Set<string>();
+    const outcomes: Array<Outcome | Promise<Outcome>> = [];
+    for (const target of targets) {
+      const matching = snapshot.instances.filter((instance) => instance.id === target || instance.type === target);
+      if (matching.length === 0) outcomes.push({ok: false, message: `${target} has 0 instances (procdeck scale ${target}=1 adds one)`});
+      for (const instance of matching) {
+        if (chosen.has(instance.id)) continue;
+        chosen.add(instance.id);
+        outcomes.push(this.api.dispatch(toCommand(instance.id)));
+      }
+    }
+    return Promise.all(outcomes);
   }
 
   /** Lines of one instance, one type, `system`, or everything; then (with `follow`) new ones as they come. */
