@@ -1,0 +1,177 @@
+// `node bench/tui.mjs`: the terminal UI's figures, in a private tmux server
+// (120x40), against baselines measured in the same run.
+//   first frame: 10 quiet processes; launch to the whole list on screen
+//                (median of BENCH_REPS), against `sh -c true` started the same way.
+//   idle:        20 x `sleep` + 1 line/s with live stats: procdeck's CPU % of
+//                one core over 10 s after a 3 s warm-up.
+//   throughput:  1,000,000 lines of 80 B from one child, child end time as a
+//                ratio of the same child piped into cat; procdeck's peak RSS.
+//   restart:     while a child prints without pause, `r` until the new pid is
+//                on screen (tmux polling included).
+// Needs tmux and a built dist/cli.js (PROCDECK_CLI overrides the path).
+import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const cli = process.env.PROCDECK_CLI ?? path.join(root, 'dist/cli.js');
+const emit = path.join(root, 'bench/fixtures/emit-lines.mjs');
+const lines = Number(process.env.BENCH_LINES ?? 1_000_000);
+const reps = Number(process.env.BENCH_REPS ?? 3);
+const socket = `procdeck-bench-${process.pid}`;
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const tmux = (...args) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
+const screen = () => tmux('capture-pane', '-p', '-t', 'bench');
+
+/** A fresh directory with a Procfile; every process of the run has it as its working directory. */
+function project(procfile) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'procdeck-tui-bench-'));
+  writeFileSync(path.join(dir, 'Procfile'), procfile);
+  return dir;
+}
+
+/** Opens a pane running `sh` in `dir`, types `command`, and returns when Enter is sent. */
+function launch(dir, command) {
+  tmux('new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', '-c', dir, 'env -u CI PS1="$ " sh');
+  tmux('send-keys', '-t', 'bench', '-l', command);
+}
+
+async function waitForScreen(check, timeoutMs = 20_000) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const text = screen();
+    const value = check(text);
+    if (value) return value;
+    if (performance.now() > deadline) throw new Error(`timed out; last screen:\n${text}`);
+    await sleep(5);
+  }
+}
+
+/** procdeck's pid: the node process running the CLI in `dir`. */
+function procdeckPid(dir) {
+  return processesIn(dir).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(cli));
+}
+
+function processesIn(dir) {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/cwd`) === dir) pids.push(Number(entry));
+    } catch {
+      // Ended meanwhile, or not readable: not one of ours.
+    }
+  }
+  return pids;
+}
+
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Quits procdeck, ends the tmux server and anything left in `dir`. */
+async function finish(dir) {
+  try {
+    tmux('send-keys', '-t', 'bench', 'Q');
+    await sleep(1000);
+    tmux('kill-server');
+  } catch {
+    // The server already ended with its last pane.
+  }
+  for (const pid of processesIn(dir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  rmSync(dir, {recursive: true, force: true});
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function firstFrame() {
+  const shell = [];
+  const deck = [];
+  for (let rep = 0; rep < reps; rep += 1) {
+    const dir = project(Array.from({length: 10}, (_, i) => `p${i + 1}: sleep 1000`).join('\n') + '\n');
+    launch(dir, 'true; echo baseline-done');
+    let started = performance.now();
+    tmux('send-keys', '-t', 'bench', 'Enter');
+    await waitForScreen((s) => s.includes('baseline-done\n$'));
+    shell.push(performance.now() - started);
+    tmux('send-keys', '-t', 'bench', '-l', `clear; node ${cli} start -f Procfile`);
+    started = performance.now();
+    tmux('send-keys', '-t', 'bench', 'Enter');
+    await waitForScreen((s) => s.includes('running') && /^. p10\.1 /m.test(s));
+    deck.push(performance.now() - started);
+    await finish(dir);
+  }
+  return {firstFrameMs: median(deck), shellMs: median(shell)};
+}
+
+async function idle() {
+  const procfile = Array.from({length: 20}, (_, i) => `s${i + 1}: sleep 1000`).join('\n') + '\ntick: sh -c "while :; do echo tick; sleep 1; done"\n';
+  const dir = project(procfile);
+  launch(dir, `node ${cli} start -f Procfile`);
+  tmux('send-keys', '-t', 'bench', 'Enter');
+  await waitForScreen((s) => /^. tick\.1 /m.test(s));
+  await sleep(3000);
+  const pid = procdeckPid(dir);
+  const before = cpuTicks(pid);
+  const started = performance.now();
+  await sleep(10_000);
+  const cpuPercent = ((cpuTicks(pid) - before) / clockTicks / ((performance.now() - started) / 1000)) * 100;
+  await finish(dir);
+  return {idleCpuPercent: cpuPercent};
+}
+
+async function throughput() {
+  const dir = project(`emit: sh -c 'node ${emit} ${lines}; date +%s%3N > end'\n`);
+  let started = performance.now();
+  spawnSync('sh', ['-c', `node ${emit} ${lines} | cat > /dev/null`]);
+  const catSeconds = (performance.now() - started) / 1000;
+  launch(dir, `node ${cli} start -f Procfile`);
+  const launchedAtMs = Date.now();
+  tmux('send-keys', '-t', 'bench', 'Enter');
+  let peakKb = 0;
+  const deadline = performance.now() + 300_000;
+  let endMs = null;
+  while (endMs === null && performance.now() < deadline) {
+    try {
+      endMs = Number(readFileSync(path.join(dir, 'end'), 'utf8')) || null;
+    } catch {
+      // Not written yet.
+    }
+    const pid = procdeckPid(dir);
+    if (pid) peakKb = Math.max(peakKb, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
+    await sleep(50);
+  }
+  const seconds = endMs === null ? null : (endMs - launchedAtMs) / 1000;
+  await finish(dir);
+  return {catSeconds, tuiSeconds: seconds, ratioVsCat: seconds ? catSeconds / seconds : null, peakRssMb: peakKb / 1024};
+}
+
+async function restartUnderFlood() {
+  const dir = project(`emit: sh -c 'while :; do node ${emit} ${lines}; done'\n`);
+  launch(dir, `node ${cli} start -f Procfile`);
+  tmux('send-keys', '-t', 'bench', 'Enter');
+  const pidOf = (s) => /^. emit\.1\s+running\s+(\d+)/m.exec(s)?.[1];
+  await waitForScreen((s) => pidOf(s));
+  tmux('send-keys', '-t', 'bench', 'j');
+  await sleep(1000);
+  const before = pidOf(screen());
+  const started = performance.now();
+  tmux('send-keys', '-t', 'bench', 'r');
+  await waitForScreen((s) => pidOf(s) && pidOf(s) !== before);
+  const ms = performance.now() - started;
+  await finish(dir);
+  return {restartVisibleMs: ms};
+}
+
+const results = {...(await firstFrame()), ...(await idle()), ...(await throughput()), ...(await restartUnderFlood())};
+console.log(JSON.stringify(results, null, 2));
