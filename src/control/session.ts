@@ -3,16 +3,15 @@
  * socket, the state file for orphan recovery, and the log files. `start`
  * opens one session and closes it when the stack has stopped.
  */
+import {readFileSync} from 'node:fs';
 import type {StackSpec} from '../config/spec.js';
 import type {Supervisor} from '../core/supervisor.js';
 import {UsageError} from '../config/errors.js';
 import {LogFileWriter} from '../output/log-files.js';
 import {probeServer} from './connection.js';
-import type {ProjectPaths} from './paths.js';
-import {ensurePrivateDir} from './paths.js';
+import {ensurePrivateDir, type ProjectPaths} from './paths.js';
 import {AlreadyRunningError, ControlServer} from './server.js';
 import {readStartTime, recoverOrphans, StateFileRecorder} from './state-file.js';
-import {readFileSync} from 'node:fs';
 
 export interface ControlSessionOptions {
   supervisor: Supervisor;
