@@ -11,7 +11,7 @@ import type {SupervisorApi} from '../core/api.js';
 import type {StackSpec} from '../config/spec.js';
 import {isGroupAlive, terminateGroup} from '../core/process-group.js';
 import {hasProcFs, readProcText} from '../core/stats/proc-files.js';
-import {isEnded, readProcessEntry, readProcessTable} from '../core/stats/process-table.js';
+import {collectTree, isEnded, readProcessEntry, readProcessTable} from '../core/stats/process-table.js';
 import {readPsStartTime} from '../core/stats/ps-table.js';
 
 /** One process group a procdeck started. */
@@ -157,7 +157,12 @@ export async function recoverOrphans(file: string): Promise<RecoveryReport> {
       // The file is ours (a 0700 directory), but a hand-edited value must not make us wait forever.
       const signal = typeof group.stopSignal === 'string' && /^SIG[A-Z0-9]+$/.test(group.stopSignal) ? group.stopSignal : 'SIGTERM';
       const timeoutMs = Math.min(Math.max(Number(group.stopTimeoutMs) || 0, 0), 60_000);
-      const {escalated} = await terminateGroup({pgid: group.pgid, signal, timeoutMs});
+      // Descendants that left the group (setsid) are still linked to it by their parent pids.
+      const escapees = collectTree(table, {pgid: group.pgid, pid: group.pgid})
+        .map((pid) => table.get(pid)!)
+        .filter((entry) => entry.pgid !== group.pgid && entry.startTime >= group.startTime)
+        .map((entry) => ({pid: entry.pid, startTime: entry.startTime}));
+      const {escalated} = await terminateGroup({pgid: group.pgid, signal, timeoutMs, escapees});
       const how = escalated ? `${signal}, then SIGKILL` : signal;
       return `ended ${group.id} (process group ${group.pgid}, ${how}), left running by procdeck pid ${content.owner.pid}, which was killed`;
     }),

@@ -1,10 +1,13 @@
 import {readFileSync, writeFileSync, mkdirSync} from 'node:fs';
 import {spawn} from 'node:child_process';
+import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {isAlive, waitFor} from '../../helpers/wait-for.js';
 import {readProcessEntry} from '../../../src/core/stats/process-table.js';
 import type {StateFileContent} from '../../../src/control/state-file.js';
 import {makeControlProject, type ControlProject} from './control-project.js';
+
+const escapeFixture = path.resolve(import.meta.dirname, '../../fixtures/control/escape.sh');
 
 let stack: ControlProject | undefined;
 const strays: number[] = [];
@@ -21,14 +24,18 @@ afterEach(async () => {
 });
 
 describe('orphan recovery after procdeck was killed hard', () => {
-  it('the next start ends the groups a SIGKILLed procdeck left, escalating to SIGKILL, and says so', async () => {
-    stack = makeControlProject({Procfile: 'tree: $FIXTURES/fork-tree.sh\nstubborn: $FIXTURES/ignore-term.sh\n'});
+  it('the next start ends the groups a SIGKILLed procdeck left (and children that left them), escalating to SIGKILL, and says so', async () => {
+    stack = makeControlProject({Procfile: `tree: $FIXTURES/fork-tree.sh\nstubborn: $FIXTURES/ignore-term.sh\nescape: ${escapeFixture}\n`});
     const {child} = await stack.startHeadless(['-t', '1s']);
     const report = await stack.status();
     const leaders = report.processes.map((p) => p.pid!);
     const treeLine = await waitFor(async () => /pids (\d+) (\d+)/.exec((await stack!.run(['logs', 'tree.1'])).stdout) ?? undefined);
     const grandchildren = [Number(treeLine[1]), Number(treeLine[2])];
     await waitFor(async () => (await stack!.run(['logs', 'stubborn.1'])).stdout.includes('ready'));
+    const escapeLine = await waitFor(async () => /escaped (\d+)/.exec((await stack!.run(['logs', 'escape.1'])).stdout) ?? undefined);
+    const escapee = Number(escapeLine[1]);
+    strays.push(escapee);
+    grandchildren.push(escapee);
 
     process.kill(child.pid!, 'SIGKILL');
     await child;
