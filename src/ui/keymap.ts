@@ -125,7 +125,7 @@ function openSignalMenu(ctx: KeyContext): void {
 
 function openInput(ctx: KeyContext): void {
   const instance = selectedInstance(ctx, 'input');
-  if (instance) ctx.store.update({mode: {kind: 'prompt', purpose: 'input', text: '', target: instance.id}});
+  if (instance) ctx.store.update({mode: {kind: 'prompt', purpose: 'input', text: '', target: instance.id}, status: null});
 }
 
 function scale({store}: KeyContext, by: number): void {

@@ -24,7 +24,7 @@ export function renderStatusBar(frame: Frame): string {
     text = ui.status.text;
     color = ui.status.ok ? 'green' : 'red';
   }
-  const hints = hintsFor(frame);
+  const hints = fit(hintsFor(frame), Math.floor(layout.size.columns / 2)).trimEnd();
   const room = Math.max(0, layout.size.columns - hints.length - (hints ? 1 : 0));
   // Prompts keep their end (the cursor) in view when the text is long.
   const shown = mode.kind === 'prompt' && text.length > room ? `…${text.slice(text.length - room + 1)}` : fit(text, room);
@@ -45,10 +45,12 @@ export function describeShutdown(frame: Frame): string {
 
 function hintsFor(frame: Frame): string {
   const {mode} = frame.ui;
-  const isNarrow = frame.layout.size.columns < 90;
+  const isNarrow = frame.layout.size.columns < 120;
   switch (mode.kind) {
     case 'prompt':
-      return mode.purpose === 'input' ? 'Enter sends · Esc leaves' : 'Enter · Esc';
+      // In input mode the prompt stays open, so the last send's outcome shows here.
+      if (mode.purpose === 'input') return frame.ui.status ? `${frame.ui.status.text} · Esc leaves` : 'Enter sends · Esc leaves';
+      return 'Enter · Esc';
     case 'signals':
       return 'j/k · Enter sends · Esc';
     case 'help':
