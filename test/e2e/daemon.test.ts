@@ -99,6 +99,15 @@ describe('procdeck start -D, attach, detach, quit', () => {
     expect(second.stderr).toContain(`already running here as pid ${daemonPid}`);
   });
 
+  it('start -D with an invalid Procfile exits 2 in the foreground and leaves nothing running', async () => {
+    stack = makeControlProject({Procfile: 'web sleep 100\n'});
+    const result = await stack.run(['start', '-D']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/Procfile:1: /);
+    expect(existsSync(stack.paths.socket)).toBe(false);
+    expect((await stack.run(['status'])).exitCode).toBe(1);
+  });
+
   it('attach with no stack running says so and exits 1', async () => {
     stack = makeControlProject({Procfile: 'web: sleep 100\n'});
     terminal = await openAttach(stack);
