@@ -168,6 +168,8 @@ async function printLogs(connection: ControlConnection, name: string | undefined
   };
   let stopped: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (stopped = resolve));
+  // `procdeck logs -f | head`: once the reader has gone, stop following quietly.
+  process.stdout.on('error', () => stopped());
   const result = await connection.request<{lines: LogLine[]}>(
     'logs',
     {...(name !== undefined && {target: name}), lines, follow},

@@ -148,7 +148,6 @@ export class ServerConnection {
         await this.options.beforeRead?.();
         return toStatusReport(this.api.snapshot(), Date.now());
       case 'snapshot':
-        await this.options.beforeRead?.();
         return this.api.snapshot();
       case 'start':
       case 'stop':
