@@ -147,6 +147,15 @@ describe('control server', () => {
       await waitFor(() => remote.snapshot().instances[1]!.state.status === 'stopped');
       expect(states).toContain('idle.1:stopped');
 
+      // Clearing a log over the socket clears the mirror too (and hides those lines in `all`).
+      const lastBefore = remote.readLog('tick.1', {limit: 1})[0]!.seq;
+      const cleared: string[] = [];
+      remote.on('clear', (id) => cleared.push(id));
+      expect((await remote.dispatch({type: 'clear', target: 'tick.1'})).ok).toBe(true);
+      await waitFor(() => cleared.includes('tick.1'));
+      expect(remote.readLog('tick.1', {limit: 1000}).every((line) => line.seq > lastBefore)).toBe(true);
+      expect(remote.readLog('all', {limit: 1000}).some((line) => line.id === 'tick.1' && line.seq <= lastBefore)).toBe(false);
+
       let stopped = false;
       remote.on('stopped', () => (stopped = true));
       await remote.dispatch({type: 'shutdown'});
