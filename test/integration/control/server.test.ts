@@ -156,6 +156,10 @@ describe('control server', () => {
       expect(remote.readLog('tick.1', {limit: 1000}).every((line) => line.seq > lastBefore)).toBe(true);
       expect(remote.readLog('all', {limit: 1000}).some((line) => line.id === 'tick.1' && line.seq <= lastBefore)).toBe(false);
 
+      // Scaling shows up in the mirror's snapshot, with a ring for the new instance.
+      expect((await remote.dispatch({type: 'scale', process: 'idle', to: 2})).ok).toBe(true);
+      await waitFor(() => remote.snapshot().instances.some((i) => i.id === 'idle.2' && i.state.status === 'running'));
+
       let stopped = false;
       remote.on('stopped', () => (stopped = true));
       await remote.dispatch({type: 'shutdown'});
