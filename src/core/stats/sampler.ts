@@ -10,26 +10,28 @@
  *
  * What a tick costs (Linux, bench/stats.mjs: ~370 processes, 20 instances,
  * 52 tree pids, on this 2-vCPU VM; "quiet" figures from an idle machine,
- * "loaded" ones with load average ~6, where every syscall costs ~3x):
+ * "loaded" ones with load average ~5, where every syscall costs ~3x):
  *   - a full /proc scan: ~12 µs per process, ~4.5 ms quiet (7.5 ms loaded).
  *     Every second, that alone would be ~0.5% of a core, the whole idle
- *     budget; so it runs every `fullScanEveryTicks` (30), and only if a
- *     process was created since the last one. It finds what the walk cannot:
- *     group members orphaned before we saw them, and children forked from a
- *     non-main thread (Go programs, worker threads).
+ *     budget; so it runs every `fullScanEveryTicks` (60), and only if a
+ *     process was created since the last one. It is the safety net for what
+ *     the walk can miss (below: creations too many to probe).
  *   - the walk, on the other ticks: /proc/PID/stat of each known member
- *     through a held fd (~5 µs quiet, 8 loaded), plus its
- *     /proc/PID/task/PID/children (~2.5 µs quiet, 4.6 loaded), the latter only
- *     when /proc/loadavg says some process was created since the last tick.
+ *     through a held fd (~5 µs quiet, 8 loaded). New members: if
+ *     /proc/loadavg says no pid was handed out since the last tick, there are
+ *     none; if a few were, each is probed (new-processes.ts, ~12 µs); if more
+ *     than there are members, every member's /proc/PID/task/PID/children is
+ *     read instead (~2.5 µs quiet, 4.6 loaded, through held fds).
  *   - listening sockets: /proc/net/tcp + tcp6 cost ~1 ms quiet, 2.4 loaded
  *     and paced (the kernel walks its whole connection hash however few
  *     sockets exist), the largest single item. So they are read every
  *     `portsEveryTicks` (10) ticks, plus 0, 1, 2, 4 and 8 ticks after any
  *     tree gained or lost a pid: a restarted server usually listens within
  *     seconds, and the ports are only displayed, so a late one can wait.
- * Altogether ~1.1 ms per tick in a tight loop, loaded; paced at one tick per
- * second, loaded, ~4.4 ms (0.44% of a core), in a run where an idle Node
- * process measured 0.5% on its own. Expect about a third of that when quiet.
+ * Paced at one tick per second, loaded, measured with `perf stat` after the
+ * JIT settled (90 s): ~3.4 ms per tick, 0.34% of a core; expect about a
+ * third of that on a quiet machine. A tight loop (hot caches) does a tick in
+ * ~1.1 ms loaded.
  *
  * Why CPU% is computed here rather than with pidusage: utime and stime are
  * in the /proc/PID/stat lines the walk has just read, so CPU% costs nothing
@@ -50,6 +52,7 @@ import {
   readProcessTable,
   type ProcessEntry,
 } from './process-table.js';
+import {readCreatedProcesses} from './new-processes.js';
 import {readPsTableAsync} from './ps-table.js';
 import {HeldProcFiles} from './held-proc-files.js';
 
@@ -75,8 +78,14 @@ interface MemberRecord extends TreeMember {
 }
 
 export interface StatsSamplerOptions {
-  /** Read all of /proc at most every this many ticks (default 30); walk known members in between. */
+  /** Read all of /proc at most every this many ticks (default 60); walk known members in between. */
   fullScanEveryTicks?: number;
+  /**
+   * Find new members by probing the pids created since the last tick when
+   * there are at most this many (default: the number of members, at least
+   * 32); above it, read every member's children file instead.
+   */
+  probeLimit?: number;
   /** Re-read listening sockets every this many ticks (default 10), and 0, 1, 2, 4, 8 ticks after a tree changes. */
   portsEveryTicks?: number;
 }
@@ -88,6 +97,7 @@ const portsTicksAfterChange = new Set([0, 1, 2, 4, 8]);
 export class StatsSampler {
   readonly #fullScanEveryTicks: number;
   readonly #portsEveryTicks: number;
+  readonly #probeLimit: number | undefined;
   /** id → pid → member: every process seen in its tree and not since seen dead. */
   readonly #members = new Map<InstanceId, Map<number, MemberRecord>>();
   readonly #procFiles = new HeldProcFiles();
@@ -105,8 +115,9 @@ export class StatsSampler {
   #lastTime: number | null = null;
 
   constructor(options: StatsSamplerOptions = {}) {
-    this.#fullScanEveryTicks = Math.max(1, options.fullScanEveryTicks ?? 30);
+    this.#fullScanEveryTicks = Math.max(1, options.fullScanEveryTicks ?? 60);
     this.#portsEveryTicks = Math.max(1, options.portsEveryTicks ?? 10);
+    this.#probeLimit = options.probeLimit;
   }
 
   /** CPU% (of one core, summed over the tree), RSS and listening ports for each group. */
@@ -220,17 +231,31 @@ export class StatsSampler {
   /** Full scan or walk, whichever this tick needs (see the cost notes at the top). */
   async #findTrees(groups: readonly InstanceGroup[]): Promise<Map<InstanceId, ProcessEntry[]>> {
     if (!hasProcFs) return this.#scanTrees(groups, await readPsTableAsync());
+    const previousLastPid = this.#lastPid;
     const lastPid = readLastCreatedPid();
-    const isProcessCreated = lastPid === null || lastPid !== this.#lastPid;
     this.#lastPid = lastPid;
     const isFullScanDue =
       !hasChildrenFiles ||
       this.#fullScanTick === 0 ||
       (this.#ticks - this.#fullScanTick >= this.#fullScanEveryTicks && (lastPid === null || lastPid !== this.#lastPidAtFullScan));
-    if (!isFullScanDue) return this.#walkTrees(groups, isProcessCreated);
-    this.#fullScanTick = this.#ticks;
-    this.#lastPidAtFullScan = lastPid;
-    return this.#scanTrees(groups, readProcessTable());
+    if (isFullScanDue) {
+      this.#fullScanTick = this.#ticks;
+      this.#lastPidAtFullScan = lastPid;
+      return this.#scanTrees(groups, readProcessTable());
+    }
+    // Probing a created pid costs about what reading one children file does:
+    // probe while fewer pids were created than there are tree members.
+    let memberCount = 0;
+    for (const members of this.#members.values()) memberCount += members.size;
+    const created =
+      lastPid !== null && lastPid === previousLastPid
+        ? []
+        : lastPid === null || previousLastPid === null
+          ? null
+          : readCreatedProcesses(previousLastPid, lastPid, this.#probeLimit ?? Math.max(32, memberCount));
+    const {trees, claimed} = this.#walkTrees(groups, created === null);
+    if (created !== null && created.length > 0) attachCreated(groups, trees, claimed, created);
+    return trees;
   }
 
   /** Trees from a full process table: group, spawned pid, known members, and their descendants. */
@@ -255,10 +280,14 @@ export class StatsSampler {
   }
 
   /**
-   * Trees by re-reading the spawned pid and known members, and, when a
-   * process was created since the last tick, following their children files.
+   * Trees by re-reading the spawned pid and known members, following the
+   * children files of members seen for the first time, and of all members
+   * when `isEveryChildRead` (too many creations since the last tick to probe).
    */
-  #walkTrees(groups: readonly InstanceGroup[], isProcessCreated: boolean): Map<InstanceId, ProcessEntry[]> {
+  #walkTrees(
+    groups: readonly InstanceGroup[],
+    isEveryChildRead: boolean,
+  ): {trees: Map<InstanceId, ProcessEntry[]>; claimed: Set<number>} {
     const claimed = new Set<number>();
     const trees = new Map<InstanceId, ProcessEntry[]>();
     for (const group of groups) {
@@ -276,15 +305,40 @@ export class StatsSampler {
         if (!isChild && known?.get(pid)?.startTime !== entry.startTime) continue;
         claimed.add(pid);
         entries.push(entry);
-        // With no process created since the last tick, a member we have
-        // walked before cannot have new children; one we have not might.
-        if (isProcessCreated || known?.get(pid)?.startTime !== entry.startTime) {
+        // A member we have walked before can only have children created
+        // since the last tick, which probing finds; one we have not might
+        // have older ones.
+        if (isEveryChildRead || known?.get(pid)?.startTime !== entry.startTime) {
           for (const child of this.#procFiles.readChildren(pid) ?? []) queue.push({pid: child, isChild: true});
         }
       }
       trees.set(group.id, entries);
     }
-    return trees;
+    return {trees, claimed};
+  }
+}
+
+/**
+ * Adds each created process whose parent is in a tree (or that is in a
+ * group) to that tree, oldest first so that a new child's new parent is
+ * already placed.
+ */
+function attachCreated(
+  groups: readonly InstanceGroup[],
+  trees: Map<InstanceId, ProcessEntry[]>,
+  claimed: Set<number>,
+  created: readonly ProcessEntry[],
+): void {
+  const idByPid = new Map<number, InstanceId>();
+  for (const [id, entries] of trees) for (const entry of entries) idByPid.set(entry.pid, id);
+  const idByPgid = new Map(groups.map((group) => [group.pgid, group.id]));
+  for (const entry of created) {
+    if (claimed.has(entry.pid)) continue;
+    const id = idByPid.get(entry.ppid) ?? idByPgid.get(entry.pgid);
+    if (id === undefined) continue;
+    claimed.add(entry.pid);
+    idByPid.set(entry.pid, id);
+    trees.get(id)?.push(entry);
   }
 }
 

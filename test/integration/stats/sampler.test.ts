@@ -9,14 +9,16 @@ afterEach(killEverything);
 
 const group = (id: string, fixture: StartedFixture): InstanceGroup => ({id, pid: fixture.pid, pgid: fixture.pgid});
 
-// Both ways a tick can find the trees: a full /proc scan every tick, and (after
-// the first tick) only walking known members and their children files.
+// Every way a tick can find the trees: a full /proc scan every tick; or
+// (after the first tick) re-reading known members and finding new ones either
+// through every member's children file or by probing the pids created since.
 describe.each([
-  {mode: 'full scan every tick', fullScanEveryTicks: 1},
-  {mode: 'walking known members', fullScanEveryTicks: 1_000_000},
-])('StatsSampler ($mode)', ({fullScanEveryTicks}) => {
+  {mode: 'full scan every tick', options: {fullScanEveryTicks: 1}},
+  {mode: 'walk, children files', options: {fullScanEveryTicks: 1_000_000, probeLimit: 0}},
+  {mode: 'walk, probing new pids', options: {fullScanEveryTicks: 1_000_000, probeLimit: 1_000_000}},
+])('StatsSampler ($mode)', ({options}) => {
   it('reports more CPU for a busy loop than for sleeping processes, and RSS for both', async () => {
-    const sampler = new StatsSampler({fullScanEveryTicks});
+    const sampler = new StatsSampler(options);
     const busy = startFixture('stats-spin.sh');
     const idle = startFixture('stats-tree.sh');
     await busy.waitForLine(/^spinning$/);
@@ -40,7 +42,7 @@ describe.each([
   });
 
   it('counts the CPU of a child born after the tree was first sampled', async () => {
-    const sampler = new StatsSampler({fullScanEveryTicks});
+    const sampler = new StatsSampler(options);
     const tree = startFixture('stats-spin-on-usr1.sh');
     await tree.waitForLine(/^ready$/);
     const groups = [group('grow.1', tree)];
@@ -60,7 +62,7 @@ describe.each([
   });
 
   it('remembers a setsid escapee after its parent shell is killed, until it ends', async () => {
-    const sampler = new StatsSampler({fullScanEveryTicks});
+    const sampler = new StatsSampler(options);
     const tree = startFixture('stats-tree.sh', ['setsid']);
     const match = await tree.waitForLine(/^pids (\d+) (\d+)$/);
     const [escapee, sibling] = [Number(match[1]), Number(match[2])];
@@ -93,12 +95,27 @@ describe.each([
   });
 });
 
-describe('StatsSampler full scans', () => {
-  it('find a child forked from a worker thread, which no main-thread children file lists', async () => {
-    const sampler = new StatsSampler({fullScanEveryTicks: 3});
+// No main-thread children file lists such a child.
+describe('StatsSampler, a child forked from a worker thread', () => {
+  it('is found by probing the pids created since the last tick', async () => {
+    const sampler = new StatsSampler({fullScanEveryTicks: 1_000_000, probeLimit: 1_000_000});
     const parent = startFixture('stats-thread-spawn.mjs');
+    await parent.waitForLine(/^ready$/);
     const groups = [group('threads.1', parent)];
-    await sampler.sample(groups); // tick 1: a full scan, maybe before the worker spawned
+    await sampler.sample(groups);
+    process.kill(parent.pid, 'SIGUSR1');
+    const child = Number((await parent.waitForLine(/^child (\d+)$/))[1]);
+    await sampler.sample(groups);
+    expect(sampler.knownMembers('threads.1').map((member) => member.pid)).toContain(child);
+  });
+
+  it('is found by the next full scan when probing is off', async () => {
+    const sampler = new StatsSampler({fullScanEveryTicks: 3, probeLimit: 0});
+    const parent = startFixture('stats-thread-spawn.mjs');
+    await parent.waitForLine(/^ready$/);
+    const groups = [group('threads.1', parent)];
+    await sampler.sample(groups); // tick 1: a full scan, before the worker spawns
+    process.kill(parent.pid, 'SIGUSR1');
     const child = Number((await parent.waitForLine(/^child (\d+)$/))[1]);
     let ticks = 1;
     await waitFor(
@@ -109,7 +126,7 @@ describe('StatsSampler full scans', () => {
       },
       {describe: () => `after ${ticks} ticks: ${JSON.stringify(sampler.knownMembers('threads.1'))}`},
     );
-    expect(ticks).toBeLessThanOrEqual(4); // the next full scan, at tick 4
+    expect(ticks).toBe(4); // not before the next full scan, at tick 4
   });
 });
 
