@@ -43,25 +43,15 @@
  * `ps` a second time.
  */
 import type {InstanceId, StatsSample} from '../api.js';
-import {ListenPortTracker, readListenSockets} from './listen-ports.js';
-import {hasProcFs, readLastCreatedPid, readUptimeTicks} from './proc-files.js';
-import {
-  collectTree,
-  hasChildrenFiles,
-  isEnded,
-  readProcessTable,
-  type ProcessEntry,
-} from './process-table.js';
-import {readCreatedProcesses} from './new-processes.js';
-import {readPsTableAsync} from './ps-table.js';
+import {attachCreated, scanTrees, walkTrees, type InstanceGroup} from './find-trees.js';
 import {HeldProcFiles} from './held-proc-files.js';
+import {ListenPortTracker, readListenSockets} from './listen-ports.js';
+import {readCreatedProcesses} from './new-processes.js';
+import {hasProcFs, readLastCreatedPid, readUptimeTicks} from './proc-files.js';
+import {hasChildrenFiles, readProcessTable, type ProcessEntry} from './process-table.js';
+import {readPsTableAsync} from './ps-table.js';
 
-/** One running instance: `pid` is the process procdeck spawned, `pgid` its group. */
-export interface InstanceGroup {
-  id: InstanceId;
-  pid: number;
-  pgid: number;
-}
+export type {InstanceGroup};
 
 /** A process seen in an instance's tree; `pid` + `startTime` name it safely. */
 export interface TreeMember {
@@ -211,7 +201,7 @@ export class StatsSampler {
    * still lead to every descendant.
    */
   scanTree(groups: readonly InstanceGroup[]): Map<InstanceId, TreeMember[]> {
-    const trees = this.#scanTrees(groups, readProcessTable());
+    const trees = scanTrees(groups, readProcessTable(), this.#members);
     const result = new Map<InstanceId, TreeMember[]>();
     for (const [id, entries] of trees) {
       const previous = this.#members.get(id);
@@ -230,7 +220,7 @@ export class StatsSampler {
 
   /** Full scan or walk, whichever this tick needs (see the cost notes at the top). */
   async #findTrees(groups: readonly InstanceGroup[]): Promise<Map<InstanceId, ProcessEntry[]>> {
-    if (!hasProcFs) return this.#scanTrees(groups, await readPsTableAsync());
+    if (!hasProcFs) return scanTrees(groups, await readPsTableAsync(), this.#members);
     const previousLastPid = this.#lastPid;
     const lastPid = readLastCreatedPid();
     this.#lastPid = lastPid;
@@ -241,7 +231,7 @@ export class StatsSampler {
     if (isFullScanDue) {
       this.#fullScanTick = this.#ticks;
       this.#lastPidAtFullScan = lastPid;
-      return this.#scanTrees(groups, readProcessTable());
+      return scanTrees(groups, readProcessTable(), this.#members);
     }
     // Probing a created pid costs about what reading one children file does:
     // probe while fewer pids were created than there are tree members.
@@ -253,92 +243,9 @@ export class StatsSampler {
         : lastPid === null || previousLastPid === null
           ? null
           : readCreatedProcesses(previousLastPid, lastPid, this.#probeLimit ?? Math.max(32, memberCount));
-    const {trees, claimed} = this.#walkTrees(groups, created === null);
+    const {trees, claimed} = walkTrees(groups, this.#members, this.#procFiles, created === null);
     if (created !== null && created.length > 0) attachCreated(groups, trees, claimed, created);
     return trees;
-  }
-
-  /** Trees from a full process table: group, spawned pid, known members, and their descendants. */
-  #scanTrees(groups: readonly InstanceGroup[], table: Map<number, ProcessEntry>): Map<InstanceId, ProcessEntry[]> {
-    const claimed = new Set<number>();
-    const trees = new Map<InstanceId, ProcessEntry[]>();
-    for (const group of groups) {
-      const known: number[] = [];
-      for (const member of this.#members.get(group.id)?.values() ?? []) {
-        if (table.get(member.pid)?.startTime === member.startTime) known.push(member.pid);
-      }
-      const entries: ProcessEntry[] = [];
-      for (const pid of collectTree(table, group, known)) {
-        const entry = table.get(pid) as ProcessEntry;
-        if (claimed.has(pid) || isEnded(entry)) continue;
-        claimed.add(pid);
-        entries.push(entry);
-      }
-      trees.set(group.id, entries);
-    }
-    return trees;
-  }
-
-  /**
-   * Trees by re-reading the spawned pid and known members, following the
-   * children files of members seen for the first time, and of all members
-   * when `isEveryChildRead` (too many creations since the last tick to probe).
-   */
-  #walkTrees(
-    groups: readonly InstanceGroup[],
-    isEveryChildRead: boolean,
-  ): {trees: Map<InstanceId, ProcessEntry[]>; claimed: Set<number>} {
-    const claimed = new Set<number>();
-    const trees = new Map<InstanceId, ProcessEntry[]>();
-    for (const group of groups) {
-      const known = this.#members.get(group.id);
-      // A known pid must still have its start time (else it was reused);
-      // a pid listed as a child is a descendant whatever it was before.
-      const queue: {pid: number; isChild: boolean}[] = [{pid: group.pid, isChild: true}];
-      for (const pid of known?.keys() ?? []) queue.push({pid, isChild: false});
-      const entries: ProcessEntry[] = [];
-      for (let i = 0; i < queue.length; i++) {
-        const {pid, isChild} = queue[i] as {pid: number; isChild: boolean};
-        if (claimed.has(pid)) continue;
-        const entry = this.#procFiles.readStat(pid);
-        if (entry === null || isEnded(entry)) continue;
-        if (!isChild && known?.get(pid)?.startTime !== entry.startTime) continue;
-        claimed.add(pid);
-        entries.push(entry);
-        // A member we have walked before can only have children created
-        // since the last tick, which probing finds; one we have not might
-        // have older ones.
-        if (isEveryChildRead || known?.get(pid)?.startTime !== entry.startTime) {
-          for (const child of this.#procFiles.readChildren(pid) ?? []) queue.push({pid: child, isChild: true});
-        }
-      }
-      trees.set(group.id, entries);
-    }
-    return {trees, claimed};
-  }
-}
-
-/**
- * Adds each created process whose parent is in a tree (or that is in a
- * group) to that tree, oldest first so that a new child's new parent is
- * already placed.
- */
-function attachCreated(
-  groups: readonly InstanceGroup[],
-  trees: Map<InstanceId, ProcessEntry[]>,
-  claimed: Set<number>,
-  created: readonly ProcessEntry[],
-): void {
-  const idByPid = new Map<number, InstanceId>();
-  for (const [id, entries] of trees) for (const entry of entries) idByPid.set(entry.pid, id);
-  const idByPgid = new Map(groups.map((group) => [group.pgid, group.id]));
-  for (const entry of created) {
-    if (claimed.has(entry.pid)) continue;
-    const id = idByPid.get(entry.ppid) ?? idByPgid.get(entry.pgid);
-    if (id === undefined) continue;
-    claimed.add(entry.pid);
-    idByPid.set(entry.pid, id);
-    trees.get(id)?.push(entry);
   }
 }
 
