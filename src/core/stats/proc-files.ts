@@ -27,6 +27,9 @@ export const hasProcFs: boolean = (() => {
  * first read returns everything, so the read() that would return 0 is skipped.
  */
 export function readProcBytes(path: string, isOneRecord = false): Buffer | null {
+  // A huge file (/proc/net/tcp on a busy server) grew the buffer last time;
+  // give that memory back rather than keep it for the life of the process.
+  if (shared.length > 256 * 1024) shared = Buffer.allocUnsafe(16 * 1024);
   let fd: number;
   try {
     fd = openSync(path, 'r');
