@@ -49,8 +49,11 @@ export function buildLogView(api: SupervisorApi, request: LogViewRequest): LogVi
     lines.push(...readAfter(api, source, from, rows - lines.length, filter));
   }
   const out: string[] = [];
+  // A line can be 64 KiB; only what fits on screen is worth escaping, highlighting and cutting.
+  const maxChars = request.wrap ? request.widthCols * rows * 2 : request.widthCols * 8 + 256;
   for (const line of lines) {
-    const text = formatLogLine(line, source === 'all', request);
+    const shown = line.text.length > maxChars ? {...line, text: line.text.slice(0, maxChars)} : line;
+    const text = formatLogLine(shown, source === 'all', request);
     if (request.wrap) {
       for (const row of wrapAnsi(text, request.widthCols, {hard: true, trim: false}).split('\n')) out.push(row + resetSgr);
     } else {

@@ -169,3 +169,16 @@ describe('log pane', () => {
     expect(api.largestLimit).toBeLessThanOrEqual(30);
   });
 });
+
+describe('long lines', () => {
+  it('shows the start of a 64 KiB line cut to the pane, and wraps it on w', async () => {
+    const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 10, since: Date.now()})]});
+    api.print('web.1', `BEGIN ${'0123456789'.repeat(6553)}`);
+    ui = await renderUi(api, {columns: 100, rows: 20});
+    await ui.press('j');
+    let screen = await ui.waitForScreen((s) => s.includes('BEGIN 0123456789'));
+    expect(screen.split('\n').every((line) => line.length <= 100)).toBe(true);
+    await ui.press('w');
+    screen = await ui.waitForScreen((s) => s.includes('wrap') && (s.match(/0123456789/g) ?? []).length > 20, 'the wrapped rows');
+  });
+});
