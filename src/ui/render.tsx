@@ -31,7 +31,8 @@ export function restoreTerminal(): void {
 /**
  * Runs the UI over `api` until the stack has stopped (after `q`, `Q`, or a
  * signal to procdeck) or the user detaches from a daemon. If the UI itself
- * fails, it restores the terminal, stops the stack, and rejects with the error.
+ * fails, it restores the terminal, stops the stack (not a daemon's), and
+ * rejects with the error.
  */
 export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{detached: boolean}> {
   const stdin = options.stdin ?? process.stdin;
@@ -156,9 +157,17 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
       } catch {
         // The terminal is restored in release's finally; a second failure adds nothing.
       }
-      process.stderr.write('procdeck: the terminal UI failed; stopping every process\n');
+      // Attached to a daemon, the stack is not ours to stop: the daemon keeps running it.
+      const isRemote = (() => {
+        try {
+          return api.snapshot().remote;
+        } catch {
+          return false;
+        }
+      })();
+      process.stderr.write(`procdeck: the terminal UI failed; ${isRemote ? 'the stack keeps running' : 'stopping every process'}\n`);
       try {
-        if (!isStackStopped) await stopStack(api, () => isStackStopped);
+        if (!isStackStopped && !isRemote) await stopStack(api, () => isStackStopped);
       } finally {
         offStopped();
         reject(error);

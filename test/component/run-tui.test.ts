@@ -83,4 +83,15 @@ describe('runTui', () => {
     expect(api.dispatched).toContainEqual({type: 'shutdown'});
     expect(stdout.written.endsWith(leaveAlt)).toBe(true);
   });
+
+  it('attached to a daemon, a UI failure leaves the stack running', async () => {
+    process.env.PROCDECK_TEST_CRASH = '1';
+    const api = stackThatStops();
+    api.stack.remote = true;
+    const stdout = new FakeStdout();
+    const done = runTui(api, {statsIntervalMs: 1000, noColor: false, stdout: stdout as never, stdin: new FakeStdin() as never});
+    await expect(done).rejects.toThrow('PROCDECK_TEST_CRASH=1');
+    expect(api.dispatched).toEqual([]);
+    expect(stdout.written.endsWith(leaveAlt)).toBe(true);
+  });
 });
