@@ -9,18 +9,26 @@ export interface KeyPress {
 
 /**
  * The presses in one chunk of input. Keys typed faster than they are read
- * arrive together ("/word\r"): line breaks in such a chunk are Enter presses
- * of their own, so a search typed ahead still runs.
+ * arrive together ("jj\t", "/word\r"): control characters in such a chunk
+ * are presses of their own (Enter, Tab, Backspace, Ctrl-x), so typing ahead
+ * loses nothing. Runs of printable text stay together, for prompts.
  */
 export function toKeyPresses(input: string, key: Key): KeyPress[] {
-  if (input.length <= 1 || key.ctrl || key.meta || !/[\r\n]/.test(input)) return [toKeyPress(input, key)];
+  // eslint-disable-next-line no-control-regex
+  if (input.length <= 1 || key.ctrl || key.meta || !/[\u0000-\u001F\u007F]/.test(input)) return [toKeyPress(input, key)];
   const presses: KeyPress[] = [];
-  for (const part of input.split(/(\r\n|\r|\n)/)) {
+  // eslint-disable-next-line no-control-regex
+  for (const part of input.split(/(\r\n|[\u0000-\u001F\u007F])/)) {
     if (part === '') continue;
-    presses.push(/^[\r\n]+$/.test(part) ? {name: 'enter', text: ''} : toKeyPress(part, key));
+    const control = namesOfControls[part] ?? (part.length === 1 && part < ' ' ? `ctrl-${String.fromCharCode(part.charCodeAt(0) + 96)}` : null);
+    presses.push(control ? {name: control, text: ''} : {name: part, text: part});
   }
   return presses;
 }
+
+const namesOfControls: Record<string, string> = {
+  '\r\n': 'enter', '\r': 'enter', '\n': 'enter', '\t': 'tab', '\u007F': 'backspace', '\b': 'backspace', '\u001B': 'escape',
+};
 
 /** Names a key press; printable input (a paste arrives whole) is its own name and text. */
 export function toKeyPress(input: string, key: Key): KeyPress {

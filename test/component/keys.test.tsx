@@ -198,3 +198,13 @@ describe('typing ahead', () => {
     await ui.waitForScreen((s) => s.includes('the banana line') && s.includes('found "banana"'));
   });
 });
+
+describe('typing ahead with control keys', () => {
+  it('splits Tab and Ctrl keys out of a chunk', async () => {
+    const api = twoProcesses();
+    ui = await renderUi(api);
+    await ui.press('jj\t');
+    await ui.waitForScreen((s) => /│ worker\.1 ● running/.test(s), "worker.1's pane");
+    expect(ui.store.state.focus).toBe('log');
+  });
+});
