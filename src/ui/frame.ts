@@ -11,7 +11,8 @@ export type Mode =
   | {kind: 'normal'}
   | {kind: 'prompt'; purpose: PromptPurpose; text: string; target?: InstanceId}
   | {kind: 'signals'; index: number; target: InstanceId}
-  | {kind: 'help'}
+  /** `page` counts screenfuls when the bindings do not fit at once. */
+  | {kind: 'help'; page: number}
   /** Attached to a daemon: quitting asks whether to stop it or detach. */
   | {kind: 'confirm-quit'};
 

@@ -25,7 +25,10 @@ export function handleModeKey(ctx: KeyContext, press: KeyPress): boolean {
   }
   switch (mode.kind) {
     case 'help':
-      ctx.store.update({mode: {kind: 'normal'}});
+      // Paging keys turn the pages of a help that does not fit; any other key closes it.
+      if (['j', 'down', 'pagedown', ' '].includes(press.name)) ctx.store.update({mode: {kind: 'help', page: mode.page + 1}});
+      else if (['k', 'up', 'pageup'].includes(press.name)) ctx.store.update({mode: {kind: 'help', page: Math.max(0, mode.page - 1)}});
+      else ctx.store.update({mode: {kind: 'normal'}});
       return true;
     case 'confirm-quit':
       handleConfirmKey(ctx, press);

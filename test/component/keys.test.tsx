@@ -33,11 +33,22 @@ describe('keys', () => {
     expect(ui.store.state.mode.kind).toBe('normal');
   });
 
-  it('the help overlay fits the smallest terminal by using columns', async () => {
+  it('on the smallest terminal the help pages through every binding with j, uncut', async () => {
     ui = await renderUi(twoProcesses(), {columns: 60, rows: 15});
     await ui.press('?');
-    const screen = await ui.waitForScreen((s) => s.includes('Keys'));
-    expect(screen.split('\n').length).toBeLessThanOrEqual(15);
+    const seen = new Set<string>();
+    let screen = await ui.waitForScreen((s) => s.includes('Keys 1/'));
+    const pages = Number(/Keys 1\/(\d+)/.exec(screen)![1]);
+    for (let page = 1; page <= pages; page += 1) {
+      screen = await ui.waitForScreen((s) => s.includes(`Keys ${page}/${pages}`), `help page ${page}`);
+      expect(screen.split('\n').length).toBeLessThanOrEqual(15);
+      for (const binding of keymap) if (screen.includes(binding.label)) seen.add(binding.label);
+      await ui.press('j');
+    }
+    expect([...seen].sort()).toEqual(keymap.map((binding) => binding.label).sort());
+    await ui.press('q');
+    await ui.waitForScreen((s) => !s.includes('Keys'));
+    expect(ui.store.state.quitting).toBeNull();
   });
 
   it('! opens the signal menu and sends the chosen signal to the selected instance', async () => {

@@ -23,7 +23,7 @@ export function renderScreen(frame: Frame): string[] {
   const lines = [renderHeader(frame)];
   if (mode.kind === 'help') {
     // The help takes the whole body: at 60 columns the log pane alone is too narrow for it.
-    const help = renderHelp(keymap, layout.size.columns, layout.bodyRows);
+    const help = renderHelp(keymap, layout.size.columns, layout.bodyRows, mode.page);
     for (let row = 0; row < layout.bodyRows; row += 1) lines.push(help[row] ?? '');
   } else {
     const list = renderProcessList(frame);

@@ -19,7 +19,7 @@ function storeWith(columns: number, rows: number): UiStore {
 describe('renderScreen', () => {
   it.each([[60, 15], [70, 20], [100, 30], [120, 40], [250, 60]])('fills %dx%d exactly, never wider', (columns, rows) => {
     const store = storeWith(columns, rows);
-    for (const mode of [{kind: 'normal'}, {kind: 'help'}, {kind: 'signals', index: 3, target: 'web.1'}] as const) {
+    for (const mode of [{kind: 'normal'}, {kind: 'help', page: 0}, {kind: 'signals', index: 3, target: 'web.1'}] as const) {
       store.update({mode, selectedKey: 'web.1', wrap: mode.kind === 'normal'});
       const lines = renderScreen(store.getSnapshot());
       expect(lines).toHaveLength(rows);
