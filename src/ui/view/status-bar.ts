@@ -54,7 +54,7 @@ function hintsFor(frame: Frame): string {
     case 'signals':
       return 'j/k · Enter sends · Esc';
     case 'help':
-      return 'any key closes';
+      return 'j/k pages · any other key closes';
     case 'confirm-quit':
       return '';
     case 'normal':
