@@ -84,9 +84,13 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   const tracker = new ExitTracker(
     supervisor,
     {abortOnExit: Boolean(options.abortOnExit), ...(options.exitCodeFrom !== undefined && {exitCodeFrom: options.exitCodeFrom})},
-    // A daemon serves until `procdeck quit` (or a signal): with every process
-    // stopped from another shell, it is still there to start them again.
-    () => void (isDaemonChild || supervisor.shutdown()),
+    // A daemon serves until `procdeck quit` (or a signal), and the UI until
+    // `q`: with every process ended they are still there to start them again
+    // (and the UI to show why they ended).
+    (reason) => {
+      if (isDaemonChild || (useTui && reason === 'all-ended')) return;
+      void supervisor.shutdown();
+    },
   );
   const removeSignalHandlers = handleSignals(supervisor);
   // Whatever ends this process (an uncaught error included), no child outlives it.
@@ -95,8 +99,10 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   try {
     if (useTui) {
       const {runTui} = await import('../ui/render.js');
+      // The first frame goes up before ten spawns delay it; the UI shows them arriving.
+      const tui = runTui(supervisor, {statsIntervalMs, noColor: Boolean(process.env.NO_COLOR)});
       supervisor.start();
-      await runTui(supervisor, {statsIntervalMs, noColor: Boolean(process.env.NO_COLOR)});
+      await tui;
       await supervisor.shutdown();
     } else if (isDaemonChild) {
       // The daemon's output is its log files; stdout is only a file for procdeck's own errors.

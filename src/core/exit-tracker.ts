@@ -25,11 +25,15 @@ export class ExitTracker {
   private firstFailure: number | undefined;
   private decided: number | undefined;
 
-  /** `onEnd` is called once, when the run should shut down. */
+  /**
+   * `onEnd` is called when the run should shut down: because every process
+   * has ended (`all-ended`), or because `--abort-on-exit` / `--exit-code-from`
+   * says so (`rule`).
+   */
   constructor(
     private readonly api: SupervisorApi,
     private readonly rules: ExitRules,
-    private readonly onEnd: () => void,
+    private readonly onEnd: (reason: 'all-ended' | 'rule') => void,
   ) {
     api.on('state', (id, state) => this.onState(id, state));
   }
@@ -41,7 +45,7 @@ export class ExitTracker {
 
   /** Call after start: a stack with nothing to run ends at once. */
   check(): void {
-    if (this.isEverythingOver()) this.onEnd();
+    if (this.isEverythingOver()) this.onEnd('all-ended');
   }
 
   private onState(id: string, state: InstanceState): void {
@@ -55,12 +59,12 @@ export class ExitTracker {
     const from = this.rules.exitCodeFrom;
     if (from !== undefined && (id === from || id.slice(0, id.lastIndexOf('.')) === from)) {
       this.decided = code;
-      this.onEnd();
+      this.onEnd('rule');
       return;
     }
     if (this.rules.abortOnExit && from === undefined) {
       this.decided = code;
-      this.onEnd();
+      this.onEnd('rule');
       return;
     }
     this.checkSoon();

@@ -3,7 +3,7 @@
  * Each test runs the three-process stack of test/fixtures/ui in its own
  * temp directory and ends with no process left in it.
  */
-import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -183,5 +183,20 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     const stty = await t.waitForScreen((s) => /^-?icanon$/m.test(s) && /^-?echo$/m.test(s), {what: 'stty output'});
     expect(stty).toMatch(/^echo$/m);
     expect(stty).toMatch(/^icanon$/m);
+  });
+
+  it('stays open when every process has ended, so the user can read why', async () => {
+    stackDir = mkdtempSync(path.join(tmpdir(), 'procdeck-e2e-'));
+    writeFileSync(path.join(stackDir, 'Procfile'), 'short: echo bye from short; exit 3\n');
+    term = await TmuxTerminal.open({cwd: stackDir, env: {}});
+    term.type(`node ${cli} start -f Procfile; echo "exit=$?"`, {enter: true});
+    await term.waitForScreen((s) => /short\.1\s+exited 3/.test(s) || /short\.1\s+crashed/.test(s) || /short\.1 exited with code 3/.test(s), {what: 'short.1 exited'});
+    // Give a wrongly ending run time to end: the screen must still be the UI.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const screen = term.capture();
+    expect(screen).not.toMatch(/exit=\d+/);
+    expect(screen).toContain('bye from short');
+    term.sendKeys('q');
+    await term.waitForScreen((s) => /exit=3/.test(s), {what: 'procdeck to exit with the code of the crash'});
   });
 });
