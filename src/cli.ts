@@ -2,6 +2,7 @@
  * procdeck's entry point: wires commander to `commands/*`. This is the one
  * place that prints fatal errors, picks the exit code and exits.
  */
+import './runtime-flags.js';
 import {Command, CommanderError} from 'commander';
 import {ConfigError, ConfigErrors, UsageError} from './config/errors.js';
 import {registerCommands} from './commands/index.js';
