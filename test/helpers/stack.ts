@@ -78,3 +78,12 @@ export async function startStack(
     },
   };
 }
+
+/** The current state of one instance. */
+export const stateOf = (s: TestStack, id: string) => s.api.snapshot().instances.find((i) => i.id === id)?.state;
+
+/** procdeck's own messages so far. */
+export const systemTexts = (s: TestStack) => s.lines.filter((l) => l.id === 'system').map((l) => l.text);
+
+/** A base port away from 5000 and from other test files running in parallel. */
+export const randomBasePort = () => 20_000 + Math.floor(Math.random() * 300) * 100;

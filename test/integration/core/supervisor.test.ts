@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {startStack, type TestStack} from '../../helpers/stack.js';
+import {stateOf, startStack, type TestStack} from '../../helpers/stack.js';
 import {isAlive, waitFor} from '../../helpers/wait-for.js';
 
 let stack: TestStack | undefined;
@@ -8,7 +8,6 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const statusOf = (s: TestStack, id: string) => s.api.snapshot().instances.find((i) => i.id === id)?.state;
 
 describe('Supervisor with real processes', () => {
   it('SIGKILLs a child that ignores SIGTERM once the stop timeout passes', async () => {
@@ -16,7 +15,7 @@ describe('Supervisor with real processes', () => {
     const ready = await stack.waitForLine('stubborn.1', /^ready/);
     const outcome = await stack.api.dispatch({type: 'stop', target: 'stubborn.1'});
     expect(outcome.ok).toBe(true);
-    expect(statusOf(stack, 'stubborn.1')?.status).toBe('stopped');
+    expect(stateOf(stack, 'stubborn.1')?.status).toBe('stopped');
     expect(isAlive(Number(ready.text.split(' ')[1]))).toBe(false);
     await stack.waitForLine('system', /stubborn\.1 did not stop within 0\.5s: killed with SIGKILL/);
   });
@@ -52,7 +51,7 @@ describe('Supervisor with real processes', () => {
     stack = await startStack({three: '$FIXTURES/exit-with.sh 3', killed: 'kill -KILL $$'});
     await stack.waitForLine('system', /three\.1 exited with code 3$/);
     await stack.waitForLine('system', /killed\.1 exited with code 137 \(killed by SIGKILL\)/);
-    expect(statusOf(stack, 'three.1')).toEqual({status: 'exited', exit: {code: 3, signal: null}});
+    expect(stateOf(stack, 'three.1')).toEqual({status: 'exited', exit: {code: 3, signal: null}});
   });
 
   it('keeps stdout and stderr apart and delivers a last line without newline', async () => {
@@ -91,7 +90,7 @@ describe('Supervisor with real processes', () => {
 
   it('says why a command does not apply and changes nothing', async () => {
     stack = await startStack({done: 'true'});
-    await waitFor(() => statusOf(stack!, 'done.1')?.status === 'exited');
+    await waitFor(() => stateOf(stack!, 'done.1')?.status === 'exited');
     expect(await stack.api.dispatch({type: 'stop', target: 'done.1'})).toEqual({ok: false, message: 'done.1: no such process is running'});
     expect(await stack.api.dispatch({type: 'signal', target: 'done.1', signal: 'SIGTERM'})).toEqual({ok: false, message: 'done.1: no such process is running'});
     expect((await stack.api.dispatch({type: 'stop', target: 'nope'})).message).toBe('no process named "nope" (known: done.1)');

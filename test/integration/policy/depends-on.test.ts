@@ -2,7 +2,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {InstanceState} from '../../../src/core/api.js';
-import {startStack, type TestStack} from '../../helpers/stack.js';
+import {randomBasePort, stateOf, systemTexts, startStack, type TestStack} from '../../helpers/stack.js';
 import {waitFor} from '../../helpers/wait-for.js';
 
 let stack: TestStack | undefined;
@@ -11,9 +11,6 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const randomBasePort = () => 20_000 + Math.floor(Math.random() * 300) * 100;
-const stateOf = (s: TestStack, id: string) => s.api.snapshot().instances.find((i) => i.id === id)?.state;
-const systemTexts = (s: TestStack) => s.lines.filter((l) => l.id === 'system').map((l) => l.text);
 
 /** `<ms> name` lines written by mark.mjs, as name → start time. */
 function readMarks(s: TestStack): Map<string, number> {

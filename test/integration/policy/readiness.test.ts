@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {InstanceState} from '../../../src/core/api.js';
-import {startStack, type TestStack} from '../../helpers/stack.js';
+import {randomBasePort, stateOf, systemTexts, startStack, type TestStack} from '../../helpers/stack.js';
 import {isAlive, waitFor} from '../../helpers/wait-for.js';
 
 let stack: TestStack | undefined;
@@ -11,10 +11,6 @@ afterEach(async () => {
   stack = undefined;
 });
 
-/** A base port away from 5000 and from other test files running in parallel. */
-const randomBasePort = () => 20_000 + Math.floor(Math.random() * 300) * 100;
-const stateOf = (s: TestStack, id: string) => s.api.snapshot().instances.find((i) => i.id === id)?.state;
-const systemTexts = (s: TestStack) => s.lines.filter((l) => l.id === 'system').map((l) => l.text);
 
 /** Starts `app` with a `ready:` block and records every state it goes through. */
 async function startWithReady(command: string, ready: string, files?: Record<string, string>) {

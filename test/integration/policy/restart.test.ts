@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {startStack, type TestStack} from '../../helpers/stack.js';
+import {stateOf, systemTexts, startStack, type TestStack} from '../../helpers/stack.js';
 import {waitFor} from '../../helpers/wait-for.js';
 
 let stack: TestStack | undefined;
@@ -10,7 +10,6 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const stateOf = (s: TestStack, id: string) => s.api.snapshot().instances.find((i) => i.id === id)?.state;
 const startsIn = (s: TestStack, file: string): number[] => {
   try {
     return readFileSync(path.join(s.dir, file), 'utf8').trim().split('\n').filter(Boolean).map(Number);
@@ -18,7 +17,6 @@ const startsIn = (s: TestStack, file: string): number[] => {
     return [];
   }
 };
-const systemTexts = (s: TestStack) => s.lines.filter((l) => l.id === 'system').map((l) => l.text);
 
 describe('restart policy with real processes', () => {
   it('restarts a crashing process with doubling backoff, then marks it failed after max_restarts', async () => {

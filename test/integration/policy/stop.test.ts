@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {startStack, type TestStack} from '../../helpers/stack.js';
+import {stateOf, startStack, type TestStack} from '../../helpers/stack.js';
 
 let stack: TestStack | undefined;
 afterEach(async () => {
@@ -9,7 +9,6 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const stateOf = (s: TestStack, id: string) => s.api.snapshot().instances.find((i) => i.id === id)?.state;
 // Records which signal stopped it; exits on INT or TERM.
 const trapper = `sh -c 'trap "echo INT > got.txt; exit 0" INT; trap "echo TERM > got.txt; exit 0" TERM; echo up; while :; do sleep 0.05; done'`;
 
