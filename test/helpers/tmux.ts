@@ -1,6 +1,6 @@
 /**
  * Drives a real terminal for end-to-end UI tests: a private tmux server
- * (`tmux -L procdeck-test-<pid>`), one 120x40 session running `sh`, keys sent
+ * (`tmux -L procdeck-test-<pid>-<n>`), one 120x40 session running `sh`, keys sent
  * with send-keys, the screen read with capture-pane.
  */
 import {execFileSync} from 'node:child_process';
@@ -13,8 +13,12 @@ export interface TmuxOptions {
   env?: Record<string, string>;
 }
 
+let terminalsOpened = 0;
+
 export class TmuxTerminal {
-  readonly socket = `procdeck-test-${process.pid}`;
+  // One server per terminal: reusing a socket name right after kill-server
+  // can race the old server's exit ("server exited unexpectedly").
+  readonly socket = `procdeck-test-${process.pid}-${++terminalsOpened}`;
   private readonly target = 'e2e';
   private lastScreen = '';
 
