@@ -53,6 +53,7 @@ export class StateFileRecorder {
   private recorded: RecordedGroup[] = [];
   private lastWritten = '';
   private readonly unsubscribe: () => void;
+  private pendingUpdate: NodeJS.Immediate | undefined;
   private readonly owner: {pid: number; startTime: number};
   private readonly bootId = readBootId();
 
@@ -63,13 +64,25 @@ export class StateFileRecorder {
     private readonly projectDir: string,
   ) {
     this.owner = {pid: process.pid, startTime: readStartTime(process.pid) ?? 0};
-    const offState = api.on('state', () => this.update());
-    const offFormation = api.on('formation', () => this.update());
+    const offState = api.on('state', () => this.requestUpdate());
+    const offFormation = api.on('formation', () => this.requestUpdate());
     this.unsubscribe = () => {
       offState();
       offFormation();
     };
     this.update();
+  }
+
+  /**
+   * Starting ten processes changes state ten times in one pass: write once,
+   * right after it (a macrotask later, so a hard kill can still find them).
+   */
+  private requestUpdate(): void {
+    if (this.pendingUpdate) return;
+    this.pendingUpdate = setImmediate(() => {
+      this.pendingUpdate = undefined;
+      this.update();
+    });
   }
 
   /** Rewrites the file when the set of live groups changed (atomically: write, then rename). */
@@ -113,6 +126,7 @@ export class StateFileRecorder {
   /** Stops recording and removes the file: every group has ended. */
   close(): void {
     this.unsubscribe();
+    if (this.pendingUpdate) clearImmediate(this.pendingUpdate);
     rmSync(this.file, {force: true});
   }
 }
