@@ -62,18 +62,18 @@ export class Instance {
   /** Resolves when the current stop (or cleanup of a leftover group) has finished. */
   private settling: Promise<void> = Promise.resolve();
 
+  /** `web.1`: built once, since every line of output is tagged with it. */
+  readonly id: InstanceId;
+
   constructor(
     readonly spec: ProcessSpec,
     readonly index: number,
     readonly port: number,
     private readonly host: InstanceHost,
   ) {
+    this.id = `${spec.name}.${index}`;
     if (spec.cron !== undefined) this.schedule = new CronSchedule(spec.cron, host.clock, (at) => this.onCronFire(at));
     if (spec.maxMemoryBytes !== undefined) this.memoryLimit = new MemoryLimit(spec.maxMemoryBytes);
-  }
-
-  get id(): InstanceId {
-    return `${this.spec.name}.${this.index}`;
   }
 
   get pid(): number | null {

@@ -18,6 +18,8 @@ export class PrefixedPrinter {
   private width = 'system'.length;
   private readonly prefixes = new Map<string, string>();
   private clockSecond = -1;
+  private headSecond = -1;
+  private readonly heads = new Map<string, string>();
   private clockText = '';
   private readonly unsubscribe: () => void;
 
@@ -49,12 +51,27 @@ export class PrefixedPrinter {
   }
 
   private print(line: LogLine): void {
-    this.buffer += `${this.timeOf(line.time)} ${this.prefixOf(line.id)} | ${line.text}\n`;
+    this.buffer += this.headOf(line) + line.text + '\n';
     if (this.buffer.length > 256 * 1024) this.flush();
     else if (!this.isFlushScheduled) {
       this.isFlushScheduled = true;
       queueMicrotask(() => this.flush());
     }
+  }
+
+  /** `12:00:01 web.1  | `, cached per instance for the current second. */
+  private headOf(line: LogLine): string {
+    const second = Math.floor(line.time / 1000);
+    if (second !== this.headSecond) {
+      this.headSecond = second;
+      this.heads.clear();
+    }
+    let head = this.heads.get(line.id);
+    if (head === undefined) {
+      head = `${this.timeOf(line.time)} ${this.prefixOf(line.id)} | `;
+      this.heads.set(line.id, head);
+    }
+    return head;
   }
 
   private timeOf(ms: number): string {
@@ -84,6 +101,7 @@ export class PrefixedPrinter {
     this.width = Math.max(this.width, ...ids.map((id) => id.length));
     const typeIndex = new Map(snapshot.types.map((type, i) => [type.name, i]));
     this.prefixes.clear();
+    this.heads.clear(); // their padding may have changed
     for (const id of ids) {
       const padded = id.padEnd(this.width);
       if (!this.options.color) {
