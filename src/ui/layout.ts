@@ -42,7 +42,8 @@ export function computeLayout(size: Size, longestName: number): Layout {
   const frameRows = rows;
   const bodyRows = Math.max(0, frameRows - 2);
   const nameWidth = Math.min(Math.max(longestName, 4), 20);
-  const maxListWidth = Math.max(22, Math.floor(columns * 0.55));
+  // At 120 columns every column fits, restarts included, with names up to 11 characters.
+  const maxListWidth = Math.max(22, Math.floor(columns * 0.58));
   const listColumns = [...allColumns];
   const widthOf = (cols: readonly ListColumn[]): number =>
     cols.reduce((sum, col) => sum + (col === 'name' ? nameWidth + 1 : fixedWidths[col]), 0);

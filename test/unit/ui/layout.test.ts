@@ -30,4 +30,9 @@ describe('computeLayout', () => {
       expect(layout.logWidth).toBeGreaterThanOrEqual(25);
     }
   });
+
+  it('keeps every column, restarts included, at 120 columns with names like migrate.1', () => {
+    const layout = computeLayout({columns: 120, rows: 40}, 'migrate.1'.length);
+    expect(layout.listColumns).toEqual(['symbol', 'name', 'state', 'pid', 'cpu', 'mem', 'up', 'restarts', 'ports']);
+  });
 });
