@@ -15,6 +15,14 @@ export const processNamePattern = /^[A-Za-z0-9_-]+$/;
 
 const nameRule = 'use only letters, digits, "-" and "_"';
 
+/** Names procdeck uses itself: the UI's merged view and `-m all=N`, and its own log lines. */
+export const reservedProcessNames: ReadonlySet<string> = new Set(['all', 'system']);
+
+/** Why `name` cannot name a process, or undefined when it can. */
+export function describeReservedName(name: string): string | undefined {
+  return reservedProcessNames.has(name) ? `"${name}" is reserved for procdeck's own use (${name === 'all' ? 'the merged view and -m all=N' : 'its own log lines'})` : undefined;
+}
+
 /**
  * Parses Procfile text (or raw bytes) into entries in file order. Every bad line is
  * reported, each as `label:line: problem`, in one ConfigErrors.
@@ -45,6 +53,11 @@ export function parseProcfile(text: string | Uint8Array, fileLabel: string): Pro
     }
     if (!processNamePattern.test(name)) {
       errors.push(new ConfigError(where, `expected "name: command", got ${JSON.stringify(trimmed)}`, `process names ${nameRule}`));
+      return;
+    }
+    const reserved = describeReservedName(name);
+    if (reserved) {
+      errors.push(new ConfigError(where, reserved, 'rename the process'));
       return;
     }
     const first = firstLineOf.get(name);

@@ -8,7 +8,7 @@
 import * as z from 'zod/mini';
 import {Cron} from 'croner';
 import {describeDurationProblem, describeSizeProblem, describeValue, durationPattern, sizePattern} from './durations.js';
-import {processNamePattern} from './procfile.js';
+import {describeReservedName, processNamePattern, reservedProcessNames} from './procfile.js';
 
 /** Signals a process may ask to be stopped with. */
 export const stopSignals = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGKILL'] as const;
@@ -146,7 +146,10 @@ export const configSchema = z
     shutdown_timeout: optionalWith(durationSchema, 'Default stop_timeout for every process (default 5s).'),
     processes: optionalWith(
       z.record(
-        z.string().check(z.regex(processNamePattern, {error: (issue) => `invalid process name ${describeValue(issue.input)} (use only letters, digits, "-" and "_")`})),
+        z.string().check(
+          z.regex(processNamePattern, {error: (issue) => `invalid process name ${describeValue(issue.input)} (use only letters, digits, "-" and "_")`}),
+          z.refine((name) => !reservedProcessNames.has(name), {error: (issue) => `${describeReservedName(String(issue.input))} (rename the process)`}),
+        ),
         processConfigSchema,
       ),
       'Settings per process type, and processes the Procfile does not have.',

@@ -312,3 +312,12 @@ describe('selectProcesses', () => {
     expect(() => selectProcesses(load(dir()), ['wrker'])).toThrow('unknown process "wrker" (known: web, worker, db, clock)');
   });
 });
+
+describe('loadStack: reserved names', () => {
+  it('refuses a procdeck.yaml process named all, with its line', () => {
+    const dir = makeProject({Procfile: 'web: x\n', 'procdeck.yaml': 'processes:\n  all:\n    command: y\n'});
+    expect(messagesOf(() => load(dir))).toEqual([
+      `procdeck.yaml:2: processes.all: "all" is reserved for procdeck's own use (the merged view and -m all=N) (rename the process)`,
+    ]);
+  });
+});

@@ -122,3 +122,9 @@ describe('readProcfile', () => {
     expect(readProcfile(join(dir, 'Procfile'), 'Procfile')).toEqual([{name: 'web', command: 'npm start', line: 1}]);
   });
 });
+
+describe('reserved names', () => {
+  it.each(['all', 'system'])('refuses a process named %s, naming the line', (name) => {
+    expect(() => parseProcfile(`web: x\n${name}: y\n`, 'Procfile')).toThrow(new RegExp(`Procfile:2: "${name}" is reserved for procdeck's own use .*\\(rename the process\\)`));
+  });
+});
