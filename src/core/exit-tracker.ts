@@ -62,7 +62,9 @@ export class ExitTracker {
       this.onEnd('rule');
       return;
     }
-    if (this.rules.abortOnExit && from === undefined) {
+    // A one-shot that completed did what it is for (a migration before the
+    // server starts); only an unexpected end aborts the run.
+    if (this.rules.abortOnExit && from === undefined && state.status !== 'completed') {
       this.decided = code;
       this.onEnd('rule');
       return;

@@ -60,6 +60,17 @@ describe('procdeck start --no-tui', () => {
     expect(result.stdout).toMatch(/system +\| slow\.1 /);
   });
 
+  it('--abort-on-exit is not triggered by a one-shot that completes', async () => {
+    project = makeProject({
+      Procfile: 'migrate: echo migrated\nserver: $FIXTURES/exit-with.sh 4 1\n',
+      'procdeck.yaml': 'processes:\n  migrate:\n    oneshot: true\n',
+    });
+    const result = await project.run(['--no-tui', '--abort-on-exit']);
+    expect(result.stdout).toContain('migrated');
+    expect(result.stdout).toMatch(/server\.1 exited with code 4/);
+    expect(result.exitCode).toBe(4);
+  });
+
   it('--exit-code-from NAME exits with that process code once it ends', async () => {
     project = makeProject({Procfile: 'tests: $FIXTURES/exit-with.sh 7 0.2\nserver: sleep 100\nother: $FIXTURES/exit-with.sh 0\n'});
     const result = await project.run(['--no-tui', '--exit-code-from', 'tests']);
