@@ -1,5 +1,5 @@
 /** Test helper: a Supervisor over a Procfile written to a temp dir, with cleanup checks. */
-import {mkdtempSync, writeFileSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, writeFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {loadStack} from '../../src/config/load.js';
@@ -87,3 +87,13 @@ export const systemTexts = (s: TestStack) => s.lines.filter((l) => l.id === 'sys
 
 /** A base port away from 5000 and from other test files running in parallel. */
 export const randomBasePort = () => 20_000 + Math.floor(Math.random() * 300) * 100;
+
+/** Start times a fixture appended to `file` in the stack's directory, one per line (empty until it exists). */
+export function startsIn(s: TestStack, file: string): number[] {
+  try {
+    return readFileSync(path.join(s.dir, file), 'utf8').trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    // Not written yet: the fixture has not started.
+    return [];
+  }
+}

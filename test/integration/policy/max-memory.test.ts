@@ -1,7 +1,5 @@
-import {readFileSync} from 'node:fs';
-import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {startStack, type TestStack} from '../../helpers/stack.js';
+import {startStack, startsIn, type TestStack} from '../../helpers/stack.js';
 import {waitFor} from '../../helpers/wait-for.js';
 
 let stack: TestStack | undefined;
@@ -10,13 +8,6 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const startsIn = (s: TestStack, file: string): number[] => {
-  try {
-    return readFileSync(path.join(s.dir, file), 'utf8').trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
 const instance = (s: TestStack, id: string) => s.api.snapshot().instances.find((i) => i.id === id);
 
 describe('max_memory with real processes', () => {

@@ -1,7 +1,5 @@
-import {readFileSync} from 'node:fs';
-import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {stateOf, systemTexts, startStack, type TestStack} from '../../helpers/stack.js';
+import {stateOf, systemTexts, startStack, startsIn, type TestStack} from '../../helpers/stack.js';
 import {waitFor} from '../../helpers/wait-for.js';
 
 let stack: TestStack | undefined;
@@ -10,13 +8,6 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const startsIn = (s: TestStack, file: string): number[] => {
-  try {
-    return readFileSync(path.join(s.dir, file), 'utf8').trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
 
 describe('restart policy with real processes', () => {
   it('restarts a crashing process with doubling backoff, then marks it failed after max_restarts', async () => {
