@@ -10,7 +10,7 @@
  *
  * What a tick costs (Linux, bench/stats.mjs: ~370 processes, 20 instances,
  * 52 tree pids, on this 2-vCPU VM; "quiet" figures from an idle machine,
- * "loaded" ones with load average ~5, where every syscall costs ~3x):
+ * "loaded" ones with load average ~5, where a /proc read costs ~2-3x):
  *   - a full /proc scan: ~12 µs per process, ~4.5 ms quiet (7.5 ms loaded).
  *     Every second, that alone would be ~0.5% of a core, the whole idle
  *     budget; so it runs every `fullScanEveryTicks` (60), and only if a
@@ -28,10 +28,11 @@
  *     `portsEveryTicks` (10) ticks, plus 0, 1, 2, 4 and 8 ticks after any
  *     tree gained or lost a pid: a restarted server usually listens within
  *     seconds, and the ports are only displayed, so a late one can wait.
- * Paced at one tick per second, loaded, measured with `perf stat` after the
- * JIT settled (90 s): ~3.4 ms per tick, 0.34% of a core; expect about a
- * third of that on a quiet machine. A tight loop (hot caches) does a tick in
- * ~1.1 ms loaded.
+ * Paced at one tick per second (CPU of all threads from schedstat, after a
+ * 2-minute warm-up so the JIT has settled): ~3.0 ms per second on a quiet
+ * machine against ~1 ms for the same Node process with no sampling, so the
+ * sampler costs ~2 ms a tick, ~0.2% of a core. A tight loop does a tick in
+ * ~1.1 ms: paced ticks pay for cold caches and page faults, not contention.
  *
  * Why CPU% is computed here rather than with pidusage: utime and stime are
  * in the /proc/PID/stat lines the walk has just read, so CPU% costs nothing
