@@ -4,7 +4,7 @@
  * and every child they forked.
  */
 import os from 'node:os';
-import {isSameProcess, readProcessEntry, readProcessTable} from './stats/process-table.js';
+import {findLiveGroupMember, isSameProcess} from './stats/process-table.js';
 
 /** Sends `signal` to every process in the group; false when the group is gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -102,19 +102,15 @@ export async function terminateGroup(options: TerminateOptions): Promise<{escala
  * True while the group has a member that is not a zombie. Orphaned zombies
  * wait for init to reap them, which can take seconds in a container, and
  * `kill(-pgid, 0)` still counts them. Known members are checked one by one;
- * only when none of them is alive is all of /proc read (about 20 ms with a
- * few hundred processes), to find members forked since they were seen.
+ * only when none of them is alive is /proc searched (newest pids first,
+ * stopping at the first live member), to find members forked since.
  */
 export function hasLiveMembers(pgid: number, known: readonly ProcessRef[] = []): boolean {
   if (!isGroupAlive(pgid)) return false;
   if (known.some(isLive)) return true;
-  for (const entry of readProcessTable().values()) {
-    if (entry.pgid === pgid && entry.state !== 'Z') return true;
-  }
-  return false;
+  return findLiveGroupMember(pgid) !== null;
 }
 
 function isLive(ref: ProcessRef): boolean {
-  const entry = readProcessEntry(ref.pid);
-  return entry !== null && entry.startTime === ref.startTime && entry.state !== 'Z';
+  return isSameProcess(ref.pid, ref.startTime); // zombies do not count
 }
