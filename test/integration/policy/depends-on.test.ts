@@ -130,13 +130,15 @@ describe('depends_on with real processes', () => {
   it('shuts dependents down before their dependencies', async () => {
     stack = await startStack(
       {
-        db: `sh -c 'trap "echo db-stop >> stops.log; exit 0" TERM; while :; do sleep 0.05; done'`,
-        web: `sh -c 'trap "sleep 0.2; echo web-stop >> stops.log; exit 0" TERM; while :; do sleep 0.05; done'`,
+        db: `sh -c 'trap "echo db-stop >> stops.log; exit 0" TERM; echo trapping; while :; do sleep 0.05; done'`,
+        web: `sh -c 'trap "sleep 0.2; echo web-stop >> stops.log; exit 0" TERM; echo trapping; while :; do sleep 0.05; done'`,
       },
       {yaml: 'processes:\n  web:\n    depends_on: {db: started}\n'},
     );
     const s = stack;
-    await waitFor(() => stateOf(s, 'web.1')?.status === 'running');
+    // "running" comes at spawn; the traps exist only once each shell says so.
+    await s.waitForLine('db.1', /^trapping$/);
+    await s.waitForLine('web.1', /^trapping$/);
     await s.api.shutdown();
     expect(readFileSync(path.join(s.dir, 'stops.log'), 'utf8').trim().split('\n')).toEqual(['web-stop', 'db-stop']);
   });
