@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type {Command} from 'commander';
 import {loadStack, selectProcesses} from '../config/load.js';
-import {parseDuration} from '../config/durations.js';
+import {parseDuration, parseSize} from '../config/durations.js';
 import {UsageError} from '../config/errors.js';
 import {Supervisor} from '../core/supervisor.js';
 import {ExitTracker} from '../core/exit-tracker.js';
@@ -10,7 +10,6 @@ import {PrefixedPrinter} from '../output/prefixed.js';
 import {shouldColor} from '../output/colors.js';
 import {addStackOptions, parseIntegerFlag, type StackOptions} from './stack-options.js';
 import {toLoadOptions} from './load-options.js';
-import {parseSize} from '../config/durations.js';
 import {projectDirFor, projectPaths, type ProjectPaths} from '../control/paths.js';
 import {ControlSession, ensureNotRunning, recoverLeftovers} from '../control/session.js';
 import {spawnDaemon, takeDaemonChildMarker} from '../control/daemon.js';

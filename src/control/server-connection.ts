@@ -8,7 +8,7 @@ import type net from 'node:net';
 import type {InstanceId, LogLine, SupervisorApi} from '../core/api.js';
 import type {Command, Outcome} from '../core/commands.js';
 import {parseSignal} from '../core/process-group.js';
-import {maxStoredLineChars} from '../core/supervisor.js';
+import {toStoredLine} from '../core/log-ring.js';
 import {
   clientQueueBytes,
   encodeMessage,
@@ -324,6 +324,3 @@ export class ServerConnection {
 }
 
 /** What the engine keeps of a line (the first 64 KiB), which is what a mirror needs. */
-function toStoredLine(line: LogLine): LogLine {
-  return line.text.length > maxStoredLineChars ? {...line, text: line.text.slice(0, maxStoredLineChars), cut: true} : line;
-}

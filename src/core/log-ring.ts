@@ -5,6 +5,14 @@
  */
 import type {LogLine, LogWindow} from './api.js';
 
+/** The scrollback keeps this much of a longer line, marked as cut. */
+export const maxStoredLineChars = 64 * 1024;
+
+/** A line as the scrollback keeps it: whole up to 64 KiB, else its start marked `cut`. */
+export function toStoredLine(line: LogLine): LogLine {
+  return line.text.length > maxStoredLineChars ? {...line, text: line.text.slice(0, maxStoredLineChars), cut: true} : line;
+}
+
 export class LogRing {
   private readonly lines: (LogLine | undefined)[];
   private start = 0;

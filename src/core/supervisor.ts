@@ -11,7 +11,7 @@ import {instancePort} from '../config/ports.js';
 import {systemClock, type Clock} from './clock.js';
 import {Emitter} from './events.js';
 import {Instance, type InstanceHost} from './instance.js';
-import {LogRing, mergeWindows} from './log-ring.js';
+import {LogRing, mergeWindows, toStoredLine} from './log-ring.js';
 import {spawnChild, type Spawner} from './spawn.js';
 import {findPortHolder} from './ports.js';
 import {StatsSampler} from './stats/sampler.js';
@@ -20,9 +20,6 @@ import {shutdownWaves} from './shutdown-order.js';
 import {DependencyGate} from './policy/depends-on.js';
 import {signalGroup, signalProcess, type ProcessRef} from './process-group.js';
 import {isSameProcess} from './stats/process-table.js';
-
-/** The scrollback keeps this much of a longer line, marked as cut. */
-export const maxStoredLineChars = 64 * 1024;
 
 export interface SupervisorOptions {
   /** Lines kept per instance (and in the merged view). */
@@ -273,8 +270,7 @@ export class Supervisor implements SupervisorApi {
   private storeLine(instance: Instance, stream: 'stdout' | 'stderr', text: string, time: number): void {
     const line: LogLine = {seq: ++this.seq, id: instance.id, stream, text, time};
     // Listeners (headless output, log files) get the whole line; memory keeps its start.
-    const stored = text.length > maxStoredLineChars ? {...line, text: text.slice(0, maxStoredLineChars), cut: true} : line;
-    this.rings.get(instance.id)?.push(stored);
+    this.rings.get(instance.id)?.push(toStoredLine(line));
     instance.lastSeq = line.seq;
     this.events.emit('log', line);
   }
@@ -294,7 +290,7 @@ export class Supervisor implements SupervisorApi {
 
   /** One /proc scan for every live instance, so a shutdown does not scan once per instance. */
   private scanAllTrees(): void {
-    const groups = this.instances.flatMap((instance) => (instance.pid === null ? [] : [{id: instance.id, pid: instance.pid, pgid: instance.pid}]));
+    const groups = this.liveGroups();
     if (groups.length === 0) return;
     this.sampler.scanTree(groups);
     this.lastTreeScanAt = this.clock.now();
@@ -326,13 +322,17 @@ export class Supervisor implements SupervisorApi {
     this.statsTimer.unref();
   }
 
-  private async sampleStats(): Promise<void> {
-    const groups = this.instances.flatMap((instance) => {
+  /** Every instance with a live process: its leader is its group's id (spawned detached). */
+  private liveGroups(): {id: InstanceId; pid: number; pgid: number}[] {
+    return this.instances.flatMap((instance) => {
       const pid = instance.pid;
       return pid === null ? [] : [{id: instance.id, pid, pgid: pid}];
     });
+  }
+
+  private async sampleStats(): Promise<void> {
     try {
-      const sample = await this.sampler.sample(groups);
+      const sample = await this.sampler.sample(this.liveGroups());
       for (const instance of this.instances) {
         const stats = sample.instances[instance.id];
         instance.cpuPercent = stats?.cpuPercent ?? 0;
