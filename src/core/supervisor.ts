@@ -13,7 +13,7 @@ import {Emitter} from './events.js';
 import {Instance, type InstanceHost} from './instance.js';
 import {LogRing, mergeWindows, toStoredLine} from './log-ring.js';
 import {spawnChild, type Spawner} from './spawn.js';
-import {findPortHolder} from './ports.js';
+import {findPortHolder, isPortListening} from './ports.js';
 import {StatsSampler} from './stats/sampler.js';
 import {resolveTargets} from './targets.js';
 import {shutdownWaves} from './shutdown-order.js';
@@ -297,10 +297,12 @@ export class Supervisor implements SupervisorApi {
   }
 
   private warnIfPortTaken(instance: Instance): void {
+    // A free port (the usual case) costs one read of /proc/net/tcp{,6}; who holds a taken one is looked up only then.
+    if (!isPortListening(instance.port)) return;
     const holder = findPortHolder(instance.port);
-    if (holder) {
-      this.system(`${instance.id}: PORT ${instance.port} is already in use by pid ${holder.pid} (${holder.command}); starting it anyway`);
-    }
+    // No holder found: another user's process (its /proc/PID/fd is closed to us) has it all the same.
+    const by = holder ? `by pid ${holder.pid} (${holder.command})` : '(by a process procdeck cannot see)';
+    this.system(`${instance.id}: PORT ${instance.port} is already in use ${by}; starting it anyway`);
   }
 
   /**

@@ -21,13 +21,6 @@ export interface TuiOptions {
   stdout?: NodeJS.WriteStream;
 }
 
-let activeModes: TerminalModes | null = null;
-
-/** Puts the terminal back (cooked mode, cursor, main screen) if the UI holds it; safe to call any time. */
-export function restoreTerminal(): void {
-  activeModes?.restore();
-}
-
 /**
  * Runs the UI over `api` until the stack has stopped (after `q`, `Q`, or a
  * signal to procdeck) or the user detaches from a daemon. If the UI itself
@@ -45,7 +38,6 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     noColor: options.noColor,
     historySamples: Math.max(2, Math.min(600, Math.round(60_000 / Math.max(1, options.statsIntervalMs || 1000)))),
   });
-  activeModes = modes;
 
   return new Promise((resolve, reject) => {
     let ink: InkMount | null = null;
@@ -139,7 +131,6 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
         store.dispose();
         modes.restore();
         process.off('exit', onExit);
-        if (activeModes === modes) activeModes = null;
       }
     };
 

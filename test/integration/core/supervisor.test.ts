@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process';
 import {afterEach, describe, expect, it} from 'vitest';
 import {stateOf, startStack, type TestStack} from '../../helpers/stack.js';
 import {isAlive, waitFor} from '../../helpers/wait-for.js';
@@ -101,5 +102,18 @@ describe('Supervisor with real processes', () => {
     await waitFor(() => stack!.api.snapshot().instances[0]!.pid !== null);
     await stack.api.dispatch({type: 'input', target: 'cat.1', text: 'hello'});
     await stack.waitForLine('cat.1', /^got hello$/);
+  });
+
+  it('says which pid and command hold PORT before starting the instance anyway', async () => {
+    const holder = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen(0, () => console.log(s.address().port))"]);
+    try {
+      const port = Number(await new Promise<string>((resolve) => holder.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+      stack = await startStack({web: 'sleep 100'}, {port});
+      const line = await stack.waitForLine('system', /PORT \d+ is already in use/);
+      expect(line.text).toBe(`web.1: PORT ${port} is already in use by pid ${holder.pid} (${process.execPath} -e ${holder.spawnargs[2]}); starting it anyway`);
+      await waitFor(() => stateOf(stack!, 'web.1')?.status === 'running');
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });
