@@ -17,10 +17,10 @@ export class PrefixedPrinter {
   private isFlushScheduled = false;
   private width = 'system'.length;
   private readonly prefixes = new Map<string, string>();
-  private clockSecond = -1;
+  /** The second the cached heads are for, and its `HH:MM:SS`. */
   private headSecond = -1;
-  private readonly heads = new Map<string, string>();
   private clockText = '';
+  private readonly heads = new Map<string, string>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -64,24 +64,16 @@ export class PrefixedPrinter {
     const second = Math.floor(line.time / 1000);
     if (second !== this.headSecond) {
       this.headSecond = second;
+      const d = new Date(line.time);
+      this.clockText = [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
       this.heads.clear();
     }
     let head = this.heads.get(line.id);
     if (head === undefined) {
-      head = `${this.timeOf(line.time)} ${this.prefixOf(line.id)} | `;
+      head = `${this.clockText} ${this.prefixOf(line.id)} | `;
       this.heads.set(line.id, head);
     }
     return head;
-  }
-
-  private timeOf(ms: number): string {
-    const second = Math.floor(ms / 1000);
-    if (second !== this.clockSecond) {
-      this.clockSecond = second;
-      const d = new Date(ms);
-      this.clockText = [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
-    }
-    return this.clockText;
   }
 
   private prefixOf(id: string): string {
@@ -90,7 +82,12 @@ export class PrefixedPrinter {
       // An id we have not seen (a scaled-up instance) widens the column from now on.
       this.width = Math.max(this.width, id.length);
       this.refreshNames();
-      prefix = this.prefixes.get(id) ?? id.padEnd(this.width);
+      prefix = this.prefixes.get(id);
+      if (prefix === undefined) {
+        // A late line of an instance scaled away: not in the snapshot any more.
+        prefix = id.padEnd(this.width);
+        this.prefixes.set(id, prefix);
+      }
     }
     return prefix;
   }
