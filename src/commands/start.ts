@@ -75,11 +75,15 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
     inheritedEnv: process.env,
   });
   let isStopped = false;
-  supervisor.on('stopped', () => (isStopped = true));
+  const stopped = new Promise<void>((resolve) =>
+    supervisor.on('stopped', () => {
+      isStopped = true;
+      resolve();
+    }),
+  );
   const control = await ControlSession.open({supervisor, stack, paths, scrollback, statsIntervalMs, logMaxBytes, ...(logDir !== undefined && {logDir})});
   for (const message of recovered) supervisor.system(message);
 
-  const stopped = new Promise<void>((resolve) => supervisor.on('stopped', resolve));
   const tracker = new ExitTracker(
     supervisor,
     {abortOnExit: Boolean(options.abortOnExit), ...(options.exitCodeFrom !== undefined && {exitCodeFrom: options.exitCodeFrom})},
@@ -103,26 +107,13 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
       supervisor.start();
       await tui;
       await supervisor.shutdown();
-    } else if (isDaemonChild) {
-      // The daemon's output is its log files; stdout is only a file for procdeck's own errors.
-      supervisor.start();
-      tracker.check();
-      await stopped;
     } else {
-      let isOutputOpen = true;
-      // `procdeck | head`: once the reader is gone, stop the stack instead of crashing.
-      process.stdout.on('error', () => {
-        isOutputOpen = false;
-        void supervisor.shutdown();
-      });
-      const printer = new PrefixedPrinter(supervisor, {
-        color: shouldColor(process.stdout, process.env),
-        write: (text) => isOutputOpen && process.stdout.write(text),
-      });
+      // The daemon's output is its log files; its stdout is only a file for procdeck's own errors.
+      const printer = isDaemonChild ? undefined : printPrefixedLines(supervisor);
       supervisor.start();
       tracker.check();
       await stopped;
-      printer.close();
+      printer?.close();
     }
   } finally {
     removeSignalHandlers();
@@ -130,6 +121,19 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
     await control.close(isStopped);
   }
   return tracker.exitCode;
+}
+
+/** Headless output on stdout; `procdeck | head`: once the reader is gone, stop the stack instead of crashing. */
+function printPrefixedLines(supervisor: Supervisor): PrefixedPrinter {
+  let isOutputOpen = true;
+  process.stdout.on('error', () => {
+    isOutputOpen = false;
+    void supervisor.shutdown();
+  });
+  return new PrefixedPrinter(supervisor, {
+    color: shouldColor(process.stdout, process.env),
+    write: (text) => isOutputOpen && process.stdout.write(text),
+  });
 }
 
 async function startDaemon(paths: ProjectPaths, logDir: string): Promise<number> {
