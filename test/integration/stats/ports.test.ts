@@ -36,14 +36,7 @@ describe('listen ports', () => {
     const sampler = new StatsSampler({portsEveryTicks: 1});
     const {fixture, port} = await startListener();
     const groups = [{id: 'web.1', pid: fixture.pid, pgid: fixture.pgid}];
-    let last: StatsSample | undefined;
-    await waitFor(
-      async () => {
-        last = await sampler.sample(groups);
-        return last.instances['web.1']?.listenPorts.includes(port);
-      },
-      {describe: () => JSON.stringify(last)},
-    );
+    let last = await sampleUntilListening(sampler, groups, port);
     expect(last?.instances['web.1']?.listenPorts).toEqual([port]);
 
     await killEverything();
@@ -60,14 +53,7 @@ describe('listen ports', () => {
     expect((await sampler.sample(groups)).instances['web.1']?.listenPorts).toEqual([]);
     process.kill(fixture.pid, 'SIGUSR1');
     const port = Number((await fixture.waitForLine(/^port (\d+)$/))[1]);
-    let last: StatsSample | undefined;
-    await waitFor(
-      async () => {
-        last = await sampler.sample(groups);
-        return last.instances['web.1']?.listenPorts.includes(port);
-      },
-      {describe: () => JSON.stringify(last)},
-    );
+    await sampleUntilListening(sampler, groups, port);
   });
 });
 
@@ -86,3 +72,16 @@ describe('findPortHolder', () => {
     expect(findPortHolder(port)).toBeNull();
   });
 });
+
+/** Samples until web.1 is seen listening on `port`; returns that sample (fails with the last one seen). */
+async function sampleUntilListening(sampler: StatsSampler, groups: {id: string; pid: number; pgid: number}[], port: number): Promise<StatsSample> {
+  let last: StatsSample | undefined;
+  await waitFor(
+    async () => {
+      last = await sampler.sample(groups);
+      return last.instances['web.1']?.listenPorts.includes(port);
+    },
+    {describe: () => JSON.stringify(last)},
+  );
+  return last!;
+}
