@@ -4,7 +4,7 @@
  * and every child they forked.
  */
 import os from 'node:os';
-import {findLiveGroupMember, isSameProcess} from './stats/process-table.js';
+import {findLiveGroupMember, isSameProcess, readProcessEntry} from './stats/process-table.js';
 
 /** Sends `signal` to every process in the group; false when the group is gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -77,7 +77,8 @@ export interface TerminateOptions {
  */
 export async function terminateGroup(options: TerminateOptions): Promise<{escalated: boolean}> {
   const {pgid, signal, timeoutMs, pollMs = 40} = options;
-  const escapees = options.escapees ?? [];
+  const escapees = [...(options.escapees ?? [])];
+  let members = options.members ?? [];
   const send = (sig: NodeJS.Signals) => {
     signalGroup(pgid, sig);
     for (const ref of escapees) if (isSameProcess(ref.pid, ref.startTime)) signalProcess(ref.pid, sig);
@@ -88,7 +89,15 @@ export async function terminateGroup(options: TerminateOptions): Promise<{escala
   const deadline = Date.now() + timeoutMs;
   let escalated = signal === 'SIGKILL';
   for (;;) {
-    if (!hasLiveMembers(pgid, options.members) && escapees.every((ref) => !isLive(ref))) return {escalated};
+    // A member that called setsid after it was last seen is out of reach of
+    // -pgid: from now on it is an escapee, signalled (and waited for) by pid.
+    const moved = members.filter((ref) => isLive(ref) && readProcessEntry(ref.pid)?.pgid !== pgid);
+    if (moved.length > 0) {
+      members = members.filter((ref) => !moved.includes(ref));
+      escapees.push(...moved);
+      for (const ref of moved) signalProcess(ref.pid, escalated ? 'SIGKILL' : signal);
+    }
+    if (!hasLiveMembers(pgid, members) && escapees.every((ref) => !isLive(ref))) return {escalated};
     if (!escalated && Date.now() >= deadline) {
       escalated = true;
       options.onEscalate?.();

@@ -47,6 +47,10 @@ describe('orphan recovery after procdeck was killed hard', () => {
     expect(system).toMatch(/ended tree\.1 \(process group \d+, SIGTERM\)/);
     expect(system).toMatch(/ended stubborn\.1 \(process group \d+, SIGTERM, then SIGKILL\)/);
     for (const pid of [...leaders, ...grandchildren]) expect(isAlive(pid), `pid ${pid}`).toBe(false);
+    // The new stack runs escape.1 again: let its child leave the group before dispose quits the stack
+    // (a shell killed while forking could otherwise leave one behind that nothing links to us).
+    const again = await waitFor(async () => /escaped (\d+)/.exec((await stack!.run(['logs', 'escape.1'])).stdout) ?? undefined);
+    strays.push(Number(again[1]));
   });
 
   it('never kills a live process whose pid is in the state file but whose start time differs (pid reuse)', async () => {
