@@ -1,35 +1,9 @@
 /**
- * procdeck's entry point: wires commander to `commands/*`. This is the one
- * place that prints fatal errors, picks the exit code and exits.
+ * procdeck's entry point. The V8 flags in runtime-flags.ts only help when they
+ * are set before V8 compiles the bulk of the code (compiling it grows the heap,
+ * which is what starts the memory reducer's clock), so the program is imported
+ * after them, as its own chunk.
  */
 import './runtime-flags.js';
-import {Command, CommanderError} from 'commander';
-import {ConfigError, ConfigErrors, UsageError} from './config/errors.js';
-import {registerCommands} from './commands/index.js';
 
-const program = new Command('procdeck')
-  .description('Run a Procfile stack with a live terminal UI, headless, or as a daemon.')
-  .version(process.env.PROCDECK_VERSION ?? '0.1.0')
-  .enablePositionalOptions()
-  .showHelpAfterError('(run procdeck --help for usage)')
-  .exitOverride();
-registerCommands(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  process.exitCode = exitCodeFor(error);
-}
-
-function exitCodeFor(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // Help and version "errors" are normal exits; anything else is bad usage.
-    return error.exitCode === 0 ? 0 : 2;
-  }
-  if (error instanceof ConfigError || error instanceof ConfigErrors || error instanceof UsageError) {
-    process.stderr.write(`procdeck: ${error.message.replaceAll('\n', '\nprocdeck: ')}\n`);
-    return 2;
-  }
-  process.stderr.write(`procdeck: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return 1;
-}
+await import('./program.js');

@@ -74,7 +74,7 @@ describe('procdeck check', () => {
     expect(stdout).toContain('stop SIGINT, SIGKILL after 10s');
   });
 
-  it('throws every config problem, for cli.ts to print with exit code 2', async () => {
+  it('throws every config problem, for program.ts to print with exit code 2', async () => {
     const dir = makeProject({...project, Procfile: 'web npm start\n'});
     const {error} = await runCheck(dir, []);
     expect(error).toBeInstanceOf(ConfigErrors);
