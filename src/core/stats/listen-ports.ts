@@ -52,6 +52,19 @@ export function readListenSockets(): Map<number, number> {
   return listening;
 }
 
+/**
+ * The kernel's count of TCP sockets in use in our network namespace (IPv4 and
+ * IPv6), from /proc/net/sockstat{,6}: ~30 µs against ~2 ms for the socket
+ * tables. While it stays the same, no socket was opened or closed, so the
+ * tables need no fresh read to find a new listener. '' without /proc.
+ */
+export function readTcpSocketCount(): string {
+  if (!hasProcFs) return '';
+  const v4 = /^TCP: inuse (\d+)/m.exec(readProcText('/proc/net/sockstat') ?? '')?.[1] ?? '';
+  const v6 = /^TCP6: inuse (\d+)/m.exec(readProcText('/proc/net/sockstat6') ?? '')?.[1] ?? '';
+  return `${v4}/${v6}`;
+}
+
 /** Socket inodes among `pid`'s open files; empty when it is gone or not ours. */
 export function readSocketInodes(pid: number): number[] {
   const dir = `/proc/${pid}/fd`;

@@ -26,8 +26,11 @@
  *     and paced (the kernel walks its whole connection hash however few
  *     sockets exist), the largest single item. So they are read every
  *     `portsEveryTicks` (10) ticks, plus 0, 1, 2, 4 and 8 ticks after any
- *     tree gained or lost a pid: a restarted server usually listens within
- *     seconds, and the ports are only displayed, so a late one can wait.
+ *     tree gained or lost a pid, when the count of TCP sockets in use
+ *     (/proc/net/sockstat, ~30 µs) changed since the last read: a restarted
+ *     server usually listens within seconds, while a shell loop starting a
+ *     `sleep 1` every second changes its tree every tick and opens no
+ *     socket. The ports are only displayed, so a late one can wait.
  * Paced at one tick per second (CPU of all threads from schedstat, after a
  * 2-minute warm-up so the JIT has settled): ~3.0 ms per second on a quiet
  * machine against ~1 ms for the same Node process with no sampling, so the
@@ -46,7 +49,7 @@
 import type {InstanceId, StatsSample} from '../api.js';
 import {attachCreated, scanTrees, walkTrees, type InstanceGroup} from './find-trees.js';
 import {HeldProcFiles} from './held-proc-files.js';
-import {ListenPortTracker, readListenSockets} from './listen-ports.js';
+import {ListenPortTracker, readListenSockets, readTcpSocketCount} from './listen-ports.js';
 import {readCreatedProcesses} from './new-processes.js';
 import {hasProcFs, readLastCreatedPid, readUptimeTicks} from './proc-files.js';
 import {hasChildrenFiles, readProcessTable, type ProcessEntry} from './process-table.js';
@@ -77,6 +80,8 @@ export interface StatsSamplerOptions {
    * 32); above it, read every member's children file instead.
    */
   probeLimit?: number;
+  /** What says whether sockets were opened or closed (default `readTcpSocketCount`; tests pass a fake). */
+  tcpSocketCount?: () => string;
   /** Re-read listening sockets every this many ticks (default 10), and 0, 1, 2, 4, 8 ticks after a tree changes. */
   portsEveryTicks?: number;
 }
@@ -89,6 +94,7 @@ export class StatsSampler {
   readonly #fullScanEveryTicks: number;
   readonly #portsEveryTicks: number;
   readonly #probeLimit: number | undefined;
+  readonly #readTcpSocketCount: () => string;
   /** id → pid → member: every process seen in its tree and not since seen dead. */
   readonly #members = new Map<InstanceId, Map<number, MemberRecord>>();
   readonly #procFiles = new HeldProcFiles();
@@ -99,6 +105,8 @@ export class StatsSampler {
   #portsTick = 0;
   #treeChangeTick = 0;
   #treePids = new Set<number>();
+  /** `readTcpSocketCount()` when the socket tables were last read. */
+  #tcpSocketCount = '';
   /** Last created pid at the previous tick and at the previous full scan. */
   #lastPid: number | null = null;
   #lastPidAtFullScan: number | null = null;
@@ -109,6 +117,7 @@ export class StatsSampler {
     this.#fullScanEveryTicks = Math.max(1, options.fullScanEveryTicks ?? 60);
     this.#portsEveryTicks = Math.max(1, options.portsEveryTicks ?? 10);
     this.#probeLimit = options.probeLimit;
+    this.#readTcpSocketCount = options.tcpSocketCount ?? readTcpSocketCount;
   }
 
   /** CPU% (of one core, summed over the tree), RSS and listening ports for each group. */
@@ -137,10 +146,11 @@ export class StatsSampler {
     } else if (
       hasProcFs &&
       (this.#portsTick === 0 ||
-        portsTicksAfterChange.has(this.#ticks - this.#treeChangeTick) ||
-        this.#ticks - this.#portsTick >= this.#portsEveryTicks)
+        this.#ticks - this.#portsTick >= this.#portsEveryTicks ||
+        (portsTicksAfterChange.has(this.#ticks - this.#treeChangeTick) && this.#readTcpSocketCount() !== this.#tcpSocketCount))
     ) {
       this.#portsTick = this.#ticks;
+      this.#tcpSocketCount = this.#readTcpSocketCount();
       const pidsById = new Map<InstanceId, number[]>();
       for (const [id, entries] of trees) pidsById.set(id, entries.map((entry) => entry.pid));
       this.#ports = this.#portTracker.update(pidsById, readListenSockets());

@@ -2,7 +2,7 @@ import {createServer} from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {StatsSample} from '../../../src/core/api.js';
 import {findPortHolder, isPortListening} from '../../../src/core/ports.js';
-import {readListenPorts, readListenSockets} from '../../../src/core/stats/listen-ports.js';
+import {readListenPorts, readListenSockets, readTcpSocketCount} from '../../../src/core/stats/listen-ports.js';
 import {StatsSampler} from '../../../src/core/stats/sampler.js';
 import {waitFor} from '../../helpers/wait-for.js';
 import {killEverything, startFixture} from './fixtures.js';
@@ -54,6 +54,44 @@ describe('listen ports', () => {
     process.kill(fixture.pid, 'SIGUSR1');
     const port = Number((await fixture.waitForLine(/^port (\d+)$/))[1]);
     await sampleUntilListening(sampler, groups, port);
+  });
+});
+
+describe('re-reading the socket tables after a tree change', () => {
+  // The real count is machine-wide: other tests open and close sockets
+  // meanwhile, so the count the sampler sees is faked here.
+  it('reads them on the next tick when the TCP socket count changed, else waits for the 10-tick period', async () => {
+    let count = 'before';
+    const sampler = new StatsSampler({tcpSocketCount: () => count});
+    const fixture = startFixture('stats-listen.mjs', ['--on-usr1']);
+    await fixture.waitForLine(/^ready$/);
+    const groups = [{id: 'web.1', pid: fixture.pid, pgid: fixture.pgid}];
+    expect((await sampler.sample(groups)).instances['web.1']?.listenPorts).toEqual([]);
+    process.kill(fixture.pid, 'SIGUSR1');
+    const port = Number((await fixture.waitForLine(/^port (\d+)$/))[1]);
+    // Count unchanged: ticks 2-10 skip the tables (1, 2, 4 and 8 after the tree appeared among them)...
+    const seen: number[][] = [];
+    for (let tick = 2; tick <= 11; tick++) seen.push((await sampler.sample(groups)).instances['web.1']?.listenPorts ?? []);
+    expect(seen.slice(0, 9)).toEqual(Array.from({length: 9}, () => []));
+    // ...and tick 11, ten after the last read, reads them anyway.
+    expect(seen[9]).toEqual([port]);
+  });
+
+  it('a changed count makes the next after-change tick read them', async () => {
+    let count = 'before';
+    const sampler = new StatsSampler({tcpSocketCount: () => count});
+    const fixture = startFixture('stats-listen.mjs', ['--on-usr1']);
+    await fixture.waitForLine(/^ready$/);
+    const groups = [{id: 'web.1', pid: fixture.pid, pgid: fixture.pgid}];
+    expect((await sampler.sample(groups)).instances['web.1']?.listenPorts).toEqual([]);
+    process.kill(fixture.pid, 'SIGUSR1');
+    const port = Number((await fixture.waitForLine(/^port (\d+)$/))[1]);
+    count = 'after';
+    expect((await sampler.sample(groups)).instances['web.1']?.listenPorts).toEqual([port]);
+  });
+
+  it('readTcpSocketCount reads the kernel counts for IPv4 and IPv6', () => {
+    expect(readTcpSocketCount()).toMatch(/^\d+\/\d*$/);
   });
 });
 
