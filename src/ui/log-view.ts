@@ -38,8 +38,43 @@ export interface LogView {
 
 export const emptyLogView: LogView = {rows: [], lines: []};
 
+/**
+ * The rows each line of the last frame became, by seq (seqs are never
+ * reused), so that a frame redrawn for a new line or a stats tick formats
+ * only the lines it has not shown before: cutting to width with ANSI colors
+ * was half of what an idle UI allocated. Holds one screenful; any change of
+ * width, wrap, colors, search or name column starts it over.
+ */
+export class LogRowCache {
+  private style = '';
+  private search: Matcher | null = null;
+  private shown = new Map<number, {color: ColorName; rows: string[]}>();
+  private next = new Map<number, {color: ColorName; rows: string[]}>();
+
+  /** Starts a frame; rows cached under another style are dropped. */
+  begin(request: LogViewRequest, withName: boolean): void {
+    const style = [request.widthCols, request.wrap, request.noColor, request.nameWidth, request.currentMatchSeq, withName].join('|');
+    if (style !== this.style || request.search !== this.search) this.shown.clear();
+    this.style = style;
+    this.search = request.search;
+    this.next = new Map();
+  }
+
+  rowsOf(line: LogLine, color: ColorName, format: () => string[]): string[] {
+    let entry = this.shown.get(line.seq);
+    if (entry === undefined || entry.color !== color) entry = {color, rows: format()};
+    this.next.set(line.seq, entry);
+    return entry.rows;
+  }
+
+  /** Ends a frame: what it showed is what the next one may reuse. */
+  end(): void {
+    this.shown = this.next;
+  }
+}
+
 /** Reads and formats the rows a log pane shows. */
-export function buildLogView(api: SupervisorApi, request: LogViewRequest): LogView {
+export function buildLogView(api: SupervisorApi, request: LogViewRequest, cache = new LogRowCache()): LogView {
   const {source, rows, anchorSeq, filter} = request;
   if (source === null || rows <= 0) return emptyLogView;
   const lines = readBefore(api, source, anchorSeq ?? undefined, rows, filter);
@@ -49,18 +84,26 @@ export function buildLogView(api: SupervisorApi, request: LogViewRequest): LogVi
     lines.push(...readAfter(api, source, from, rows - lines.length, filter));
   }
   const out: string[] = [];
-  // A line can be 64 KiB; only what fits on screen is worth escaping, highlighting and cutting.
-  const maxChars = request.wrap ? request.widthCols * rows * 2 : request.widthCols * 8 + 256;
+  const withName = source === 'all';
+  cache.begin(request, withName);
   for (const line of lines) {
-    const shown = line.text.length > maxChars ? {...line, text: line.text.slice(0, maxChars)} : line;
-    const text = formatLogLine(shown, source === 'all', request);
-    if (request.wrap) {
-      for (const row of wrapAnsi(text, request.widthCols, {hard: true, trim: false}).split('\n')) out.push(row + resetSgr);
-    } else {
-      out.push(sliceAnsi(text, 0, request.widthCols) + resetSgr);
-    }
+    const color = withName ? request.colorOfId(line.id) : 'cyan';
+    out.push(...cache.rowsOf(line, color, () => lineRows(line, withName, request)));
   }
+  cache.end();
   return {rows: out.length > rows ? out.slice(out.length - rows) : out, lines};
+}
+
+/** One line's screen rows: formatted, then cut or wrapped to the pane width. */
+function lineRows(line: LogLine, withName: boolean, request: LogViewRequest): string[] {
+  // A line can be 64 KiB; only what fits on screen is worth escaping, highlighting and cutting.
+  const maxChars = request.wrap ? request.widthCols * request.rows * 2 : request.widthCols * 8 + 256;
+  const shown = line.text.length > maxChars ? {...line, text: line.text.slice(0, maxChars)} : line;
+  const text = formatLogLine(shown, withName, request);
+  if (!request.wrap) return [sliceAnsi(text, 0, request.widthCols) + resetSgr];
+  return wrapAnsi(text, request.widthCols, {hard: true, trim: false})
+    .split('\n')
+    .map((row) => row + resetSgr);
 }
 
 /** One log line as it appears on screen, before cutting to width. */

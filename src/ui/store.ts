@@ -9,7 +9,7 @@ import type {InstanceId, LogLine, StatsSample, SupervisorApi} from '../core/api.
 import type {Command} from '../core/commands.js';
 import type {Frame, StatsHistory, UiState} from './frame.js';
 import {computeLayout, type Size} from './layout.js';
-import {buildLogView, emptyLogView} from './log-view.js';
+import {buildLogView, emptyLogView, LogRowCache} from './log-view.js';
 import type {LogSource} from './log-window.js';
 import {buildListRows, nameOfRow, type ListRow} from './rows.js';
 import type {ScrollContext} from './scroll.js';
@@ -43,6 +43,7 @@ export class UiStore {
   private version = 0;
   private readonly listeners = new Set<() => void>();
   private readonly history = new Map<string, StatsHistory>();
+  private readonly logRows = new LogRowCache();
   private readonly frameIntervalMs: number;
   private readonly historySamples: number;
   private readonly now: () => number;
@@ -263,7 +264,7 @@ export class UiStore {
         noColor: this.noColor,
         nameWidth: layout.nameWidth,
         colorOfId,
-      });
+      }, this.logRows);
     const history = this.history.get(selected.kind === 'all' ? totalKey : selected.key);
     this.version += 1;
     return {

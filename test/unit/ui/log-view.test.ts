@@ -1,6 +1,7 @@
 import stripAnsi from 'strip-ansi';
 import {describe, expect, it} from 'vitest';
-import {formatLogLine, highlightMatches, sanitizeText} from '../../../src/ui/log-view.js';
+import type {LogLine, SupervisorApi} from '../../../src/core/api.js';
+import {buildLogView, formatLogLine, highlightMatches, LogRowCache, sanitizeText} from '../../../src/ui/log-view.js';
 import {compileMatcher} from '../../../src/ui/search.js';
 
 describe('sanitizeText', () => {
@@ -41,5 +42,50 @@ describe('formatLogLine', () => {
   it('marks a line cut to the scrollback limit', () => {
     const line = formatLogLine({seq: 1, id: 'web.1', stream: 'stdout', text: 'long', time: 0, cut: true}, false, options);
     expect(stripAnsi(line)).toBe(' long …[cut]');
+  });
+});
+
+describe('LogRowCache', () => {
+  const request = {
+    source: 'all' as const,
+    widthCols: 20,
+    rows: 5,
+    wrap: false,
+    filter: null,
+    search: null,
+    currentMatchSeq: null,
+    anchorSeq: null,
+    noColor: true,
+    nameWidth: 6,
+    colorOfId: () => 'cyan' as const,
+  };
+  const line = (seq: number, text: string): LogLine => ({seq, id: 'web.1', stream: 'stdout', text, time: 0});
+
+  it('formats a line once while the frames that show it keep their style', () => {
+    const cache = new LogRowCache();
+    const formatted: number[] = [];
+    const frame = (lines: LogLine[], style = request) => {
+      cache.begin(style, true);
+      const rows = lines.map((l) => cache.rowsOf(l, 'cyan', () => (formatted.push(l.seq), [l.text])));
+      cache.end();
+      return rows;
+    };
+    frame([line(1, 'a'), line(2, 'b')]);
+    frame([line(2, 'b'), line(3, 'c')]);
+    expect(formatted).toEqual([1, 2, 3]);
+    // A line that scrolled out of the last frame is formatted again; so is everything at another width.
+    frame([line(1, 'a'), line(2, 'b')]);
+    frame([line(1, 'a'), line(2, 'b')], {...request, widthCols: 30});
+    expect(formatted).toEqual([1, 2, 3, 1, 1, 2]);
+  });
+
+  it('gives buildLogView the same rows with or without reuse', () => {
+    const lines = [line(1, 'x'.repeat(40)), line(2, '\u001B[31mred\u001B[0m')];
+    const api = {readLog: () => lines} as unknown as SupervisorApi;
+    const cache = new LogRowCache();
+    const first = buildLogView(api, request, cache);
+    expect(buildLogView(api, request, cache)).toEqual(first);
+    expect(buildLogView(api, request)).toEqual(first);
+    expect(first.rows.map((row) => stripAnsi(row))).toEqual(['web.1   ' + 'x'.repeat(12), 'web.1   red']);
   });
 });
