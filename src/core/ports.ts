@@ -24,9 +24,15 @@ export interface PortHolder {
 
 /** True when something in our network namespace listens on TCP `port` now. */
 export function isPortListening(port: number): boolean {
-  if (!hasProcFs) return findPortHolder(port) !== null;
-  for (const listening of readListenSockets().values()) if (listening === port) return true;
-  return false;
+  return readListeningPorts()?.has(port) ?? findPortHolder(port) !== null;
+}
+
+/**
+ * Every TCP port something in our network namespace listens on now, to check
+ * several ports with one read; null without /proc (ask `isPortListening`).
+ */
+export function readListeningPorts(): Set<number> | null {
+  return hasProcFs ? new Set(readListenSockets().values()) : null;
 }
 
 /**

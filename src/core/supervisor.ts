@@ -13,7 +13,7 @@ import {Emitter} from './events.js';
 import {Instance, type InstanceHost} from './instance.js';
 import {LogRing, mergeWindows, toStoredLine} from './log-ring.js';
 import {spawnChild, type Spawner} from './spawn.js';
-import {findPortHolder, isPortListening} from './ports.js';
+import {findPortHolder, isPortListening, readListeningPorts} from './ports.js';
 import {StatsSampler} from './stats/sampler.js';
 import {resolveTargets} from './targets.js';
 import {shutdownWaves} from './shutdown-order.js';
@@ -42,6 +42,8 @@ export class Supervisor implements SupervisorApi {
   private readonly host: InstanceHost;
   private seq = 0;
   private lastTreeScanAt = 0;
+  /** Ports listened on, read once for all the instances one `start` or `scale` spawns (undefined: not read this turn). */
+  private listeningPortsThisTurn: Set<number> | null | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
   /** 0 while stats are off; `enableStats` turns them on later. */
   private statsIntervalMs: number;
@@ -297,8 +299,13 @@ export class Supervisor implements SupervisorApi {
   }
 
   private warnIfPortTaken(instance: Instance): void {
-    // A free port (the usual case) costs one read of /proc/net/tcp{,6}; who holds a taken one is looked up only then.
-    if (!isPortListening(instance.port)) return;
+    // A free port (the usual case) costs a read of /proc/net/tcp{,6} (~2 ms), shared by every
+    // instance started in the same turn; who holds a taken one is looked up only then.
+    if (this.listeningPortsThisTurn === undefined) {
+      this.listeningPortsThisTurn = readListeningPorts();
+      queueMicrotask(() => (this.listeningPortsThisTurn = undefined));
+    }
+    if (!(this.listeningPortsThisTurn?.has(instance.port) ?? isPortListening(instance.port))) return;
     const holder = findPortHolder(instance.port);
     // No holder found: another user's process (its /proc/PID/fd is closed to us) has it all the same.
     const by = holder ? `by pid ${holder.pid} (${holder.command})` : '(by a process procdeck cannot see)';
