@@ -134,9 +134,12 @@ readOpenProcFile.capacity = 16 * 1024;
 
 const systemFds = new Map<string, number>();
 
-// /proc/uptime and /proc/loadavg are read every tick for the life of the
-// process: one fd each, opened once, saves an open and a close per read.
-function readSystemFile(path: string): string | null {
+/**
+ * A small machine-wide /proc file read every tick for the life of the process
+ * (/proc/uptime, /proc/loadavg, /proc/net/sockstat): one fd each, opened
+ * once, saves an open and a close per read (~150 µs here for sockstat).
+ */
+export function readSystemFile(path: string): string | null {
   let fd = systemFds.get(path);
   if (fd === undefined) {
     try {
