@@ -35,6 +35,25 @@ describe('LogRing', () => {
     expect(ring.read({limit: 2}, (l) => l.seq % 2 === 1).map((l) => l.seq)).toEqual([3, 5]);
   });
 
+  it('grows past its first storage and still wraps at capacity', () => {
+    const seqs = Array.from({length: 1000}, (_, i) => i + 1);
+    const ring = ringWith(300, seqs);
+    expect(ring.size).toBe(300);
+    expect(ring.read({limit: 1000}).map((l) => l.seq)).toEqual(seqs.slice(700));
+    expect(ring.read({limit: 3, afterSeq: 850}).map((l) => l.seq)).toEqual([851, 852, 853]);
+  });
+
+  it('gives back every field as pushed, the cut mark and stream included', () => {
+    const ring = new LogRing(5);
+    const lines: LogLine[] = [
+      {seq: 1, id: 'web.1', stream: 'stdout', text: 'a', time: 1000},
+      {seq: 2, id: 'system', stream: 'system', text: 'b', time: 2000},
+      {seq: 3, id: 'web.2', stream: 'stderr', text: 'c', time: 3000, cut: true},
+    ];
+    for (const l of lines) ring.push(l);
+    expect(ring.read({limit: 5})).toStrictEqual(lines);
+  });
+
   it('is empty after clear', () => {
     const ring = ringWith(3, [1, 2]);
     ring.clear();
