@@ -3,7 +3,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {StatsSample} from '../../../src/core/api.js';
 import {findPortHolder, isPortListening} from '../../../src/core/ports.js';
 import {readListenPorts, readListenSockets, readTcpSocketCount} from '../../../src/core/stats/listen-ports.js';
-import {StatsSampler} from '../../../src/core/stats/sampler.js';
+import {StatsSampler, type StatsSamplerOptions} from '../../../src/core/stats/sampler.js';
 import {waitFor} from '../../helpers/wait-for.js';
 import {killEverything, startFixture} from './fixtures.js';
 
@@ -22,6 +22,22 @@ async function findFreePort(): Promise<number> {
   const {port} = server.address() as {port: number};
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * A sampler that has seen web.1 join (its first tick, not listening yet);
+ * web.1 then listens on `port`. `portsNextTick` samples once more.
+ */
+async function listenAfterFirstTick(options: StatsSamplerOptions) {
+  const sampler = new StatsSampler(options);
+  const fixture = startFixture('stats-listen.mjs', ['--on-usr1']);
+  await fixture.waitForLine(/^ready$/);
+  const groups = [{id: 'web.1', pid: fixture.pid, pgid: fixture.pgid}];
+  expect((await sampler.sample(groups)).instances['web.1']?.listenPorts).toEqual([]);
+  process.kill(fixture.pid, 'SIGUSR1');
+  const port = Number((await fixture.waitForLine(/^port (\d+)$/))[1]);
+  const portsNextTick = async () => (await sampler.sample(groups)).instances['web.1']?.listenPorts ?? [];
+  return {sampler, groups, port, portsNextTick};
 }
 
 describe('listen ports', () => {
@@ -46,13 +62,7 @@ describe('listen ports', () => {
 
   it('finds a socket that a known tree pid opens later', async () => {
     // The tracker reads a pid's fds once; a later listen must still be noticed.
-    const sampler = new StatsSampler({portsEveryTicks: 1});
-    const fixture = startFixture('stats-listen.mjs', ['--on-usr1']);
-    await fixture.waitForLine(/^ready$/);
-    const groups = [{id: 'web.1', pid: fixture.pid, pgid: fixture.pgid}];
-    expect((await sampler.sample(groups)).instances['web.1']?.listenPorts).toEqual([]);
-    process.kill(fixture.pid, 'SIGUSR1');
-    const port = Number((await fixture.waitForLine(/^port (\d+)$/))[1]);
+    const {sampler, groups, port} = await listenAfterFirstTick({portsEveryTicks: 1});
     await sampleUntilListening(sampler, groups, port);
   });
 });
@@ -60,18 +70,11 @@ describe('listen ports', () => {
 describe('re-reading the socket tables after a tree change', () => {
   // The real count is machine-wide: other tests open and close sockets
   // meanwhile, so the count the sampler sees is faked here.
-  it('reads them on the next tick when the TCP socket count changed, else waits for the 10-tick period', async () => {
-    let count = 'before';
-    const sampler = new StatsSampler({tcpSocketCount: () => count});
-    const fixture = startFixture('stats-listen.mjs', ['--on-usr1']);
-    await fixture.waitForLine(/^ready$/);
-    const groups = [{id: 'web.1', pid: fixture.pid, pgid: fixture.pgid}];
-    expect((await sampler.sample(groups)).instances['web.1']?.listenPorts).toEqual([]);
-    process.kill(fixture.pid, 'SIGUSR1');
-    const port = Number((await fixture.waitForLine(/^port (\d+)$/))[1]);
+  it('while the TCP socket count is unchanged, waits for the 10-tick period', async () => {
+    const {port, portsNextTick} = await listenAfterFirstTick({tcpSocketCount: () => 'unchanged'});
     // Count unchanged: ticks 2-10 skip the tables (1, 2, 4 and 8 after the tree appeared among them)...
     const seen: number[][] = [];
-    for (let tick = 2; tick <= 11; tick++) seen.push((await sampler.sample(groups)).instances['web.1']?.listenPorts ?? []);
+    for (let tick = 2; tick <= 11; tick++) seen.push(await portsNextTick());
     expect(seen.slice(0, 9)).toEqual(Array.from({length: 9}, () => []));
     // ...and tick 11, ten after the last read, reads them anyway.
     expect(seen[9]).toEqual([port]);
@@ -79,15 +82,9 @@ describe('re-reading the socket tables after a tree change', () => {
 
   it('a changed count makes the next after-change tick read them', async () => {
     let count = 'before';
-    const sampler = new StatsSampler({tcpSocketCount: () => count});
-    const fixture = startFixture('stats-listen.mjs', ['--on-usr1']);
-    await fixture.waitForLine(/^ready$/);
-    const groups = [{id: 'web.1', pid: fixture.pid, pgid: fixture.pgid}];
-    expect((await sampler.sample(groups)).instances['web.1']?.listenPorts).toEqual([]);
-    process.kill(fixture.pid, 'SIGUSR1');
-    const port = Number((await fixture.waitForLine(/^port (\d+)$/))[1]);
+    const {port, portsNextTick} = await listenAfterFirstTick({tcpSocketCount: () => count});
     count = 'after';
-    expect((await sampler.sample(groups)).instances['web.1']?.listenPorts).toEqual([port]);
+    expect(await portsNextTick()).toEqual([port]);
   });
 
   it('readTcpSocketCount reads the kernel counts for IPv4 and IPv6', () => {
