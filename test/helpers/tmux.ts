@@ -4,6 +4,8 @@
  * with send-keys, the screen read with capture-pane.
  */
 import {execFileSync} from 'node:child_process';
+import {rmSync} from 'node:fs';
+import path from 'node:path';
 
 export interface TmuxOptions {
   cwd: string;
@@ -83,13 +85,15 @@ export class TmuxTerminal {
     }
   }
 
-  /** Ends the tmux server and everything it runs (the pane's shell gets SIGHUP). */
+  /** Ends the tmux server and everything it runs (the pane's shell gets SIGHUP), and removes its socket file. */
   kill(): void {
     try {
       this.tmux('kill-server');
     } catch {
       // The server is already gone (its last session ended).
     }
+    // tmux 3.3 leaves the socket file behind after kill-server; one per terminal would pile up in /tmp.
+    rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket), {force: true});
   }
 
   private tmux(...args: string[]): string {
