@@ -82,6 +82,8 @@ async function finish(dir) {
   } catch {
     // The server already ended with its last pane.
   }
+  // tmux 3.3 leaves the socket file behind after kill-server.
+  rmSync(path.join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid()}`, socket), {force: true});
   for (const pid of processesIn(dir)) {
     try {
       process.kill(pid, 'SIGKILL');
