@@ -54,9 +54,10 @@ export function readListenSockets(): Map<number, number> {
 
 /**
  * The kernel's count of TCP sockets in use in our network namespace (IPv4 and
- * IPv6), from /proc/net/sockstat{,6} through held fds: ~20 µs against ~2 ms for the socket
- * tables. While it stays the same, no socket was opened or closed, so the
- * tables need no fresh read to find a new listener. '' without /proc.
+ * IPv6), from /proc/net/sockstat{,6} through held fds: ~20 µs against ~2 ms
+ * for the socket tables. While it stays the same, no socket was opened or
+ * closed, so the tables need no fresh read to find a new listener. '' without
+ * /proc.
  */
 export function readTcpSocketCount(): string {
   if (!hasProcFs) return '';

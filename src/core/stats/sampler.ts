@@ -27,7 +27,7 @@
  *     sockets exist), the largest single item. So they are read every
  *     `portsEveryTicks` (10) ticks, plus 0, 1, 2, 4 and 8 ticks after any
  *     tree gained or lost a pid, when the count of TCP sockets in use
- *     (/proc/net/sockstat, ~30 µs) changed since the last read: a restarted
+ *     (/proc/net/sockstat, ~20 µs) changed since the last read: a restarted
  *     server usually listens within seconds, while a shell loop starting a
  *     `sleep 1` every second changes its tree every tick and opens no
  *     socket. The ports are only displayed, so a late one can wait.
@@ -143,14 +143,8 @@ export class StatsSampler {
     if (treePids.size === 0) {
       // No process left in any tree: nothing can listen, no need to ask the kernel.
       this.#ports = new Map();
-    } else if (
-      hasProcFs &&
-      (this.#portsTick === 0 ||
-        this.#ticks - this.#portsTick >= this.#portsEveryTicks ||
-        (portsTicksAfterChange.has(this.#ticks - this.#treeChangeTick) && this.#readTcpSocketCount() !== this.#tcpSocketCount))
-    ) {
+    } else if (hasProcFs && this.#arePortsDue()) {
       this.#portsTick = this.#ticks;
-      this.#tcpSocketCount = this.#readTcpSocketCount();
       const pidsById = new Map<InstanceId, number[]>();
       for (const [id, entries] of trees) pidsById.set(id, entries.map((entry) => entry.pid));
       this.#ports = this.#portTracker.update(pidsById, readListenSockets());
@@ -227,6 +221,20 @@ export class StatsSampler {
       result.set(id, this.knownMembers(id));
     }
     return result;
+  }
+
+  /**
+   * Whether this tick reads the socket tables (see the cost notes at the top):
+   * the first tick and every `portsEveryTicks`, or a tick soon after a tree
+   * change when the TCP socket count moved since the last read.
+   */
+  #arePortsDue(): boolean {
+    const isPeriodic = this.#portsTick === 0 || this.#ticks - this.#portsTick >= this.#portsEveryTicks;
+    if (!isPeriodic && !portsTicksAfterChange.has(this.#ticks - this.#treeChangeTick)) return false;
+    const count = this.#readTcpSocketCount();
+    if (!isPeriodic && count === this.#tcpSocketCount) return false;
+    this.#tcpSocketCount = count;
+    return true;
   }
 
   /** Full scan or walk, whichever this tick needs (see the cost notes at the top). */
