@@ -22,9 +22,12 @@ export interface PortHolder {
   command: string;
 }
 
-/** True when something in our network namespace listens on TCP `port` now. */
-export function isPortListening(port: number): boolean {
-  return readListeningPorts()?.has(port) ?? findPortHolder(port) !== null;
+/**
+ * True when something in our network namespace listens on TCP `port` now.
+ * Pass one `readListeningPorts()` result to check several ports with one read.
+ */
+export function isPortListening(port: number, listening = readListeningPorts()): boolean {
+  return listening?.has(port) ?? findPortHolder(port) !== null;
 }
 
 /**

@@ -305,7 +305,7 @@ export class Supervisor implements SupervisorApi {
       this.listeningPortsThisTurn = readListeningPorts();
       queueMicrotask(() => (this.listeningPortsThisTurn = undefined));
     }
-    if (!(this.listeningPortsThisTurn?.has(instance.port) ?? isPortListening(instance.port))) return;
+    if (!isPortListening(instance.port, this.listeningPortsThisTurn)) return;
     const holder = findPortHolder(instance.port);
     // No holder found: another user's process (its /proc/PID/fd is closed to us) has it all the same.
     const by = holder ? `by pid ${holder.pid} (${holder.command})` : '(by a process procdeck cannot see)';
