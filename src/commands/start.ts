@@ -46,9 +46,10 @@ export function registerStart(program: Command): void {
 }
 
 async function runStart(names: string[], options: StartOptions): Promise<number> {
+  const isTerminal = Boolean(process.stdout.isTTY) && !process.env.CI;
   // The UI's chunk takes ~35 ms to load: start now, while the stack's files
   // are read and the control socket opens (a daemon's stdout is no terminal).
-  const uiModule = options.tui && process.stdout.isTTY && !process.env.CI ? import('../ui/render.js') : undefined;
+  const uiModule = options.tui && isTerminal ? import('../ui/render.js') : undefined;
   uiModule?.catch(() => undefined); // a bad Procfile may end the run before it is awaited
   const stack = selectProcesses(loadStack(toLoadOptions(options)), names);
   const scrollback = parseIntegerFlag('--scrollback', options.scrollback, 1);
@@ -70,7 +71,7 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
     for (const message of recovered) process.stdout.write(`procdeck: ${message}\n`);
     return startDaemon(paths, logDir!);
   }
-  const useTui = options.tui && !isDaemonChild && Boolean(process.stdout.isTTY) && !process.env.CI;
+  const useTui = options.tui && !isDaemonChild && isTerminal;
   // Headless runs sample nothing (idle CPU) until a control client asks for the numbers.
   const needsStats = useTui || isDaemonChild || stack.processes.some((p) => p.maxMemoryBytes !== undefined);
   const supervisor = new Supervisor(stack, {
