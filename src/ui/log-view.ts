@@ -42,25 +42,27 @@ export const emptyLogView: LogView = {rows: [], lines: []};
  * The rows each line of the last frame became, by seq (seqs are never
  * reused), so that a frame redrawn for a new line or a stats tick formats
  * only the lines it has not shown before: cutting to width with ANSI colors
- * was half of what an idle UI allocated. Holds one screenful; any change of
- * width, wrap, colors, search or name column starts it over.
+ * was a third of what an idle UI allocated. Holds one screenful; any change
+ * of pane size, wrap, colors, search or name column starts it over. `color`
+ * is the name's color in the merged view (null without names).
  */
 export class LogRowCache {
   private style = '';
   private search: Matcher | null = null;
-  private shown = new Map<number, {color: ColorName; rows: string[]}>();
-  private next = new Map<number, {color: ColorName; rows: string[]}>();
+  private shown = new Map<number, {color: ColorName | null; rows: string[]}>();
+  private next = new Map<number, {color: ColorName | null; rows: string[]}>();
 
   /** Starts a frame; rows cached under another style are dropped. */
   begin(request: LogViewRequest, withName: boolean): void {
-    const style = [request.widthCols, request.wrap, request.noColor, request.nameWidth, request.currentMatchSeq, withName].join('|');
+    // `rows` too: it bounds how much of a long line is wrapped.
+    const style = [request.widthCols, request.rows, request.wrap, request.noColor, request.nameWidth, request.currentMatchSeq, withName].join('|');
     if (style !== this.style || request.search !== this.search) this.shown.clear();
     this.style = style;
     this.search = request.search;
     this.next = new Map();
   }
 
-  rowsOf(line: LogLine, color: ColorName, format: () => string[]): string[] {
+  rowsOf(line: LogLine, color: ColorName | null, format: () => string[]): string[] {
     let entry = this.shown.get(line.seq);
     if (entry === undefined || entry.color !== color) entry = {color, rows: format()};
     this.next.set(line.seq, entry);
@@ -87,7 +89,7 @@ export function buildLogView(api: SupervisorApi, request: LogViewRequest, cache 
   const withName = source === 'all';
   cache.begin(request, withName);
   for (const line of lines) {
-    const color = withName ? request.colorOfId(line.id) : 'cyan';
+    const color = withName ? request.colorOfId(line.id) : null;
     out.push(...cache.rowsOf(line, color, () => lineRows(line, withName, request)));
   }
   cache.end();

@@ -77,6 +77,9 @@ describe('LogRowCache', () => {
     frame([line(1, 'a'), line(2, 'b')]);
     frame([line(1, 'a'), line(2, 'b')], {...request, widthCols: 30});
     expect(formatted).toEqual([1, 2, 3, 1, 1, 2]);
+    // The pane's height bounds how much of a long line is wrapped: a new height formats again too.
+    frame([line(1, 'a')], {...request, widthCols: 30, rows: 8});
+    expect(formatted).toEqual([1, 2, 3, 1, 1, 2, 1]);
   });
 
   it('gives buildLogView the same rows with or without reuse', () => {
