@@ -115,15 +115,9 @@ export class LogRing {
   /** Doubles the storage (only while not yet full, when slots are still in order). */
   private grow(): void {
     const size = Math.min(this.capacity, this.seqs.length * 2);
-    const seqs = new Float64Array(size);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    const times = new Float64Array(size);
-    times.set(this.times);
-    this.times = times;
-    const flags = new Uint8Array(size);
-    flags.set(this.flags);
-    this.flags = flags;
+    this.seqs = grown(this.seqs, new Float64Array(size));
+    this.times = grown(this.times, new Float64Array(size));
+    this.flags = grown(this.flags, new Uint8Array(size));
     this.ids.length = size;
     this.texts.length = size;
   }
@@ -139,6 +133,12 @@ export class LogRing {
     }
     return lo;
   }
+}
+
+/** `into`, holding a copy of `from` at its start. */
+function grown<T extends Float64Array | Uint8Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }
 
 /**
