@@ -2,7 +2,7 @@
 import type {Command} from 'commander';
 import {UsageError} from '../config/errors.js';
 import {RemoteSupervisor} from '../control/client.js';
-import {NoStackError} from '../control/connection.js';
+import {noStackMessage, NoStackError} from '../control/connection.js';
 import {projectDirFor, projectPaths} from '../control/paths.js';
 
 export function registerAttach(program: Command): void {
@@ -25,7 +25,7 @@ async function runAttach(options: {procfile?: string}): Promise<number> {
     api = await RemoteSupervisor.connect(paths.socket);
   } catch (error) {
     if (!(error instanceof NoStackError)) throw error;
-    process.stderr.write(`procdeck: no stack is running in ${paths.projectDir} (start one with procdeck start -D)\n`);
+    process.stderr.write(`procdeck: ${noStackMessage(paths.projectDir)}\n`);
     return 1;
   }
   const {runTui} = await import('../ui/render.js');

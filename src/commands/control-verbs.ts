@@ -8,7 +8,7 @@ import type {Command} from 'commander';
 import type {LogLine, StackSnapshot} from '../core/api.js';
 import type {Outcome} from '../core/commands.js';
 import {UsageError} from '../config/errors.js';
-import {ControlConnection, NoStackError, RemoteError} from '../control/connection.js';
+import {ControlConnection, noStackMessage, NoStackError, RemoteError} from '../control/connection.js';
 import {projectDirFor, projectPaths} from '../control/paths.js';
 import type {OutcomesResult, StatusReport} from '../control/protocol.js';
 import {colorFor, paint, shouldColor} from '../output/colors.js';
@@ -99,7 +99,7 @@ async function runVerb(options: ProjectOptions, body: (connection: ControlConnec
     connection = await ControlConnection.connect(paths.socket);
   } catch (error) {
     if (!(error instanceof NoStackError)) throw error;
-    process.stderr.write(`procdeck: no stack is running in ${paths.projectDir} (start one with procdeck start, or procdeck start -D)\n`);
+    process.stderr.write(`procdeck: ${noStackMessage(paths.projectDir)}\n`);
     process.exitCode = 1;
     return;
   }

@@ -18,6 +18,11 @@ export class NoStackError extends Error {
   }
 }
 
+/** What a command prints when no stack answers for `projectDir` (every verb, and attach). */
+export function noStackMessage(projectDir: string): string {
+  return `no stack is running in ${projectDir} (start one with procdeck start, or procdeck start -D)`;
+}
+
 /** The server refused a request; `code` says why (see protocol.ts). */
 export class RemoteError extends Error {
   constructor(readonly code: string, message: string) {
