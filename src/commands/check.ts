@@ -17,8 +17,8 @@ export function registerCheck(program: Command): void {
     program
       .command('check')
       .description('validate the Procfile, procdeck.yaml and env files, and list the processes'),
-  ).action((options: StackOptions) => {
-    const stack = loadStack(toLoadOptions(options));
+  ).action(async (options: StackOptions) => {
+    const stack = await loadStack(toLoadOptions(options));
     process.stdout.write(describeStack(stack, process.cwd()));
   });
 }

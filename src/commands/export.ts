@@ -4,7 +4,8 @@ import {join, relative, resolve} from 'node:path';
 import type {Command} from 'commander';
 import {loadStack} from '../config/load.js';
 import {UsageError} from '../config/errors.js';
-import {exportStack, exporters, isExportFormat, type ExportFormat, type ExportOptions} from '../export/index.js';
+import {exportFormats, isExportFormat, type ExportFormat} from '../export/formats.js';
+import type {ExportOptions} from '../export/index.js';
 import {addStackOptions, type StackOptions} from './stack-options.js';
 import {toLoadOptions} from './load-options.js';
 
@@ -14,7 +15,7 @@ interface ExportCommandOptions extends StackOptions {
   image?: string;
 }
 
-const formatList = Object.keys(exporters).join(', ');
+const formatList = exportFormats.join(', ');
 
 /** Adds `export FORMAT DIR` with the stack options plus `--app`, `--user` and `--image`. */
 export function registerExport(program: Command): void {
@@ -28,12 +29,12 @@ export function registerExport(program: Command): void {
     .option('--app <name>', 'app name used in unit, program, service and resource names (default: the project directory name)')
     .option('--user <user>', 'user the processes run as (systemd, supervisord, compose)')
     .option('--image <image>', 'container image holding the project (required for compose and kubernetes)')
-    .action((format: string, dir: string, options: ExportCommandOptions) => {
-      runExport(format, dir, options);
+    .action(async (format: string, dir: string, options: ExportCommandOptions) => {
+      await runExport(format, dir, options);
     });
 }
 
-function runExport(format: string, dir: string, options: ExportCommandOptions): void {
+async function runExport(format: string, dir: string, options: ExportCommandOptions): Promise<void> {
   if (!isExportFormat(format)) {
     throw new UsageError(`export: unknown format ${JSON.stringify(format)} (expected one of ${formatList})`);
   }
@@ -42,12 +43,14 @@ function runExport(format: string, dir: string, options: ExportCommandOptions): 
   if (existsSync(target) && !statSync(target).isDirectory()) {
     throw new UsageError(`export: ${dir} exists and is not a directory (pass a directory to write the files into)`);
   }
-  const stack = loadStack(toLoadOptions(options));
+  const stack = await loadStack(toLoadOptions(options));
   const exportOptions: ExportOptions = {
     app: options.app ?? stack.name,
     ...(options.user !== undefined && {user: options.user}),
     ...(options.image !== undefined && {image: options.image}),
   };
+  // The exporters and their YAML writer load only for this verb.
+  const {exportStack} = await import('../export/index.js');
   // Everything is generated before anything is written, so a refused value leaves DIR untouched.
   const result = exportStack(format, stack, exportOptions);
   mkdirSync(target, {recursive: true});

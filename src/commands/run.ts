@@ -24,7 +24,7 @@ export function registerRun(program: Command): void {
 }
 
 async function runOneOff(words: string[], options: StackOptions): Promise<number> {
-  const stack = loadStack(toLoadOptions(options));
+  const stack = await loadStack(toLoadOptions(options));
   const entry = words.length === 1 ? stack.processes.find((p) => p.name === words[0]) : undefined;
   // A Procfile entry runs as instance 1 of its type (PORT, PS as `start` would give it).
   const proc = entry ?? {name: 'run', index: 0, env: {}};

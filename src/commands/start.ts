@@ -51,7 +51,7 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   // are read and the control socket opens (a daemon's stdout is no terminal).
   const uiModule = options.tui && isTerminal ? import('../ui/render.js') : undefined;
   uiModule?.catch(() => undefined); // a bad Procfile may end the run before it is awaited
-  const stack = selectProcesses(loadStack(toLoadOptions(options)), names);
+  const stack = selectProcesses(await loadStack(toLoadOptions(options)), names);
   const scrollback = parseIntegerFlag('--scrollback', options.scrollback, 1);
   const statsIntervalMs = parseDuration(options.statsInterval, '--stats-interval');
   if (options.exitCodeFrom !== undefined) {

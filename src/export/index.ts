@@ -7,24 +7,17 @@ import type {StackSpec} from '../config/spec.js';
 import {processNamePattern} from '../config/procfile.js';
 import {UsageError} from '../config/errors.js';
 import type {ExportOptions, ExportResult, Exporter} from './stack-model.js';
+import type {ExportFormat} from './formats.js';
 
 export type {ExportFile, ExportOptions, ExportResult, Exporter} from './stack-model.js';
 
-/** Every format, in the order help and errors list them. */
-export const exporters = {
+/** The exporter of each format. */
+const exporters = {
   systemd: exportSystemd,
   supervisord: exportSupervisord,
   compose: exportCompose,
   kubernetes: exportKubernetes,
-} satisfies Record<string, Exporter>;
-
-/** A format name: `systemd`, `supervisord`, `compose` or `kubernetes`. */
-export type ExportFormat = keyof typeof exporters;
-
-/** Whether `name` is a format `procdeck export` knows. */
-export function isExportFormat(name: string): name is ExportFormat {
-  return Object.hasOwn(exporters, name);
-}
+} satisfies Record<ExportFormat, Exporter>;
 
 /**
  * Runs one exporter. Process names become file names, so they are checked

@@ -41,7 +41,7 @@ export async function startStack(
   writeFileSync(path.join(dir, 'Procfile'), Object.entries(procfile).map(([n, c]) => `${n}: ${c}`).join('\n') + '\n');
   if (options.yaml) writeFileSync(path.join(dir, 'procdeck.yaml'), options.yaml);
   for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(path.join(dir, name), content);
-  const stack = loadStack({
+  const stack = await loadStack({
     cwd: dir,
     env: {...process.env, FIXTURES: fixtures},
     ...(options.timeout ? {stopTimeoutMs: Number.parseFloat(options.timeout) * 1000} : {}),

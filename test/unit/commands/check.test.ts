@@ -88,8 +88,8 @@ describe('procdeck check', () => {
     expect((error as Error).message).toBe('--timeout: expected a duration like 500ms, 5s or 2m, got "5x"');
   });
 
-  it('shows a non-default cwd relative to where it runs', () => {
+  it('shows a non-default cwd relative to where it runs', async () => {
     const dir = makeProject({Procfile: 'web: x\n', 'app/.keep': '', 'procdeck.yaml': 'processes:\n  web:\n    cwd: app\n'});
-    expect(describeStack(loadStack({cwd: dir, env: {}}), dir)).toContain('1 instance, port 5000, cwd app  [Procfile:1]');
+    expect(describeStack(await loadStack({cwd: dir, env: {}}), dir)).toContain('1 instance, port 5000, cwd app  [Procfile:1]');
   });
 });

@@ -6,9 +6,9 @@ import {instanceEnv} from '../../../src/config/env.js';
 import {instancePort} from '../../../src/config/ports.js';
 import {ConfigErrors, UsageError} from '../../../src/config/errors.js';
 import type {StackSpec} from '../../../src/config/spec.js';
-import {makeProject, messagesOf} from './temp-project.js';
+import {makeProject, rejectionMessagesOf} from './temp-project.js';
 
-function load(dir: string, options: Partial<LoadOptions> = {}): StackSpec {
+function load(dir: string, options: Partial<LoadOptions> = {}): Promise<StackSpec> {
   return loadStack({cwd: dir, env: {}, ...options});
 }
 
@@ -19,9 +19,9 @@ function processNamed(stack: StackSpec, name: string) {
 }
 
 describe('loadStack: Procfile only', () => {
-  it('builds a spec with defaults, indexes and the project name', () => {
+  it('builds a spec with defaults, indexes and the project name', async () => {
     const dir = makeProject({Procfile: 'web: npm start\nworker: node w.js\n'});
-    const stack = load(dir);
+    const stack = await load(dir);
     expect(stack).toMatchObject({name: dir.split('/').at(-1), root: dir, procfilePath: join(dir, 'Procfile'), basePort: 5000, envFiles: [], fileEnv: {}});
     expect(stack.configPath).toBeUndefined();
     expect(stack.processes).toEqual([
@@ -34,103 +34,103 @@ describe('loadStack: Procfile only', () => {
     ]);
   });
 
-  it('reads -f relative to cwd and runs processes in the Procfile\'s directory', () => {
+  it('reads -f relative to cwd and runs processes in the Procfile\'s directory', async () => {
     const dir = makeProject({'stack/Procfile.dev': 'web: x\n'});
-    const stack = load(dir, {procfile: 'stack/Procfile.dev'});
+    const stack = await load(dir, {procfile: 'stack/Procfile.dev'});
     expect(stack.root).toBe(join(dir, 'stack'));
     expect(processNamed(stack, 'web')).toMatchObject({cwd: join(dir, 'stack'), source: 'stack/Procfile.dev:1'});
   });
 
-  it('uses --root for the root and process cwd', () => {
+  it('uses --root for the root and process cwd', async () => {
     const dir = makeProject({Procfile: 'web: x\n', 'app/.keep': ''});
-    const stack = load(dir, {root: 'app'});
+    const stack = await load(dir, {root: 'app'});
     expect(stack.root).toBe(join(dir, 'app'));
     expect(processNamed(stack, 'web').cwd).toBe(join(dir, 'app'));
   });
 
-  it('reports a missing Procfile with its absolute path', () => {
+  it('reports a missing Procfile with its absolute path', async () => {
     const dir = makeProject({});
-    expect(messagesOf(() => load(dir))).toEqual([`Procfile: not found at ${join(dir, 'Procfile')} (create one, or pass -f PATH)`]);
+    expect(await rejectionMessagesOf(load(dir))).toEqual([`Procfile: not found at ${join(dir, 'Procfile')} (create one, or pass -f PATH)`]);
   });
 
-  it('throws ConfigErrors for a bad Procfile', () => {
+  it('throws ConfigErrors for a bad Procfile', async () => {
     const dir = makeProject({Procfile: 'web npm start\n'});
-    expect(() => load(dir)).toThrow(ConfigErrors);
+    await expect(load(dir)).rejects.toThrow(ConfigErrors);
   });
 });
 
 describe('loadStack: env files and ports', () => {
-  it('loads .env beside the Procfile by default', () => {
+  it('loads .env beside the Procfile by default', async () => {
     const dir = makeProject({'sub/Procfile': 'web: x\n', 'sub/.env': 'A=1\n', '.env': 'A=wrong\n'});
-    const stack = load(dir, {procfile: 'sub/Procfile'});
+    const stack = await load(dir, {procfile: 'sub/Procfile'});
     expect(stack.fileEnv).toEqual({A: '1'});
     expect(stack.envFiles).toEqual([join(dir, 'sub/.env')]);
   });
 
-  it('loads -e files in order instead of .env', () => {
+  it('loads -e files in order instead of .env', async () => {
     const dir = makeProject({Procfile: 'web: x\n', '.env': 'DEFAULT=1\n', 'a.env': 'A=a\nB=a\n', 'b.env': 'B=b\n'});
-    const stack = load(dir, {envFiles: ['a.env', 'b.env']});
+    const stack = await load(dir, {envFiles: ['a.env', 'b.env']});
     expect(stack.fileEnv).toEqual({A: 'a', B: 'b'});
     expect(stack.envFiles).toEqual([join(dir, 'a.env'), join(dir, 'b.env')]);
   });
 
-  it('reports a missing -e file by name', () => {
+  it('reports a missing -e file by name', async () => {
     const dir = makeProject({Procfile: 'web: x\n'});
-    expect(messagesOf(() => load(dir, {envFiles: ['.env.local']}))).toEqual([
+    expect(await rejectionMessagesOf(load(dir, {envFiles: ['.env.local']}))).toEqual([
       `.env.local: not found at ${join(dir, '.env.local')} (check the -e option)`,
     ]);
   });
 
-  it('loads env_file from the config when -e is not given', () => {
+  it('loads env_file from the config when -e is not given', async () => {
     const dir = makeProject({Procfile: 'web: x\n', '.env': 'A=default\n', 'procdeck.yaml': 'env_file: [one.env, two.env]\n', 'one.env': 'A=1\n', 'two.env': 'B=2\n'});
-    expect(load(dir).fileEnv).toEqual({A: '1', B: '2'});
-    expect(load(dir, {envFiles: ['.env']}).fileEnv).toEqual({A: 'default'});
+    expect((await load(dir)).fileEnv).toEqual({A: '1', B: '2'});
+    expect((await load(dir, {envFiles: ['.env']})).fileEnv).toEqual({A: 'default'});
   });
 
-  it('layers the whole environment for an instance', () => {
+  it('layers the whole environment for an instance', async () => {
     const dir = makeProject({
       Procfile: 'web: x\nworker: y\n',
       '.env': 'A=file\nB=file\n',
       'procdeck.yaml': 'processes:\n  worker:\n    env: {B: proc, N: 3}\n',
     });
-    const stack = load(dir);
+    const stack = await load(dir);
     const env = instanceEnv(stack, processNamed(stack, 'worker'), 2, {A: 'inherited', HOME: '/home/x'});
     expect(env).toMatchObject({A: 'file', B: 'proc', N: '3', HOME: '/home/x', PORT: '5101', PS: 'worker.2', FORCE_COLOR: '1', PYTHONUNBUFFERED: '1'});
   });
 
-  it('takes the base port from -p, then env file PORT, then $PORT, then 5000', () => {
+  it('takes the base port from -p, then env file PORT, then $PORT, then 5000', async () => {
     const withFile = makeProject({Procfile: 'web: x\nworker: y\n', '.env': 'PORT=6000\n'});
     const without = makeProject({Procfile: 'web: x\nworker: y\n'});
-    expect(load(withFile, {port: 4000, env: {PORT: '7000'}}).basePort).toBe(4000);
-    expect(load(withFile, {env: {PORT: '7000'}}).basePort).toBe(6000);
-    expect(load(without, {env: {PORT: '7000'}}).basePort).toBe(7000);
-    const stack = load(without);
+    expect((await load(withFile, {port: 4000, env: {PORT: '7000'}})).basePort).toBe(4000);
+    expect((await load(withFile, {env: {PORT: '7000'}})).basePort).toBe(6000);
+    expect((await load(without, {env: {PORT: '7000'}})).basePort).toBe(7000);
+    const stack = await load(without);
     expect(stack.basePort).toBe(5000);
     expect(instancePort(stack, processNamed(stack, 'worker'), 2)).toBe(5101);
   });
 
-  it('reports a PORT in an env file that is not a number', () => {
+  it('reports a PORT in an env file that is not a number', async () => {
     const dir = makeProject({Procfile: 'web: x\n', '.env': 'PORT=abc\n'});
-    expect(messagesOf(() => load(dir))).toEqual(['.env: PORT: expected a port number (1-65535), got "abc" (or pass -p N)']);
+    expect(await rejectionMessagesOf(load(dir))).toEqual(['.env: PORT: expected a port number (1-65535), got "abc" (or pass -p N)']);
   });
 });
 
 describe('loadStack: formation', () => {
-  it('applies -m over the config, with all=N as the default', () => {
+  it('applies -m over the config, with all=N as the default', async () => {
     const dir = makeProject({Procfile: 'web: x\nworker: y\nclock: z\n', 'procdeck.yaml': 'processes:\n  clock:\n    instances: 4\n  worker:\n    instances: 3\n'});
-    expect(load(dir).processes.map((p) => p.instances)).toEqual([1, 3, 4]);
-    expect(load(dir, {formation: 'web=2,worker=0'}).processes.map((p) => p.instances)).toEqual([2, 0, 4]);
-    expect(load(dir, {formation: 'all=0,web=1'}).processes.map((p) => p.instances)).toEqual([1, 0, 0]);
+    expect((await load(dir)).processes.map((p) => p.instances)).toEqual([1, 3, 4]);
+    expect((await load(dir, {formation: 'web=2,worker=0'})).processes.map((p) => p.instances)).toEqual([2, 0, 4]);
+    expect((await load(dir, {formation: 'all=0,web=1'})).processes.map((p) => p.instances)).toEqual([1, 0, 0]);
   });
 
-  it('reports an unknown type in -m as a usage error', () => {
+  it('reports an unknown type in -m as a usage error', async () => {
     const dir = makeProject({Procfile: 'web: x\n'});
-    expect(() => load(dir, {formation: 'wbe=2'})).toThrow(UsageError);
+    await expect(load(dir, {formation: 'wbe=2'})).rejects.toThrow(UsageError);
   });
 });
 
 describe('loadStack: procdeck.yaml', () => {
-  it('merges YAML settings into Procfile entries and appends YAML-only processes in YAML order', () => {
+  it('merges YAML settings into Procfile entries and appends YAML-only processes in YAML order', async () => {
     const dir = makeProject({
       Procfile: 'web: npm start\nworker: node w.js\n',
       'procdeck.yaml': [
@@ -158,7 +158,7 @@ describe('loadStack: procdeck.yaml', () => {
         '',
       ].join('\n'),
     });
-    const stack = load(dir);
+    const stack = await load(dir);
     expect(stack.configPath).toBe(join(dir, 'procdeck.yaml'));
     expect(stack.processes.map((p) => [p.name, p.index, p.source])).toEqual([
       ['web', 0, 'Procfile:1'],
@@ -182,96 +182,96 @@ describe('loadStack: procdeck.yaml', () => {
     expect(processNamed(stack, 'backup')).toMatchObject({cron: '0 3 * * *', oneshot: true});
   });
 
-  it('lets a YAML command replace the Procfile\'s', () => {
+  it('lets a YAML command replace the Procfile\'s', async () => {
     const dir = makeProject({Procfile: 'web: npm start\n', 'procdeck.yaml': 'processes:\n  web:\n    command: npm run dev\n'});
-    expect(processNamed(load(dir), 'web')).toMatchObject({command: 'npm run dev', source: 'procdeck.yaml:2'});
+    expect(processNamed(await load(dir), 'web')).toMatchObject({command: 'npm run dev', source: 'procdeck.yaml:2'});
   });
 
-  it('resolves cwd against the project root and reports a missing one', () => {
+  it('resolves cwd against the project root and reports a missing one', async () => {
     const dir = makeProject({Procfile: 'web: x\napi: y\n', 'app/.keep': '', 'procdeck.yaml': 'processes:\n  web:\n    cwd: ./app\n  api:\n    cwd: nowhere\n'});
-    expect(messagesOf(() => load(dir))).toEqual([
+    expect(await rejectionMessagesOf(load(dir))).toEqual([
       `procdeck.yaml:5: processes.api.cwd: directory not found: ${join(dir, 'nowhere')} (cwd is relative to the project root)`,
     ]);
     const ok = makeProject({Procfile: 'web: x\n', 'app/.keep': '', 'procdeck.yaml': 'processes:\n  web:\n    cwd: ./app\n'});
-    expect(processNamed(load(ok), 'web').cwd).toBe(join(ok, 'app'));
+    expect(processNamed(await load(ok), 'web').cwd).toBe(join(ok, 'app'));
   });
 
-  it('picks the stop timeout: process stop_timeout, then -t, then shutdown_timeout, then 5s', () => {
+  it('picks the stop timeout: process stop_timeout, then -t, then shutdown_timeout, then 5s', async () => {
     const dir = makeProject({Procfile: 'a: x\nb: y\n', 'procdeck.yaml': 'shutdown_timeout: 3s\nprocesses:\n  a:\n    stop_timeout: 10s\n'});
     const timeouts = (stack: StackSpec) => stack.processes.map((p) => p.stopTimeoutMs);
-    expect(timeouts(load(dir))).toEqual([10_000, 3000]);
-    expect(timeouts(load(dir, {stopTimeoutMs: 7000}))).toEqual([10_000, 7000]);
+    expect(timeouts(await load(dir))).toEqual([10_000, 3000]);
+    expect(timeouts(await load(dir, {stopTimeoutMs: 7000}))).toEqual([10_000, 7000]);
     const plain = makeProject({Procfile: 'a: x\n'});
-    expect(timeouts(load(plain))).toEqual([5000]);
+    expect(timeouts(await load(plain))).toEqual([5000]);
   });
 
-  it('uses -c from anywhere, and its procfile: relative to it', () => {
+  it('uses -c from anywhere, and its procfile: relative to it', async () => {
     const dir = makeProject({'conf/procdeck.yaml': 'procfile: ../stack/Procfile\n', 'stack/Procfile': 'web: x\n'});
-    const stack = load(dir, {config: 'conf/procdeck.yaml'});
+    const stack = await load(dir, {config: 'conf/procdeck.yaml'});
     expect(stack.procfilePath).toBe(join(dir, 'stack/Procfile'));
     expect(stack.root).toBe(join(dir, 'stack'));
   });
 
-  it('also finds procdeck.yml', () => {
+  it('also finds procdeck.yml', async () => {
     const dir = makeProject({Procfile: 'web: x\n', 'procdeck.yml': 'processes:\n  web:\n    restart: always\n'});
-    expect(processNamed(load(dir), 'web').restart).toBe('always');
+    expect(processNamed(await load(dir), 'web').restart).toBe('always');
   });
 
-  it('needs no Procfile when the config gives every process a command', () => {
+  it('needs no Procfile when the config gives every process a command', async () => {
     const dir = makeProject({'procdeck.yaml': 'processes:\n  web:\n    command: npm start\n'});
-    const stack = load(dir);
+    const stack = await load(dir);
     expect(stack.processes.map((p) => [p.name, p.command, p.cwd])).toEqual([['web', 'npm start', dir]]);
   });
 
-  it('reports a YAML process without a command that the Procfile lacks', () => {
+  it('reports a YAML process without a command that the Procfile lacks', async () => {
     const dir = makeProject({Procfile: 'web: x\n', 'procdeck.yaml': 'processes:\n  web:\n    restart: always\n  db:\n    restart: always\n'});
-    expect(messagesOf(() => load(dir))).toEqual([
+    expect(await rejectionMessagesOf(load(dir))).toEqual([
       'procdeck.yaml:4: processes.db: no command, and Procfile has no "db" entry (add command:, or add the process to the Procfile)',
     ]);
   });
 
-  it('requires the Procfile when the config does not define every command', () => {
+  it('requires the Procfile when the config does not define every command', async () => {
     const dir = makeProject({'procdeck.yaml': 'processes:\n  web:\n    restart: always\n'});
-    const messages = messagesOf(() => load(dir));
+    const messages = await rejectionMessagesOf(load(dir));
     expect(messages[0]).toBe(`Procfile: not found at ${join(dir, 'Procfile')} (create one, or pass -f PATH)`);
   });
 
-  it('reports a missing -c file', () => {
+  it('reports a missing -c file', async () => {
     const dir = makeProject({Procfile: 'web: x\n'});
-    expect(messagesOf(() => load(dir, {config: 'nope.yaml'}))).toEqual([`nope.yaml: not found at ${join(dir, 'nope.yaml')} (create it, or pass -c PATH)`]);
+    expect(await rejectionMessagesOf(load(dir, {config: 'nope.yaml'}))).toEqual([`nope.yaml: not found at ${join(dir, 'nope.yaml')} (create it, or pass -c PATH)`]);
   });
 
-  it('reports a dependency on an unknown process, listing the known ones', () => {
+  it('reports a dependency on an unknown process, listing the known ones', async () => {
     const dir = makeProject({Procfile: 'web: x\nworker: y\n', 'procdeck.yaml': 'processes:\n  web:\n    depends_on:\n      db: ready\n'});
-    expect(messagesOf(() => load(dir))).toEqual(['procdeck.yaml:4: processes.web.depends_on.db: unknown process "db" (known: web, worker)']);
+    expect(await rejectionMessagesOf(load(dir))).toEqual(['procdeck.yaml:4: processes.web.depends_on.db: unknown process "db" (known: web, worker)']);
   });
 
-  it('reports a dependency cycle by naming it', () => {
+  it('reports a dependency cycle by naming it', async () => {
     const dir = makeProject({
       Procfile: 'web: x\napi: y\nsolo: z\n',
       'procdeck.yaml': 'processes:\n  web:\n    depends_on: {api: started}\n  api:\n    depends_on: {web: ready}\n  solo:\n    depends_on: {solo: started}\n',
     });
-    expect(messagesOf(() => load(dir))).toEqual([
+    expect(await rejectionMessagesOf(load(dir))).toEqual([
       'procdeck.yaml:3: processes.web.depends_on: dependency cycle web -> api -> web (remove one of these dependencies)',
       'procdeck.yaml:7: processes.solo.depends_on: dependency cycle solo -> solo (remove one of these dependencies)',
     ]);
   });
 
-  it('reports a backoff whose initial delay exceeds its max', () => {
+  it('reports a backoff whose initial delay exceeds its max', async () => {
     const dir = makeProject({Procfile: 'web: x\n', 'procdeck.yaml': 'processes:\n  web:\n    backoff: {initial: 1m, max: 5s}\n'});
-    expect(messagesOf(() => load(dir))).toEqual([
+    expect(await rejectionMessagesOf(load(dir))).toEqual([
       'procdeck.yaml:3: processes.web.backoff: initial (60000ms) is longer than max (5000ms) (make max at least as long as initial)',
     ]);
   });
 
-  it('reports problems from every file at once and applies nothing', () => {
+  it('reports problems from every file at once and applies nothing', async () => {
     const dir = makeProject({
       Procfile: 'web: x\nbroken line\n',
       'procdeck.yaml': 'processes:\n  web:\n    restart: sometimes\n    extra: 1\n',
     });
     let thrown: unknown;
     try {
-      load(dir, {envFiles: ['missing.env']});
+      await load(dir, {envFiles: ['missing.env']});
     } catch (error) {
       thrown = error;
     }
@@ -281,12 +281,12 @@ describe('loadStack: procdeck.yaml', () => {
 });
 
 describe('loadStack: a broken Procfile', () => {
-  it('does not also claim that its processes are missing from the config', () => {
+  it('does not also claim that its processes are missing from the config', async () => {
     const dir = makeProject({
       Procfile: 'web: x\nworker: y\noops\n',
       'procdeck.yaml': 'processes:\n  worker:\n    restart: always\n  web:\n    depends_on: {worker: started}\n',
     });
-    expect(messagesOf(() => load(dir))).toEqual([
+    expect(await rejectionMessagesOf(load(dir))).toEqual([
       'Procfile:3: expected "name: command", got "oops" (put a colon after the process name)',
     ]);
   });
@@ -298,25 +298,26 @@ describe('selectProcesses', () => {
     'procdeck.yaml': 'processes:\n  web:\n    depends_on: {db: ready}\n',
   });
 
-  it('keeps the named processes, what they depend on, and their ports', () => {
-    const stack = selectProcesses(load(dir()), ['web']);
+  it('keeps the named processes, what they depend on, and their ports', async () => {
+    const stack = selectProcesses(await load(dir()), ['web']);
     expect(stack.processes.map((p) => [p.name, p.index])).toEqual([['web', 0], ['db', 2]]);
   });
 
-  it('returns the whole stack when no names are given', () => {
-    expect(selectProcesses(load(dir()), []).processes).toHaveLength(4);
+  it('returns the whole stack when no names are given', async () => {
+    expect(selectProcesses(await load(dir()), []).processes).toHaveLength(4);
   });
 
-  it('rejects unknown names, listing the known ones', () => {
-    expect(() => selectProcesses(load(dir()), ['web', 'wrker'])).toThrow(UsageError);
-    expect(() => selectProcesses(load(dir()), ['wrker'])).toThrow('unknown process "wrker" (known: web, worker, db, clock)');
+  it('rejects unknown names, listing the known ones', async () => {
+    const stack = await load(dir());
+    expect(() => selectProcesses(stack, ['web', 'wrker'])).toThrow(UsageError);
+    expect(() => selectProcesses(stack, ['wrker'])).toThrow('unknown process "wrker" (known: web, worker, db, clock)');
   });
 });
 
 describe('loadStack: reserved names', () => {
-  it('refuses a procdeck.yaml process named all, with its line', () => {
+  it('refuses a procdeck.yaml process named all, with its line', async () => {
     const dir = makeProject({Procfile: 'web: x\n', 'procdeck.yaml': 'processes:\n  all:\n    command: y\n'});
-    expect(messagesOf(() => load(dir))).toEqual([
+    expect(await rejectionMessagesOf(load(dir))).toEqual([
       `procdeck.yaml:2: processes.all: "all" is reserved for procdeck's own use (the merged view and -m all=N) (rename the process)`,
     ]);
   });

@@ -31,3 +31,13 @@ export function messagesOf(run: () => unknown): string[] {
   }
   throw new Error('expected an error, but none was thrown');
 }
+
+/** The lines of the message `pending` rejects with; fails when it resolves. */
+export async function rejectionMessagesOf(pending: Promise<unknown>): Promise<string[]> {
+  return pending.then(
+    () => {
+      throw new Error('expected a rejection, but the promise resolved');
+    },
+    (error: unknown) => (error as Error).message.split('\n'),
+  );
+}
