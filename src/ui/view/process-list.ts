@@ -21,6 +21,15 @@ interface Cell {
   isBold?: boolean;
 }
 
+/**
+ * Each row's last rendered line, by row key, with what it was made from.
+ * Between two frames most rows read the same (a log line arrived, or only
+ * some numbers moved), and cutting, padding and coloring nine cells of every
+ * row again was a third of an idle frame's work. Rows not drawn by a frame
+ * are dropped, so this holds at most one screenful.
+ */
+const renderedRows = new Map<string, {signature: string; line: string}>();
+
 /** Exactly `bodyRows` lines, each exactly `listWidth` columns. */
 export function renderProcessList(frame: Frame): string[] {
   const {layout, rows, selectedIndex, ui} = frame;
@@ -29,14 +38,33 @@ export function renderProcessList(frame: Frame): string[] {
   const first = Math.max(0, Math.min(selectedIndex - visible + 1, rows.length - visible));
   const title = fit(layout.listColumns.map((column) => cellText(titles[column], column, layout.nameWidth)).join(''), layout.listWidth);
   const lines = [ui.focus === 'list' ? inverse(bold(title)) : dim(title)];
-  for (const row of rows.slice(first, first + visible)) lines.push(renderRow(frame, row, row.key === frame.selected.key));
+  const drawn = new Set<string>();
+  for (const row of rows.slice(first, first + visible)) {
+    lines.push(cachedRow(frame, row, row.key === frame.selected.key));
+    drawn.add(row.key);
+  }
+  for (const key of renderedRows.keys()) if (!drawn.has(key)) renderedRows.delete(key);
   while (lines.length < layout.bodyRows) lines.push(' '.repeat(layout.listWidth));
   return lines;
 }
 
-function renderRow(frame: Frame, row: ListRow, isSelected: boolean): string {
+function cachedRow(frame: Frame, row: ListRow, isSelected: boolean): string {
   const {layout, noColor} = frame;
   const cells = cellsOf(frame, row);
+  let signature = `${isSelected}|${noColor}|${layout.listWidth}|${layout.nameWidth}|${layout.listColumns.join()}`;
+  for (const column of layout.listColumns) {
+    const cell = cells[column];
+    signature += `|${cell.text}|${cell.color ?? ''}|${cell.isBold === true}`;
+  }
+  const cached = renderedRows.get(row.key);
+  if (cached?.signature === signature) return cached.line;
+  const line = renderRow(frame, cells, isSelected);
+  renderedRows.set(row.key, {signature, line});
+  return line;
+}
+
+function renderRow(frame: Frame, cells: Record<ListColumn, Cell>, isSelected: boolean): string {
+  const {layout, noColor} = frame;
   let plainWidth = 0;
   let line = '';
   for (const column of layout.listColumns) {

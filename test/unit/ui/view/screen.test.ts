@@ -1,7 +1,9 @@
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
+import {compileMatcher} from '../../../../src/ui/search.js';
 import {UiStore} from '../../../../src/ui/store.js';
 import {renderScreen} from '../../../../src/ui/view/screen.js';
+import {dim} from '../../../../src/ui/theme.js';
 import {FakeApi, instance} from '../../../helpers/fake-api.js';
 
 function storeWith(columns: number, rows: number): UiStore {
@@ -25,6 +27,42 @@ describe('renderScreen', () => {
       expect(lines).toHaveLength(rows);
       for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(columns);
     }
+    store.dispose();
+  });
+
+  it('fits the log pane header to its pane, double-width search text included', () => {
+    const cases = [
+      {columns: 250, query: 'GET', isCut: false, shows: 'search "GET"'},
+      {columns: 250, query: '検索'.repeat(60), isCut: true, shows: 'search "検索'},
+      {columns: 70, query: 'GET', isCut: true, shows: 'web.1'},
+    ];
+    for (const {columns, query, isCut, shows} of cases) {
+      const store = storeWith(columns, 20);
+      store.update({selectedKey: 'web.1', search: compileMatcher(query)});
+      const frame = store.getSnapshot();
+      const header = renderScreen(frame)[1]!.split(dim('│'))[1]!;
+      expect(stringWidth(header)).toBeLessThanOrEqual(frame.layout.logWidth);
+      expect(header.endsWith('…'), `${columns} columns, search ${query}`).toBe(isCut);
+      expect(header).toContain(shows);
+      store.dispose();
+    }
+  });
+
+  it('redraws a list row when anything it shows changes, and only then', () => {
+    const now = Date.now();
+    const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 4312, since: now}), instance('worker.1', {status: 'running', pid: 4313, since: now})]});
+    const store = new UiStore(api, {size: {columns: 120, rows: 20}, noColor: false});
+    const rowOf = (id: string): string => renderScreen(store.getSnapshot()).find((line) => line.includes(id))!.split(dim('│'))[0]!;
+    const before = rowOf('worker.1');
+    expect(before).toContain('4313');
+    api.sampleStats({'worker.1': {cpuPercent: 42, rssBytes: 3 * 1024 * 1024}});
+    store.update({});
+    const after = rowOf('worker.1');
+    expect(after).not.toBe(before);
+    expect(after).toMatch(/42\.0%.*3\.0M/);
+    store.update({selectedKey: 'worker.1', focus: 'list'});
+    expect(rowOf('worker.1')).toContain('\u001B[7m');
+    expect(rowOf('web.1')).not.toContain('\u001B[7m');
     store.dispose();
   });
 
