@@ -45,6 +45,41 @@ describe('UiStore', () => {
     store.dispose();
   });
 
+  it('gathers a stats tick and a log line a few ms apart into one frame', () => {
+    const {api, store, frames} = setUp();
+    vi.advanceTimersByTime(1000);
+    api.sampleStats({'web.1': {cpuPercent: 1, rssBytes: 1000}});
+    vi.advanceTimersByTime(20);
+    api.print('web.1', 'tick');
+    expect(frames()).toBe(0);
+    vi.advanceTimersByTime(13);
+    expect(frames()).toBe(1);
+    expect(store.getSnapshot().log.rows.at(-1)).toContain('tick');
+    expect(store.getSnapshot().history.cpuPercent).toEqual([1]);
+    vi.advanceTimersByTime(1000);
+    expect(frames()).toBe(1);
+    store.dispose();
+  });
+
+  it('reads the log again only when it or the pane changed', () => {
+    const {api, store, frames} = setUp();
+    api.print('web.1', 'first');
+    vi.advanceTimersByTime(40);
+    const reads = api.readCalls;
+    api.sampleStats({'web.1': {cpuPercent: 1, rssBytes: 1000}});
+    vi.advanceTimersByTime(40);
+    expect(frames()).toBe(2);
+    expect(api.readCalls).toBe(reads);
+    api.print('web.1', 'second');
+    vi.advanceTimersByTime(40);
+    expect(api.readCalls).toBeGreaterThan(reads);
+    expect(store.getSnapshot().log.rows.at(-1)).toContain('second');
+    const afterLine = api.readCalls;
+    store.update({wrap: true});
+    expect(api.readCalls).toBeGreaterThan(afterLine);
+    store.dispose();
+  });
+
   it('publishes nothing and keeps no timer while nothing changes', () => {
     const {store, frames} = setUp();
     vi.advanceTimersByTime(10_000);
