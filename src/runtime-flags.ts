@@ -12,16 +12,8 @@
  * (a log flood), then only once. Both flags are read while running (unlike
  * `--no-memory-reducer`, read at start-up). Measured: idle headless procdeck
  * with 20 processes, 3-13 s after start, 0.6% → 0.1-0.2% of a core.
- *
- * `--semi-space-growth-factor=4` (default 2): the young generation starts at
- * 1 MB, and loading the bundle fills it again and again; growing it 4x at a
- * time leaves two scavenges (~13 ms) out of start-up (--trace-gc: four
- * before the stack is spawned, now two). It reaches the same maximum, so a
- * log flood's peak RSS and throughput are unchanged (1M lines, 6 interleaved
- * runs: 1.25 s and 99 MB either way); idle RSS +0.4 MB.
  */
 import v8 from 'node:v8';
 
 v8.setFlagsFromString('--no-memory-reducer-for-small-heaps');
 v8.setFlagsFromString('--memory-reducer-single-gc');
-v8.setFlagsFromString('--semi-space-growth-factor=4');
