@@ -6,6 +6,7 @@
  * mount-ink.tsx) for the end-to-end tests.
  */
 import type {SupervisorApi} from '../core/api.js';
+import {collectStartupGarbage} from '../runtime-gc.js';
 import type {UiHost} from './host.js';
 import type {Size} from './layout.js';
 import {UiStore} from './store.js';
@@ -188,6 +189,8 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
       (module) => {
         mountInk = module.mountInk;
         if (!isDone && !isPagerOpen) mount();
+        // Once Ink is in and the first stats are on screen, start-up is over.
+        setTimeout(collectStartupGarbage, 1000).unref();
       },
       (error: unknown) => void crash(error),
     );
