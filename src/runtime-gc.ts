@@ -1,26 +1,38 @@
 /**
- * One full garbage collection when start-up is over, at a moment procdeck
- * chooses. Loading the UI (Ink, React, Yoga) and compiling its code fills the
- * old generation until V8 runs a full collection on its own, seconds later
- * and at no predictable moment: ~60 ms of CPU (marking threads included),
- * which is most of what an idle UI uses in a ten-second stretch. Done once,
- * right after start-up, the next one is far away.
+ * Full garbage collections at moments procdeck chooses while the UI starts.
  *
- * `gc` is only reachable with --expose-gc, which V8 reads when a context is
- * created: the flag is set for the moment it takes to create a throwaway
- * context that hands the function out. Incremental marking is off for the
- * collection itself: V8's memory reducer answers a full collection that
- * freed memory with another one 8 s later, unless incremental marking is off
- * (it is back on for every later collection).
+ * Loading Ink, React and Yoga fills the old generation, and V8 collects it on
+ * its own, with incremental marking, about a second into the run. That
+ * collection arms V8's memory reducer, which runs another full collection
+ * 8 s later: ~60 ms of CPU (marking threads included) landing in the first
+ * idle seconds, most of what an idle UI uses in ten of them. Collections
+ * without incremental marking do not arm it (V8 reads the flag on every
+ * collection), so while the UI starts they are made without, and the start-up
+ * garbage is collected once, deliberately, when start-up is over. Later
+ * collections are incremental again.
+ *
+ *   startUiStartup();        // before the UI's modules load
+ *   ...                      // Ink mounted, first stats on screen
+ *   endUiStartup();          // one full collection; incremental marking back on
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-export function collectStartupGarbage(): void {
+export function startUiStartup(): void {
+  v8.setFlagsFromString('--no-incremental-marking');
+}
+
+export function endUiStartup(): void {
+  collectGarbage();
+  v8.setFlagsFromString('--incremental-marking');
+}
+
+// `gc` is only reachable with --expose-gc, which V8 reads when a context is
+// created: the flag is on for as long as it takes to create a throwaway
+// context that hands the function out.
+function collectGarbage(): void {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   v8.setFlagsFromString('--no-expose-gc');
-  v8.setFlagsFromString('--no-incremental-marking');
   gc();
-  v8.setFlagsFromString('--incremental-marking');
 }

@@ -6,7 +6,7 @@
  * mount-ink.tsx) for the end-to-end tests.
  */
 import type {SupervisorApi} from '../core/api.js';
-import {collectStartupGarbage} from '../runtime-gc.js';
+import {endUiStartup, startUiStartup} from '../runtime-gc.js';
 import type {UiHost} from './host.js';
 import type {Size} from './layout.js';
 import {UiStore} from './store.js';
@@ -29,6 +29,7 @@ export interface TuiOptions {
  * rejects with the error.
  */
 export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{detached: boolean}> {
+  startUiStartup();
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const modes = new TerminalModes(stdin, stdout);
@@ -190,7 +191,7 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
         mountInk = module.mountInk;
         if (!isDone && !isPagerOpen) mount();
         // Once Ink is in and the first stats are on screen, start-up is over.
-        setTimeout(collectStartupGarbage, 1000).unref();
+        setTimeout(endUiStartup, 1000).unref();
       },
       (error: unknown) => void crash(error),
     );
