@@ -3,7 +3,6 @@
  * in the foreground, with the stack's environment.
  */
 import type {Command} from 'commander';
-import {execa} from 'execa';
 import {loadStack} from '../config/load.js';
 import {instanceEnv} from '../config/env.js';
 import {exitCodeOf} from '../core/describe-exit.js';
@@ -36,6 +35,7 @@ async function runOneOff(words: string[], options: StackOptions): Promise<number
   const ignore = () => {};
   process.on('SIGINT', ignore);
   try {
+    const {execa} = await import('execa');
     const result = await execa('/bin/sh', ['-c', command], {
       cwd: entry?.cwd ?? stack.root,
       env,

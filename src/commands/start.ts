@@ -5,6 +5,7 @@ import {loadStack, selectProcesses} from '../config/load.js';
 import {parseDuration, parseSize} from '../config/durations.js';
 import {UsageError} from '../config/errors.js';
 import {Supervisor} from '../core/supervisor.js';
+import {LazySpawner} from '../core/lazy-spawn.js';
 import {ExitTracker} from '../core/exit-tracker.js';
 import {PrefixedPrinter} from '../output/prefixed.js';
 import {shouldColor} from '../output/colors.js';
@@ -74,10 +75,12 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   const useTui = options.tui && !isDaemonChild && isTerminal;
   // Headless runs sample nothing (idle CPU) until a control client asks for the numbers.
   const needsStats = useTui || isDaemonChild || stack.processes.some((p) => p.maxMemoryBytes !== undefined);
+  const spawner = new LazySpawner();
   const supervisor = new Supervisor(stack, {
     scrollback,
     statsIntervalMs: needsStats ? statsIntervalMs : 0,
     inheritedEnv: process.env,
+    spawn: spawner.spawn,
   });
   let isStopped = false;
   const stopped = new Promise<void>((resolve) =>
@@ -107,14 +110,17 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   try {
     if (useTui) {
       const {runTui} = await (uiModule ?? import('../ui/render.js'));
-      // The first frame goes up before ten spawns delay it; the UI shows them arriving.
+      // The first frame goes up before execa loads and ten spawns delay it; the UI shows them arriving.
       const tui = runTui(supervisor, {statsIntervalMs, noColor: Boolean(process.env.NO_COLOR)});
+      tui.catch(() => undefined); // awaited below; a UI failure while execa loads is not unhandled
+      await spawner.load();
       supervisor.start();
       await tui;
       await supervisor.shutdown();
     } else {
       // The daemon's output is its log files; its stdout is only a file for procdeck's own errors.
       const printer = isDaemonChild ? undefined : printPrefixedLines(supervisor);
+      await spawner.load();
       supervisor.start();
       tracker.check();
       await stopped;

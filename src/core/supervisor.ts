@@ -12,7 +12,7 @@ import {systemClock, type Clock} from './clock.js';
 import {Emitter} from './events.js';
 import {Instance, type InstanceHost} from './instance.js';
 import {LogRing, mergeWindows, toStoredLine} from './log-ring.js';
-import {spawnChild, type Spawner} from './spawn.js';
+import type {Spawner} from './spawn.js';
 import {findPortHolder, isPortListening, readListeningPorts} from './ports.js';
 import {StatsSampler} from './stats/sampler.js';
 import {resolveTargets} from './targets.js';
@@ -28,7 +28,8 @@ export interface SupervisorOptions {
   statsIntervalMs: number;
   inheritedEnv: NodeJS.ProcessEnv;
   clock?: Clock;
-  spawn?: Spawner;
+  /** How processes are started: execa's spawner (through LazySpawner) or a test's fake. */
+  spawn: Spawner;
 }
 
 export class Supervisor implements SupervisorApi {
@@ -66,7 +67,7 @@ export class Supervisor implements SupervisorApi {
     this.systemRing = new LogRing(options.scrollback);
     this.host = {
       clock: this.clock,
-      spawn: options.spawn ?? spawnChild,
+      spawn: options.spawn,
       envFor: (instance) => instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv),
       onState: (instance) => {
         this.events.emit('state', instance.id, instance.state);

@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {loadStack} from '../../src/config/load.js';
 import {Supervisor} from '../../src/core/supervisor.js';
+import {spawnChild} from '../../src/core/spawn.js';
 import type {LogLine} from '../../src/core/api.js';
 import type {Clock} from '../../src/core/clock.js';
 import {hasLiveMembers} from '../../src/core/process-group.js';
@@ -51,6 +52,7 @@ export async function startStack(
     scrollback: options.scrollback ?? 1000,
     statsIntervalMs: options.statsIntervalMs ?? 0,
     inheritedEnv: {...process.env, FIXTURES: fixtures, POLICY_FIXTURES: policyFixtures},
+    spawn: spawnChild,
     ...(options.clock ? {clock: options.clock} : {}),
   });
   const lines: LogLine[] = [];
