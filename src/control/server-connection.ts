@@ -14,16 +14,13 @@ import {
   encodeMessage,
   LineReader,
   maxRequestBytes,
-  methodParams,
   protocolVersion,
-  requestSchema,
   toStatusReport,
   type ErrorCode,
   type Hello,
-  type Method,
-  type MethodParams,
   type RequestId,
 } from './protocol.js';
+import {methodParams, requestSchema, type Method, type MethodParams} from './request-schema.js';
 
 /** Backlog sent to a new subscriber: newest lines first, at most this much JSON. */
 const backlogBudgetBytes = 32 * 1024 * 1024;

@@ -14,7 +14,7 @@ import type {SupervisorApi} from '../core/api.js';
 import {ensurePrivateDir} from './paths.js';
 import {probeServer} from './connection.js';
 import type {Hello} from './protocol.js';
-import {ServerConnection} from './server-connection.js';
+import type {ServerConnection} from './server-connection.js';
 
 export interface ControlServerOptions {
   api: SupervisorApi;
@@ -33,20 +33,37 @@ export class AlreadyRunningError extends Error {
   }
 }
 
+// Request handling (and zod, which validates requests) loads with the first
+// client: most runs never have one, and every start would compile it.
+let connectionModule: Promise<typeof import('./server-connection.js')> | undefined;
+
 export class ControlServer {
   private readonly connections = new Set<ServerConnection>();
+  private isClosing = false;
 
   private constructor(
     private readonly server: net.Server,
     readonly options: ControlServerOptions,
   ) {
     server.on('connection', (socket) => {
-      const connection = new ServerConnection(socket, this.options);
-      this.connections.add(connection);
-      socket.once('close', () => {
-        connection.dispose();
-        this.connections.delete(connection);
-      });
+      this.accept(socket).catch(() => socket.destroy());
+    });
+  }
+
+  // What the client sends meanwhile waits in the socket's buffer; a reset
+  // meanwhile must not be an unhandled 'error'.
+  private async accept(socket: net.Socket): Promise<void> {
+    socket.on('error', () => {});
+    const {ServerConnection} = await (connectionModule ??= import('./server-connection.js'));
+    if (this.isClosing || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    const connection = new ServerConnection(socket, this.options);
+    this.connections.add(connection);
+    socket.once('close', () => {
+      connection.dispose();
+      this.connections.delete(connection);
     });
   }
 
@@ -86,6 +103,7 @@ export class ControlServer {
 
   /** Stops listening, flushes what each client is owed, and removes the socket file. */
   async close(): Promise<void> {
+    this.isClosing = true;
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       for (const connection of this.connections) connection.end();
