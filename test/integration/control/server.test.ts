@@ -59,6 +59,24 @@ async function expectServing(socketPath: string): Promise<void> {
 }
 
 describe('control server', () => {
+  it('answers a request sent at once on connecting, and outlives clients that vanish at once', async () => {
+    const {socketPath} = await serve({web: 'sleep 100'});
+    for (let i = 0; i < 5; i += 1) {
+      await new Promise<void>((resolve) => {
+        const early = net.createConnection(socketPath, () => {
+          early.destroy();
+          resolve();
+        });
+        early.on('error', () => resolve());
+      });
+    }
+    const {socket, replies} = await rawClient(socketPath);
+    socket.write('{"v":1,"id":1,"method":"status","params":{}}\n');
+    await waitFor(() => replies.find((reply) => reply.id === 1), {describe: () => JSON.stringify(replies)});
+    expect(replies.find((reply) => reply.id === 1)).toMatchObject({ok: true});
+    await expectServing(socketPath);
+  });
+
   it('answers malformed, oversized, unknown and garbage input with errors and keeps serving', async () => {
     const {socketPath} = await serve({web: 'sleep 100'});
     const {socket, replies} = await rawClient(socketPath);
