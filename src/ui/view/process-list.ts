@@ -39,8 +39,9 @@ export function renderProcessList(frame: Frame): string[] {
   const title = fit(layout.listColumns.map((column) => cellText(titles[column], column, layout.nameWidth)).join(''), layout.listWidth);
   const lines = [ui.focus === 'list' ? inverse(bold(title)) : dim(title)];
   const drawn = new Set<string>();
+  const layoutKey = `${frame.noColor}|${layout.listWidth}|${layout.nameWidth}|${layout.listColumns.join()}`;
   for (const row of rows.slice(first, first + visible)) {
-    lines.push(cachedRow(frame, row, row.key === frame.selected.key));
+    lines.push(cachedRow(frame, row, row.key === frame.selected.key, layoutKey));
     drawn.add(row.key);
   }
   for (const key of renderedRows.keys()) if (!drawn.has(key)) renderedRows.delete(key);
@@ -48,11 +49,11 @@ export function renderProcessList(frame: Frame): string[] {
   return lines;
 }
 
-function cachedRow(frame: Frame, row: ListRow, isSelected: boolean): string {
-  const {layout, noColor} = frame;
+/** `layoutKey`: everything about the frame, besides the row's cells and selection, that a row's line depends on. */
+function cachedRow(frame: Frame, row: ListRow, isSelected: boolean, layoutKey: string): string {
   const cells = cellsOf(frame, row);
-  let signature = `${isSelected}|${noColor}|${layout.listWidth}|${layout.nameWidth}|${layout.listColumns.join()}`;
-  for (const column of layout.listColumns) {
+  let signature = `${isSelected}|${layoutKey}`;
+  for (const column of frame.layout.listColumns) {
     const cell = cells[column];
     signature += `|${cell.text}|${cell.color ?? ''}|${cell.isBold === true}`;
   }
