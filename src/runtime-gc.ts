@@ -11,14 +11,14 @@
  * garbage is collected once, deliberately, when start-up is over. Later
  * collections are incremental again.
  *
- *   startUiStartup();        // before the UI's modules load
+ *   beginUiStartup();        // before the UI's modules load
  *   ...                      // Ink mounted, first stats on screen
  *   endUiStartup();          // one full collection; incremental marking back on
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-export function startUiStartup(): void {
+export function beginUiStartup(): void {
   v8.setFlagsFromString('--no-incremental-marking');
 }
 

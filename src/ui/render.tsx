@@ -6,7 +6,7 @@
  * mount-ink.tsx) for the end-to-end tests.
  */
 import type {SupervisorApi} from '../core/api.js';
-import {endUiStartup, startUiStartup} from '../runtime-gc.js';
+import {beginUiStartup, endUiStartup} from '../runtime-gc.js';
 import type {UiHost} from './host.js';
 import type {Size} from './layout.js';
 import {UiStore} from './store.js';
@@ -29,7 +29,7 @@ export interface TuiOptions {
  * rejects with the error.
  */
 export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{detached: boolean}> {
-  startUiStartup();
+  beginUiStartup();
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const modes = new TerminalModes(stdin, stdout);
