@@ -23,16 +23,20 @@ export function beginUiStartup(): void {
 }
 
 export function endUiStartup(): void {
-  collectGarbage();
-  v8.setFlagsFromString('--incremental-marking');
+  try {
+    collectGarbage();
+  } finally {
+    v8.setFlagsFromString('--incremental-marking');
+  }
 }
 
 // `gc` is only reachable with --expose-gc, which V8 reads when a context is
 // created: the flag is on for as long as it takes to create a throwaway
-// context that hands the function out.
+// context that hands the function out. A Node that does not hand it out
+// (it is a V8 detail) just skips the collection.
 function collectGarbage(): void {
   v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as () => void;
+  const gc: unknown = vm.runInNewContext('typeof gc === "function" ? gc : undefined');
   v8.setFlagsFromString('--no-expose-gc');
-  gc();
+  if (typeof gc === 'function') gc();
 }
