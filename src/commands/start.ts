@@ -8,6 +8,7 @@ import {Supervisor} from '../core/supervisor.js';
 import {LazySpawner} from '../core/lazy-spawn.js';
 import {ExitTracker} from '../core/exit-tracker.js';
 import {PrefixedPrinter} from '../output/prefixed.js';
+import {HoldableSpawner, heldOutputWriter} from '../output/held-output.js';
 import {shouldColor} from '../output/colors.js';
 import {addStackOptions, parseIntegerFlag, type StackOptions} from './stack-options.js';
 import {toLoadOptions} from './load-options.js';
@@ -77,11 +78,12 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   // Headless runs sample nothing (idle CPU) until a control client asks for the numbers.
   const needsStats = useTui || isDaemonChild || stack.processes.some((p) => p.maxMemoryBytes !== undefined);
   const spawner = new LazySpawner();
+  const held = new HoldableSpawner(spawner.spawn);
   const supervisor = new Supervisor(stack, {
     scrollback,
     statsIntervalMs: needsStats ? statsIntervalMs : 0,
     inheritedEnv: process.env,
-    spawn: spawner.spawn,
+    spawn: held.spawn,
   });
   let isStopped = false;
   const stopped = new Promise<void>((resolve) =>
@@ -120,7 +122,7 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
       await supervisor.shutdown();
     } else {
       // The daemon's output is its log files; its stdout is only a file for procdeck's own errors.
-      const printer = isDaemonChild ? undefined : printPrefixedLines(supervisor);
+      const printer = isDaemonChild ? undefined : printPrefixedLines(supervisor, held);
       await spawner.load();
       supervisor.start();
       tracker.check();
@@ -135,16 +137,22 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   return tracker.exitCode;
 }
 
-/** Headless output on stdout; `procdeck | head`: once the reader is gone, stop the stack instead of crashing. */
-function printPrefixedLines(supervisor: Supervisor): PrefixedPrinter {
+/**
+ * Headless output on stdout. A reader that falls behind makes the children
+ * wait (held-output.ts); `procdeck | head`: once the reader is gone, stop the
+ * stack instead of crashing.
+ */
+function printPrefixedLines(supervisor: Supervisor, held: HoldableSpawner): PrefixedPrinter {
   let isOutputOpen = true;
   process.stdout.on('error', () => {
     isOutputOpen = false;
+    held.hold(false); // what the children still print goes nowhere; they must not wait for a reader that left
     void supervisor.shutdown();
   });
+  const write = heldOutputWriter(process.stdout, held);
   return new PrefixedPrinter(supervisor, {
     color: shouldColor(process.stdout, process.env),
-    write: (text) => isOutputOpen && process.stdout.write(text),
+    write: (text) => isOutputOpen && write(text),
   });
 }
 

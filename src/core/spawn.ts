@@ -27,6 +27,8 @@ export interface ChildHandle {
   exited: Promise<ExitInfo & {error?: string}>;
   /** Writes to the child's stdin; false when it is closed. */
   write(text: string): boolean;
+  /** Stops or resumes reading the child's stdout and stderr; a child that fills a pipe nobody reads waits. */
+  setReading(isReading: boolean): void;
 }
 
 export type Spawner = (request: SpawnRequest, hooks: ChildHooks) => ChildHandle;
@@ -87,6 +89,12 @@ export const spawnChild: Spawner = (request, hooks) => {
       if (!stdin || stdin.destroyed || !stdin.writable) return false;
       stdin.write(text);
       return true;
+    },
+    setReading: (isReading) => {
+      for (const stream of [subprocess.stdout, subprocess.stderr]) {
+        if (isReading) stream?.resume();
+        else stream?.pause();
+      }
     },
   };
 };

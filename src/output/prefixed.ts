@@ -1,8 +1,8 @@
 /**
  * Headless output in foreman's shape: `HH:MM:SS name.N | line`, names padded
- * to one width. Lines of one burst are written together: stdout writes to
- * pipes and files are synchronous on Linux, so a slow reader slows the
- * children down instead of growing our memory.
+ * to one width. Lines of one burst are written together, in one write. How a
+ * slow reader slows the children down is the writer's business
+ * (output/held-output.ts).
  */
 import type {LogLine, SupervisorApi} from '../core/api.js';
 import {colorFor, paint} from './colors.js';

@@ -1,5 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
+import {existsSync, readFileSync} from 'node:fs';
+import path from 'node:path';
 import {cliPath, makeProject, type Project} from '../../helpers/cli.js';
 import {fixtures} from '../../helpers/stack.js';
 import {isAlive, waitFor} from '../../helpers/wait-for.js';
@@ -133,7 +135,50 @@ describe('procdeck start --no-tui', () => {
     await waitFor(() => !execaSyncPs().includes(marker), {timeoutMs: 5000, describe: execaSyncPs});
     if (pids) expect([pids[1], pids[2]].map(Number).filter(isAlive)).toEqual([]);
   });
+
+  it('makes the children wait while a piped reader falls behind, then delivers every line', async () => {
+    project = makeProject({Procfile: 'numbers: node $FIXTURES/numbered.mjs 300000 && touch finished\n'});
+    const finished = path.join(project.dir, 'finished');
+    // 300,000 lines are ~25 MB: far more than the pipes and what procdeck lets queue hold.
+    const run = spawn('node', [cliPath, 'start', '--no-tui'], {cwd: project.dir, env: {...process.env, FIXTURES: fixtures}, stdio: ['ignore', 'pipe', 'inherit'], detached: true});
+    try {
+      // Nobody reads stdout yet. Once procdeck is idle, held, the child must still be writing.
+      let cpu = -1;
+      let sameSince = Date.now();
+      await waitFor(
+        () => {
+          const now = cpuTicks(run.pid!);
+          if (now !== cpu) [cpu, sameSince] = [now, Date.now()];
+          return Date.now() - sameSince > 300;
+        },
+        {timeoutMs: 15_000, describe: () => `procdeck cpu ticks ${cpu}`},
+      );
+      expect(existsSync(finished)).toBe(false);
+      expect(peakRssMb(run.pid!)).toBeLessThan(150);
+
+      let output = '';
+      run.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
+      const exitCode = await new Promise((resolve) => run.on('exit', resolve));
+      expect(exitCode).toBe(0);
+      const numbers = output.split('\n').flatMap((line) => /numbers\.1 \| line (\d{7}) x{60}$/.exec(line)?.slice(1).map(Number) ?? []);
+      expect(numbers.length).toBe(300_000);
+      expect(numbers.every((n, i) => n === i + 1)).toBe(true);
+      expect(existsSync(finished)).toBe(true);
+    } finally {
+      if (isAlive(run.pid!)) process.kill(-run.pid!, 'SIGKILL');
+    }
+  });
 });
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function peakRssMb(pid: number): number {
+  return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+}
 
 function execaSyncPs(): string {
   return spawnSync('ps', ['-eo', 'pid,args'], {encoding: 'utf8'}).stdout;

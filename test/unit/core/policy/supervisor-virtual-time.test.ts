@@ -16,7 +16,7 @@ function fakeSpawner() {
     let finish!: (exit: ExitInfo) => void;
     const exited = new Promise<ExitInfo>((resolve) => (finish = resolve));
     runs.push({command: request.command, finish});
-    return {pid: fakePidBase + runs.length, exited, write: () => false};
+    return {pid: fakePidBase + runs.length, exited, write: () => false, setReading: () => undefined};
   };
   return {spawn, runs};
 }
