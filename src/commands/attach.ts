@@ -30,7 +30,7 @@ async function runAttach(options: {procfile?: string}): Promise<number> {
   }
   const {runTui} = await import('../ui/render.js');
   try {
-    const {detached} = await runTui(api, {statsIntervalMs: 1000, noColor: Boolean(process.env.NO_COLOR)});
+    const {detached} = await runTui(api, {statsIntervalMs: api.statsIntervalMs, noColor: Boolean(process.env.NO_COLOR)});
     if (detached) process.stdout.write(`detached; the stack keeps running (procdeck attach to come back, procdeck quit to stop it)\n`);
   } finally {
     await api.close();

@@ -24,12 +24,15 @@ export class RemoteSupervisor implements SupervisorApi {
   private current: StackSnapshot;
   private lastSeq = 0;
   private isStopped = false;
+  /** How often the stack samples stats (1 s from a server that does not say). */
+  readonly statsIntervalMs: number;
 
   private constructor(
     private readonly connection: ControlConnection,
     subscription: SubscribeResult,
   ) {
     this.current = subscription.snapshot;
+    this.statsIntervalMs = subscription.statsIntervalMs ?? 1000;
     this.systemRing = new LogRing(subscription.scrollback);
     this.allRing = new LogRing(subscription.scrollback);
     this.syncRings();

@@ -79,6 +79,8 @@ export interface OutcomesResult {
 export interface SubscribeResult {
   snapshot: StackSnapshot;
   scrollback: number;
+  /** How often the stack samples stats: an attached UI keeps a minute of them. Absent from servers before it was added. */
+  statsIntervalMs?: number;
 }
 
 /** Builds the SPEC §9 status document from a snapshot. */

@@ -33,6 +33,8 @@ export interface ConnectionOptions {
   hello: Hello;
   /** Lines kept per instance: an attached UI mirrors as many. */
   scrollback: number;
+  /** The stack's stats interval, told to subscribers (an attached UI keeps a minute of samples). */
+  statsIntervalMs: number;
   /** Called before the stack's numbers are read (`start` turns stats on here when they were off). */
   beforeRead?: () => Promise<void>;
 }
@@ -243,7 +245,7 @@ export class ServerConnection {
   private subscribe(id: RequestId): void {
     // Stats events follow once sampling runs; the snapshot cannot wait for it.
     void this.options.beforeRead?.();
-    this.reply(id, undefined, {snapshot: this.api.snapshot(), scrollback: this.options.scrollback});
+    this.reply(id, undefined, {snapshot: this.api.snapshot(), scrollback: this.options.scrollback, statsIntervalMs: this.options.statsIntervalMs});
     this.sendBacklog(id);
     const stateEvent = (instanceId: InstanceId) => this.event(id, 'state', {id: instanceId, snapshot: this.api.snapshot()}, false);
     this.openStream(id, [

@@ -22,6 +22,8 @@ export interface ControlServerOptions {
   hello: Hello;
   /** Lines kept per instance: an attached UI mirrors as many. */
   scrollback: number;
+  /** The stack's stats interval, told to subscribers (an attached UI keeps a minute of samples). */
+  statsIntervalMs: number;
   /** Called before the stack's numbers are read (see ServerConnection). */
   beforeRead?: () => Promise<void>;
 }

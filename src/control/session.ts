@@ -80,6 +80,7 @@ export class ControlSession {
         api: supervisor,
         socketPath: paths.socket,
         scrollback: options.scrollback,
+        statsIntervalMs: options.statsIntervalMs,
         beforeRead: () => supervisor.enableStats(options.statsIntervalMs),
         hello: {pid: process.pid, projectDir: paths.projectDir, name: options.stack.name},
       });

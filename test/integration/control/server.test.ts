@@ -26,11 +26,11 @@ afterEach(async () => {
   scratch = undefined;
 });
 
-async function serve(procfile: Record<string, string>): Promise<{socketPath: string}> {
+async function serve(procfile: Record<string, string>, statsIntervalMs = 1000): Promise<{socketPath: string}> {
   stack = await startStack(procfile);
   scratch = mkdtempSync(path.join(tmpdir(), 'procdeck-sock-'));
   const socketPath = path.join(scratch, 'run', 'test.sock');
-  server = await ControlServer.listen({api: stack.api, socketPath, scrollback: 1000, hello: {pid: process.pid, projectDir: stack.dir, name: 'test'}});
+  server = await ControlServer.listen({api: stack.api, socketPath, scrollback: 1000, statsIntervalMs, hello: {pid: process.pid, projectDir: stack.dir, name: 'test'}});
   return {socketPath};
 }
 
@@ -139,16 +139,18 @@ describe('control server', () => {
     holder.kill('SIGKILL');
     await new Promise((resolve) => holder.once('exit', resolve));
     stack = await startStack({web: 'sleep 100'});
-    server = await ControlServer.listen({api: stack.api, socketPath, scrollback: 100, hello: {pid: process.pid, projectDir: stack.dir, name: 't'}});
+    server = await ControlServer.listen({api: stack.api, socketPath, scrollback: 100, statsIntervalMs: 1000, hello: {pid: process.pid, projectDir: stack.dir, name: 't'}});
     await expectServing(socketPath);
   });
 
   it('mirrors the stack for attach: snapshot, backlog, live lines, state and commands', async () => {
-    const {socketPath} = await serve({tick: 'i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.05; done', idle: 'sleep 100'});
+    const {socketPath} = await serve({tick: 'i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.05; done', idle: 'sleep 100'}, 2500);
     await stack!.waitForLine('tick.1', /^tick 5$/);
     const remote = await RemoteSupervisor.connect(socketPath);
     try {
       expect(remote.snapshot().remote).toBe(true);
+      // The stack's stats interval, so the attached UI's sparklines hold one minute of it.
+      expect(remote.statsIntervalMs).toBe(2500);
       expect(remote.snapshot().instances.map((i) => i.id)).toEqual(['tick.1', 'idle.1']);
       const backlog = remote.readLog('tick.1', {limit: 1000}).map((line) => line.text);
       expect(backlog.slice(0, 5)).toEqual(['tick 1', 'tick 2', 'tick 3', 'tick 4', 'tick 5']);
