@@ -141,8 +141,9 @@ async function printStatus(connection: ControlConnection, isJson: boolean): Prom
     p.name,
     p.exit_code !== null && p.state !== 'running' ? `${p.state} (${p.exit_code})` : p.state,
     p.pid === null ? '-' : String(p.pid),
-    p.pid === null ? '-' : `${p.cpu.toFixed(1)}%`,
-    p.pid === null ? '-' : formatBytes(p.rss),
+    // rss 0: the stats tick has not measured it yet (a live tree always has memory).
+    p.pid === null || p.rss === 0 ? '-' : `${p.cpu.toFixed(1)}%`,
+    p.pid === null || p.rss === 0 ? '-' : formatBytes(p.rss),
     p.uptime_ms === null ? '-' : formatUptime(p.uptime_ms),
     String(p.restarts),
     p.ports.map((port) => `:${port}`).join(' ') || '-',

@@ -48,6 +48,19 @@ describe('process list', () => {
     expect(lineOf(screen, 'backup.1')).toMatch(/^◷ backup\.1\s+in 2h0[45]m\s/);
   });
 
+  it('shows - for CPU and memory until a stats tick has measured a live process, then the numbers', async () => {
+    const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 4312, since: now})]});
+    ui = await renderUi(api);
+    const before = await ui.waitForScreen((s) => s.includes('web.1'));
+    expect(lineOf(before, 'web.1')).toMatch(/^● web\.1\s+running\s+4312\s+-\s+-\s/);
+    expect(lineOf(before, 'all')).toMatch(/^≡ all\s+1\/1 up\s+-\s+-/);
+    expect(before.split('\n')[0]).toMatch(/CPU -   MEM -/);
+    api.sampleStats({'web.1': {cpuPercent: 3.5, rssBytes: 20 * 1024 * 1024}});
+    const after = await ui.waitForScreen((s) => /web\.1\s+running\s+4312\s+3\.5%/.test(s), 'web.1 measured');
+    expect(lineOf(after, 'web.1')).toMatch(/^● web\.1\s+running\s+4312\s+3\.5%\s+20M\s/);
+    expect(after.split('\n')[0]).toMatch(/CPU 3\.5%   MEM 20M/);
+  });
+
   it('lists a type scaled to 0 so that + can bring it back', async () => {
     const api = new FakeApi({
       instances: [instance('web.1', {status: 'running', pid: 10, since: now})],

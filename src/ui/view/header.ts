@@ -11,7 +11,9 @@ export function renderHeader(frame: Frame): string {
   const width = layout.size.columns;
   const totals = summarizeStack(stack);
   const counts = `${totals.up}/${totals.total} running`;
-  const rest = `   CPU ${formatPercent(totals.cpuPercent)}   MEM ${formatBytes(totals.rssBytes)}`;
+  // No memory at all: nothing is running, or the first stats tick has not come yet.
+  const isMeasured = totals.rssBytes > 0;
+  const rest = `   CPU ${isMeasured ? formatPercent(totals.cpuPercent) : '-'}   MEM ${isMeasured ? formatBytes(totals.rssBytes) : '-'}`;
   const name = `${stack.name}${stack.remote ? ' (attached)' : ''}`;
   const help = '? help';
   const room = Math.max(0, width - help.length - 1);

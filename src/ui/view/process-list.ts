@@ -88,7 +88,7 @@ function cellsOf(frame: Frame, row: ListRow): Record<ListColumn, Cell> {
     const totals = summarizeStack(frame.stack);
     return {
       symbol: {text: '≡'}, name: {text: 'all', isBold: true}, state: {text: `${totals.up}/${totals.total} up`},
-      pid: empty, cpu: {text: formatPercent(totals.cpuPercent)}, mem: {text: formatBytes(totals.rssBytes)},
+      pid: empty, cpu: {text: totals.rssBytes > 0 ? formatPercent(totals.cpuPercent) : '-'}, mem: {text: totals.rssBytes > 0 ? formatBytes(totals.rssBytes) : '-'},
       up: empty, restarts: empty, ports: empty,
     };
   }
@@ -101,14 +101,15 @@ function cellsOf(frame: Frame, row: ListRow): Record<ListColumn, Cell> {
   const {instance} = row;
   const look = describeStatus(instance.state, frame.nowMs);
   const toneColor = colorOfTone(look.tone, false);
-  const isAlive = instance.pid !== null && isLiveState(instance.state);
+  // A live tree always has memory: 0 means no stats tick has measured it yet.
+  const isMeasured = instance.pid !== null && isLiveState(instance.state) && instance.rssBytes > 0;
   return {
     symbol: {text: look.symbol, color: toneColor},
     name: {text: instance.id, color: colorOfType(row.typeIndex)},
     state: {text: look.label, color: toneColor},
     pid: {text: instance.pid === null ? '-' : String(instance.pid)},
-    cpu: {text: isAlive ? formatPercent(instance.cpuPercent) : '-'},
-    mem: {text: isAlive ? formatBytes(instance.rssBytes) : '-'},
+    cpu: {text: isMeasured ? formatPercent(instance.cpuPercent) : '-'},
+    mem: {text: isMeasured ? formatBytes(instance.rssBytes) : '-'},
     up: {text: uptimeOf(instance, frame.nowMs)},
     restarts: {text: String(instance.restarts), color: instance.restarts > 0 ? 'yellow' : undefined},
     ports: {text: instance.listenPorts.map((port) => `:${port}`).join(',')},
