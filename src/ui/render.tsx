@@ -11,7 +11,7 @@ import type {UiHost} from './host.js';
 import type {Size} from './layout.js';
 import {UiStore} from './store.js';
 import type {InkMount} from './mount-ink.js';
-import {InkSink, runPager, ScreenWriter, TerminalModes, toOsc52} from './terminal.js';
+import {InkSink, runPager, ScreenWriter, stopReadingTerminal, TerminalModes, toOsc52} from './terminal.js';
 import {renderScreen} from './view/screen.js';
 
 export interface TuiOptions {
@@ -84,7 +84,7 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
         isPagerOpen = true;
         unmount();
         modes.restore();
-        stdin.pause();
+        stopReadingTerminal(stdin);
         try {
           await runPager(text);
         } finally {

@@ -4,6 +4,7 @@
  */
 import {spawn} from 'node:child_process';
 import {EventEmitter} from 'node:events';
+import {closeSync, openSync} from 'node:fs';
 import {writeFile, unlink} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -126,10 +127,44 @@ export function toOsc52(text: string): string {
 }
 
 /**
+ * Stops reading the terminal, so that every key reaches the program that has
+ * it now. `pause()` alone is not enough: Node goes on reading a paused TTY
+ * until 16 KB are buffered, and while less runs the two read the same
+ * terminal, so procdeck took some of its keys (a `q` meant for less, say).
+ * This does what net.Socket's own pause does for sockets that read into a
+ * buffer: stop the handle, and mark it stopped so that the next `resume()`
+ * or read starts it again.
+ */
+export function stopReadingTerminal(stdin: NodeJS.ReadStream): void {
+  stdin.pause();
+  const handle = (stdin as unknown as {_handle?: {reading?: boolean; readStop?: () => number}})._handle;
+  if (handle?.reading === true && typeof handle.readStop === 'function') {
+    handle.reading = false;
+    handle.readStop();
+  }
+}
+
+/**
+ * The pager's stdin: the terminal opened afresh rather than procdeck's own.
+ * A child's stdin is made blocking as it starts (libuv does so for fds 0-2),
+ * and an inherited one shares its open file with procdeck's stdin: procdeck's
+ * next read of the terminal would then block the whole event loop (the UI
+ * froze after less). Falls back to sharing when there is no /dev/tty.
+ */
+function openTerminalForChild(): number | 'inherit' {
+  try {
+    return openSync('/dev/tty', 'r');
+  } catch {
+    return 'inherit';
+  }
+}
+
+/**
  * Runs `$PAGER` (default `less -R`) on `text` with the terminal's stdio and
  * resolves when it exits. The caller must have left the alternate screen and
- * raw mode. Ctrl-C belongs to the pager meanwhile: it reaches procdeck too
- * (same process group), so SIGINT listeners are held back until it exits.
+ * raw mode, and stopped reading the terminal (stopReadingTerminal). Ctrl-C
+ * belongs to the pager meanwhile: it reaches procdeck too (same process
+ * group), so SIGINT listeners are held back until it exits.
  */
 export async function runPager(text: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const file = join(tmpdir(), `procdeck-${process.pid}-${Date.now()}.log`);
@@ -140,12 +175,17 @@ export async function runPager(text: string, env: NodeJS.ProcessEnv = process.en
   process.on('SIGINT', ignoreInterrupt);
   try {
     const pager = env.PAGER?.trim() || 'less -R';
-    await new Promise<void>((resolve, reject) => {
-      // Through sh, as git does, so that PAGER="less -R +G" works.
-      const child = spawn('/bin/sh', ['-c', `${pager} "$1"`, 'procdeck-pager', file], {stdio: 'inherit'});
-      child.once('error', reject);
-      child.once('exit', () => resolve());
-    });
+    const input = openTerminalForChild();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        // Through sh, as git does, so that PAGER="less -R +G" works.
+        const child = spawn('/bin/sh', ['-c', `${pager} "$1"`, 'procdeck-pager', file], {stdio: [input, 'inherit', 'inherit']});
+        child.once('error', reject);
+        child.once('exit', () => resolve());
+      });
+    } finally {
+      if (input !== 'inherit') closeSync(input);
+    }
   } finally {
     process.off('SIGINT', ignoreInterrupt);
     for (const listener of heldListeners) process.on('SIGINT', listener as NodeJS.SignalsListener);

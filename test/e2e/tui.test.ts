@@ -141,6 +141,35 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     expect(screen).toMatch(/found "banana"/);
   });
 
+  it('e opens the whole log in less, and q there comes back to a live UI, every time', async () => {
+    const t = await startStack({env: {PAGER: 'less -R'}});
+    t.sendKeys('j', 'j', 'j');
+    await t.waitForScreen((s) => /│ clock\.1 ● running/.test(s), {what: "clock.1's log"});
+    // Each round could lose the race that froze the UI (procdeck and less reading the same keys).
+    for (let round = 1; round <= 3; round++) {
+      t.sendKeys('e');
+      await t.waitForScreen((s) => /^clock warm-up \d+/m.test(s) && /procdeck-\d+-\d+\.log|\(END\)|^:/m.test(s), {what: `less showing the log (round ${round})`});
+      t.sendKeys('q');
+      const back = await t.waitForScreen((s) => /^● clock\.1\s+running/m.test(s), {what: `the UI after less (round ${round})`});
+      const lastTick = Math.max(0, ...[...back.matchAll(/clock tick (\d+)/g)].map((m) => Number(m[1])));
+      await t.waitForScreen((s) => [...s.matchAll(/clock tick (\d+)/g)].some((m) => Number(m[1]) > lastTick), {what: `a clock tick after ${lastTick} (round ${round})`});
+    }
+    t.sendKeys('k');
+    await t.waitForScreen((s) => /│ worker\.1 ● running/.test(s), {what: 'k selecting worker.1'});
+  });
+
+  it('e hands the log to $PAGER, and every key typed there reaches it', async () => {
+    // A pager that keeps a copy of what it was given, reads a line and quits.
+    const t = await startStack({env: {PAGER: `sh -c 'cp "$1" "$MARKER_DIR/paged.log"; read -r answer; echo "$answer" > "$MARKER_DIR/answer"' pager`}});
+    t.sendKeys('e');
+    const paged = path.join(stackDir!, 'paged.log');
+    await waitFor(() => existsSync(paged) && readFileSync(paged, 'utf8').includes('clock tick'), {timeoutMs: 5000, describe: () => t.capture()});
+    t.type('typed at the pager', {enter: true});
+    await waitFor(() => existsSync(path.join(stackDir!, 'answer')), {timeoutMs: 5000, describe: () => t.capture()});
+    expect(readFileSync(path.join(stackDir!, 'answer'), 'utf8')).toBe('typed at the pager\n');
+    await t.waitForScreen((s) => /^● clock\.1\s+running/m.test(s), {what: 'the UI after the pager'});
+  });
+
   it('+ adds web.2', async () => {
     const t = await startStack();
     t.sendKeys('j', '+');
