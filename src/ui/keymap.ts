@@ -118,13 +118,23 @@ function dispatchForInstance(ctx: KeyContext, verb: string, toCommand: (id: stri
   if (instance) void ctx.store.dispatch(toCommand(instance.id));
 }
 
+/** The selected instance if it has a process now; else null after saying so (a menu or prompt for it could only fail). */
+function runningInstance(ctx: KeyContext, verb: string): InstanceSnapshot | null {
+  const instance = selectedInstance(ctx, verb);
+  if (instance && instance.pid === null) {
+    ctx.store.setStatus(`${instance.id}: no such process is running (s starts it)`, false);
+    return null;
+  }
+  return instance;
+}
+
 function openSignalMenu(ctx: KeyContext): void {
-  const instance = selectedInstance(ctx, 'signal');
+  const instance = runningInstance(ctx, 'signal');
   if (instance) ctx.store.update({mode: {kind: 'signals', index: 0, target: instance.id}});
 }
 
 function openInput(ctx: KeyContext): void {
-  const instance = selectedInstance(ctx, 'input');
+  const instance = runningInstance(ctx, 'input');
   if (instance) ctx.store.update({mode: {kind: 'prompt', purpose: 'input', text: '', target: instance.id}, status: null});
 }
 

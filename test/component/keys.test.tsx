@@ -100,6 +100,19 @@ describe('keys', () => {
     await ui.waitForScreen((s) => s.includes('worker.1: no such process is running'));
   });
 
+  it('! and i on a process that is not running say so, open nothing and send nothing', async () => {
+    const api = new FakeApi({instances: [instance('web.1', {status: 'stopped'})]});
+    ui = await renderUi(api);
+    await ui.press('j');
+    for (const key of ['!', 'i']) {
+      await ui.press(key);
+      await ui.waitForScreen((s) => s.includes('web.1: no such process is running (s starts it)'), `a reason after ${key}`);
+      expect(ui.screen()).not.toMatch(/Send a signal|stdin>/);
+      await ui.press('c'); // the next key is a normal key again, not menu or prompt input
+    }
+    expect(api.dispatched).toEqual([{type: 'clear', target: 'web.1'}, {type: 'clear', target: 'web.1'}]);
+  });
+
   it('instance keys on all say to select a process and send nothing', async () => {
     const api = twoProcesses();
     ui = await renderUi(api);
