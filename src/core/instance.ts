@@ -10,7 +10,7 @@ import type {Outcome} from './commands.js';
 import type {ProcessSpec} from '../config/spec.js';
 import type {Clock} from './clock.js';
 import type {ChildHandle, Spawner} from './spawn.js';
-import {LineSplitter} from './lines.js';
+import {LineSplitter, type LineSource} from './lines.js';
 import {signalGroup, terminateGroup, type ProcessRef} from './process-group.js';
 import {describeExit} from './describe-exit.js';
 import {decideAfterExit, formatSeconds} from './policy/restart.js';
@@ -25,7 +25,8 @@ export interface InstanceHost {
   /** The full environment for this instance, computed when it starts. */
   envFor(instance: Instance): Record<string, string>;
   onState(instance: Instance): void;
-  onLine(instance: Instance, stream: 'stdout' | 'stderr', text: string, time: number): void;
+  /** A line of output, and where it lies (LineSplitter). */
+  onLine(instance: Instance, stream: 'stdout' | 'stderr', text: string, time: number, source: LineSource, start: number): void;
   system(message: string): void;
   /** The instance's tree as last seen: group members, and descendants that left the group. */
   treeOf(instance: Instance): {members: ProcessRef[]; escapees: ProcessRef[]};
@@ -134,13 +135,13 @@ export class Instance {
     const env = this.host.envFor(this);
     // One clock reading per chunk, not per line: a chunk's lines arrived together.
     let chunkTime = 0;
-    const onLine = (stream: 'stdout' | 'stderr', text: string) => {
-      this.host.onLine(this, stream, text, chunkTime);
+    const onLine = (stream: 'stdout' | 'stderr', text: string, source: LineSource, start: number) => {
+      this.host.onLine(this, stream, text, chunkTime, source, start);
       this.readiness?.observeLine(text);
     };
     const splitters = {
-      stdout: new LineSplitter((text) => onLine('stdout', text)),
-      stderr: new LineSplitter((text) => onLine('stderr', text)),
+      stdout: new LineSplitter((text, source, start) => onLine('stdout', text, source, start)),
+      stderr: new LineSplitter((text, source, start) => onLine('stderr', text, source, start)),
     };
     const child = this.host.spawn(
       {command: this.spec.command, cwd: this.spec.cwd, env},

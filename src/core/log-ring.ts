@@ -4,6 +4,7 @@
  * reads only the rows it shows.
  */
 import type {LogLine, LogWindow} from './api.js';
+import type {LineSource} from './lines.js';
 
 /** The scrollback keeps this much of a longer line, marked as cut. */
 export const maxStoredLineChars = 64 * 1024;
@@ -23,16 +24,22 @@ const cutBit = 4;
  * strings) rather than as LogLine objects: a flood keeps 10,000 lines per
  * instance alive, and an object per line that outlives V8's young
  * generation costs a copy or two each, measured at ~10% of headless
- * throughput. Readers get LogLine objects built for the window they read.
- * The arrays grow by doubling up to `capacity`, so a quiet instance does not
- * hold a full-size ring.
+ * throughput. For the same reason a line's text is kept, where it can be,
+ * as where it lies in the bytes it was read in (LineSource: start, length),
+ * which live outside V8's heap: strings for 10,000 lines of a flood, and the
+ * chunks they were sliced from, all outlive the young generation and were
+ * copied out of it. Readers get LogLine objects (and strings) built for the
+ * window they read. The arrays grow by doubling up to `capacity`, so a quiet
+ * instance does not hold a full-size ring.
  */
 export class LogRing {
   private seqs: Float64Array;
   private times: Float64Array;
   private flags: Uint8Array;
+  private starts: Uint32Array;
+  private lengths: Uint32Array;
   private ids: string[];
-  private texts: string[];
+  private sources: LineSource[];
   private start = 0;
   private count = 0;
 
@@ -41,8 +48,10 @@ export class LogRing {
     this.seqs = new Float64Array(initial);
     this.times = new Float64Array(initial);
     this.flags = new Uint8Array(initial);
+    this.starts = new Uint32Array(initial);
+    this.lengths = new Uint32Array(initial);
     this.ids = new Array<string>(initial);
-    this.texts = new Array<string>(initial);
+    this.sources = new Array<LineSource>(initial);
   }
 
   get size(): number {
@@ -54,7 +63,8 @@ export class LogRing {
     return this.count === 0 ? 0 : this.seqs[this.slot(this.count - 1)]!;
   }
 
-  push(line: LogLine): void {
+  /** Stores `line`, whose text lies in `source` at `start` (by default the text itself). */
+  push(line: LogLine, source: LineSource = line.text, start = 0): void {
     if (this.capacity === 0) return;
     let slot: number;
     if (this.count < this.capacity) {
@@ -70,12 +80,14 @@ export class LogRing {
     this.times[slot] = line.time;
     this.flags[slot] = streamCodes[line.stream] | (line.cut ? cutBit : 0);
     this.ids[slot] = line.id;
-    this.texts[slot] = line.text;
+    this.sources[slot] = source;
+    this.starts[slot] = start;
+    this.lengths[slot] = line.text.length;
   }
 
   clear(): void {
     this.ids.fill('');
-    this.texts.fill('');
+    this.sources.fill('');
     this.start = 0;
     this.count = 0;
   }
@@ -84,7 +96,12 @@ export class LogRing {
   at(i: number): LogLine {
     const slot = this.slot(i);
     const flags = this.flags[slot]!;
-    const line: LogLine = {seq: this.seqs[slot]!, id: this.ids[slot]!, stream: streamNames[flags & 3]!, text: this.texts[slot]!, time: this.times[slot]!};
+    const source = this.sources[slot]!;
+    const start = this.starts[slot]!;
+    const length = this.lengths[slot]!;
+    const text =
+      typeof source !== 'string' ? source.toString('latin1', start, start + length) : start === 0 && length === source.length ? source : source.slice(start, start + length);
+    const line: LogLine = {seq: this.seqs[slot]!, id: this.ids[slot]!, stream: streamNames[flags & 3]!, text, time: this.times[slot]!};
     if (flags & cutBit) line.cut = true;
     return line;
   }
@@ -118,8 +135,10 @@ export class LogRing {
     this.seqs = grown(this.seqs, new Float64Array(size));
     this.times = grown(this.times, new Float64Array(size));
     this.flags = grown(this.flags, new Uint8Array(size));
+    this.starts = grown(this.starts, new Uint32Array(size));
+    this.lengths = grown(this.lengths, new Uint32Array(size));
     this.ids.length = size;
-    this.texts.length = size;
+    this.sources.length = size;
   }
 
   /** Index of the first line whose seq is greater than `seq` (binary search: seqs only grow). */
@@ -136,7 +155,7 @@ export class LogRing {
 }
 
 /** `into`, holding a copy of `from` at its start. */
-function grown<T extends Float64Array | Uint8Array>(from: T, into: T): T {
+function grown<T extends Float64Array | Uint32Array | Uint8Array>(from: T, into: T): T {
   into.set(from);
   return into;
 }

@@ -12,6 +12,7 @@ import {systemClock, type Clock} from './clock.js';
 import {Emitter} from './events.js';
 import {Instance, type InstanceHost} from './instance.js';
 import {LogRing, mergeWindows, toStoredLine} from './log-ring.js';
+import type {LineSource} from './lines.js';
 import type {Spawner} from './spawn.js';
 import {findPortHolder, isPortListening, readListeningPorts} from './ports.js';
 import {StatsSampler} from './stats/sampler.js';
@@ -73,7 +74,7 @@ export class Supervisor implements SupervisorApi {
         this.events.emit('state', instance.id, instance.state);
         this.gate.release();
       },
-      onLine: (instance, stream, text, time) => this.storeLine(instance, stream, text, time),
+      onLine: (instance, stream, text, time, source, start) => this.storeLine(instance, stream, text, time, source, start),
       system: (message) => this.system(message),
       treeOf: (instance) => this.treeOf(instance),
       beforeSpawn: (instance) => this.warnIfPortTaken(instance),
@@ -270,10 +271,10 @@ export class Supervisor implements SupervisorApi {
     this.sampler.forget(instance.id);
   }
 
-  private storeLine(instance: Instance, stream: 'stdout' | 'stderr', text: string, time: number): void {
+  private storeLine(instance: Instance, stream: 'stdout' | 'stderr', text: string, time: number, source: LineSource, start: number): void {
     const line: LogLine = {seq: ++this.seq, id: instance.id, stream, text, time};
     // Listeners (headless output, log files) get the whole line; memory keeps its start.
-    this.rings.get(instance.id)?.push(toStoredLine(line));
+    this.rings.get(instance.id)?.push(toStoredLine(line), source, start);
     instance.lastSeq = line.seq;
     this.events.emit('log', line);
   }

@@ -1,3 +1,4 @@
+import {StringDecoder} from 'node:string_decoder';
 import {describe, expect, it} from 'vitest';
 import {LineSplitter, collapseCarriageReturns} from '../../../src/core/lines.js';
 
@@ -9,7 +10,51 @@ function split(chunks: (string | Buffer)[], max?: number): string[] {
   return lines;
 }
 
+/** Every line with the text its source gives back (bytes read as latin1), as the scrollback reads it. */
+function located(chunks: (string | Buffer)[]): {text: string; fromSource: string; isBytes: boolean}[] {
+  const lines: {text: string; fromSource: string; isBytes: boolean}[] = [];
+  const splitter = new LineSplitter((text, source, start) => {
+    const fromSource = typeof source === 'string' ? source.slice(start, start + text.length) : source.toString('latin1', start, start + text.length);
+    lines.push({text, fromSource, isBytes: typeof source !== 'string'});
+  });
+  for (const chunk of chunks) splitter.push(chunk);
+  splitter.end();
+  return lines;
+}
+
 describe('LineSplitter', () => {
+  it('tells where each line lies: in the bytes of an ASCII chunk, else in a string', () => {
+    const lines = located([Buffer.from('one\ntwo\nthr'), Buffer.from('ee\nfour\r\n5%\r9%\nfive\n'), Buffer.from('héllo\nsix\n'), 'seven\n', Buffer.from('tail')]);
+    for (const line of lines) expect(line.fromSource).toBe(line.text);
+    expect(lines.map((l) => [l.text, l.isBytes])).toEqual([
+      ['one', true],
+      ['two', true],
+      ['three', false], // began in the chunk before
+      ['four', false], // \r\n: the text is not the bytes
+      ['9%', false],
+      ['five', true],
+      ['héllo', false], // not ASCII
+      ['six', false],
+      ['seven', false],
+      ['tail', false],
+    ]);
+  });
+
+  it('never hands out bytes when a character split across chunks shifts the offsets', () => {
+    // A 4-byte emoji cut after 3 bytes: the next chunk decodes its 1 byte to 2 UTF-16 units,
+    // and a 2-byte é to 1, so it has as many chars as bytes, at other offsets.
+    const emoji = Buffer.from('😀');
+    const second = Buffer.concat([emoji.subarray(3), Buffer.from('é\nb\n')]);
+    const first = Buffer.concat([Buffer.from('a\n'), emoji.subarray(0, 3)]);
+    const decoder = new StringDecoder('utf8');
+    decoder.write(first);
+    expect(decoder.write(second).length).toBe(second.length);
+    const lines = located([first, second]);
+    for (const line of lines) expect(line.fromSource).toBe(line.text);
+    expect(lines.map((l) => l.text)).toEqual(['a', '😀é', 'b']);
+    expect(lines[2]!.isBytes).toBe(false);
+  });
+
   it('joins lines split across chunks', () => {
     expect(split(['hel', 'lo\nwor', 'ld\n'])).toEqual(['hello', 'world']);
   });

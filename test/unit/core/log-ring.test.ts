@@ -54,6 +54,19 @@ describe('LogRing', () => {
     expect(ring.read({limit: 5})).toStrictEqual(lines);
   });
 
+  it('reads a text back from where it lies: a string or bytes (latin1), a cut line by its kept start', () => {
+    const ring = new LogRing(5);
+    const chunk = Buffer.from('first line\nsecond line\n');
+    ring.push({seq: 1, id: 'web.1', stream: 'stdout', text: 'second line', time: 0}, chunk, 11);
+    ring.push({seq: 2, id: 'web.1', stream: 'stdout', text: 'line', time: 0}, 'first line', 6);
+    ring.push({seq: 3, id: 'web.1', stream: 'stdout', text: 'first', time: 0, cut: true}, chunk, 0);
+    expect(ring.read({limit: 5}).map((l) => [l.text, l.cut ?? false])).toEqual([
+      ['second line', false],
+      ['line', false],
+      ['first', true],
+    ]);
+  });
+
   it('is empty after clear', () => {
     const ring = ringWith(3, [1, 2]);
     ring.clear();
