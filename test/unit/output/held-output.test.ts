@@ -43,7 +43,8 @@ describe('heldOutputWriter', () => {
     const held = new HoldableSpawner(inner.spawn);
     held.spawn(request, hooks);
     const stream = Object.assign(new EventEmitter(), {writableLength: 0, written: [] as string[]});
-    const write = heldOutputWriter(Object.assign(stream, {write: (text: string) => stream.written.push(text) > 0}) as never, held, 10);
+    // The writer reuses its Buffer: what a stream keeps must be copied (a real one sends it during write, or queues it).
+    const write = heldOutputWriter(Object.assign(stream, {write: (chunk: Buffer) => stream.written.push(chunk.toString()) > 0}) as never, held, 10);
     write('short');
     expect(held.isHolding).toBe(false);
     stream.writableLength = 11;
@@ -56,5 +57,27 @@ describe('heldOutputWriter', () => {
     expect(held.isHolding).toBe(false);
     expect(inner.children[0]!.reading).toEqual([false, true]);
     expect(stream.written).toEqual(['short', 'queued behind a slow reader', 'more']);
+  });
+});
+
+describe('heldOutputWriter buffers', () => {
+  it('encodes into one reused Buffer, and a new one after the stream kept the last', () => {
+    const held = new HoldableSpawner(recordingSpawner().spawn);
+    const chunks: Buffer[] = [];
+    const stream = Object.assign(new EventEmitter(), {writableLength: 0, write: (chunk: Buffer) => chunks.push(chunk) > 0});
+    const write = heldOutputWriter(stream as never, held);
+    write('héllo\n');
+    expect(chunks[0]!.toString()).toBe('héllo\n');
+    write('again\n');
+    expect(chunks[1]!.buffer).toBe(chunks[0]!.buffer); // sent during write: the same memory serves again
+    stream.writableLength = 6; // this time the stream keeps it queued
+    write('queued\n');
+    stream.writableLength = 0;
+    write('later\n');
+    expect(chunks[3]!.buffer).not.toBe(chunks[2]!.buffer);
+    expect(chunks[2]!.toString()).toBe('queued\n'); // not overwritten by the later write
+    const long = 'x'.repeat(400_000); // over a third of the Buffer: written as a string
+    write(long);
+    expect(chunks[4]).toBe(long);
   });
 });
