@@ -11,6 +11,7 @@ import type {UiHost} from './host.js';
 import type {Size} from './layout.js';
 import {UiStore} from './store.js';
 import type {InkMount} from './mount-ink.js';
+import {importInk} from './import-ink.js';
 import {InkSink, runPager, ScreenWriter, stopReadingTerminal, TerminalModes, toOsc52} from './terminal.js';
 import {renderScreen} from './view/screen.js';
 
@@ -186,7 +187,7 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     if (stdin.isTTY) stdin.setRawMode(true);
     screen.isPaused = false;
     draw();
-    import('./mount-ink.js').then(
+    importInk().then(
       (module) => {
         mountInk = module.mountInk;
         if (!isDone && !isPagerOpen) mount();
