@@ -12,7 +12,7 @@ import {ControlConnection, noStackMessage, NoStackError, RemoteError} from '../c
 import {projectDirFor, projectPaths} from '../control/paths.js';
 import type {OutcomesResult, StatusReport} from '../control/protocol.js';
 import {colorFor, paint, shouldColor} from '../output/colors.js';
-import {formatBytes} from '../ui/format/bytes.js';
+import {formatUsage} from '../ui/format/usage.js';
 import {formatUptime} from '../ui/format/duration.js';
 import {parseIntegerFlag} from './stack-options.js';
 
@@ -137,17 +137,19 @@ async function printStatus(connection: ControlConnection, isJson: boolean): Prom
     return 0;
   }
   const header = ['NAME', 'STATE', 'PID', 'CPU', 'MEM', 'UPTIME', 'RESTARTS', 'PORTS'];
-  const rows = report.processes.map((p) => [
-    p.name,
-    p.exit_code !== null && p.state !== 'running' ? `${p.state} (${p.exit_code})` : p.state,
-    p.pid === null ? '-' : String(p.pid),
-    // rss 0: the stats tick has not measured it yet (a live tree always has memory).
-    p.pid === null || p.rss === 0 ? '-' : `${p.cpu.toFixed(1)}%`,
-    p.pid === null || p.rss === 0 ? '-' : formatBytes(p.rss),
-    p.uptime_ms === null ? '-' : formatUptime(p.uptime_ms),
-    String(p.restarts),
-    p.ports.map((port) => `:${port}`).join(' ') || '-',
-  ]);
+  const rows = report.processes.map((p) => {
+    const usage = p.pid === null ? formatUsage(0, 0) : formatUsage(p.cpu, p.rss);
+    return [
+      p.name,
+      p.exit_code !== null && p.state !== 'running' ? `${p.state} (${p.exit_code})` : p.state,
+      p.pid === null ? '-' : String(p.pid),
+      usage.cpu,
+      usage.mem,
+      p.uptime_ms === null ? '-' : formatUptime(p.uptime_ms),
+      String(p.restarts),
+      p.ports.map((port) => `:${port}`).join(' ') || '-',
+    ];
+  });
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   for (const row of [header, ...rows]) {
     process.stdout.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}\n`);

@@ -1,6 +1,5 @@
 /** The top line: stack name, instances up / total, total CPU and memory; `? help` on the right. */
-import {formatBytes} from '../format/bytes.js';
-import {formatPercent} from '../format/percent.js';
+import {formatUsage} from '../format/usage.js';
 import {summarizeStack} from '../rows.js';
 import type {Frame} from '../store.js';
 import {bold, dim, paint} from '../theme.js';
@@ -11,9 +10,8 @@ export function renderHeader(frame: Frame): string {
   const width = layout.size.columns;
   const totals = summarizeStack(stack);
   const counts = `${totals.up}/${totals.total} running`;
-  // No memory at all: nothing is running, or the first stats tick has not come yet.
-  const isMeasured = totals.rssBytes > 0;
-  const rest = `   CPU ${isMeasured ? formatPercent(totals.cpuPercent) : '-'}   MEM ${isMeasured ? formatBytes(totals.rssBytes) : '-'}`;
+  const usage = formatUsage(totals.cpuPercent, totals.rssBytes);
+  const rest = `   CPU ${usage.cpu}   MEM ${usage.mem}`;
   const name = `${stack.name}${stack.remote ? ' (attached)' : ''}`;
   const help = '? help';
   const room = Math.max(0, width - help.length - 1);

@@ -1,8 +1,7 @@
 /** The right pane: a header with the selection's state, flags and sparklines, then its visible log rows. */
 import stringWidth from 'string-width';
-import {formatBytes} from '../format/bytes.js';
-import {formatPercent} from '../format/percent.js';
 import {formatSparkline} from '../format/sparkline.js';
+import {formatUsage} from '../format/usage.js';
 import {describeStatus} from '../format/status.js';
 import type {Frame} from '../store.js';
 import {bold, colorOfTone, dim, inverse, paintIf} from '../theme.js';
@@ -36,8 +35,7 @@ function renderPaneHeader(frame: Frame): string {
     ui.filter ? `filter "${ui.filter.query}"` : '',
     ui.search ? `search "${ui.search.query}"` : '',
   ].filter(Boolean).join(' · ');
-  const cpuText = cpuNow === undefined ? '-' : formatPercent(cpuNow);
-  const rssText = rssNow === undefined ? '-' : formatBytes(rssNow);
+  const {cpu: cpuText, mem: rssText} = formatUsage(cpuNow ?? 0, rssNow ?? 0);
   const title = ` ${name} `;
   const state = look ? `${look.symbol} ${look.label} ` : '';
   // Flags come first because they explain what the pane shows; sparklines get what is left (up to 20 columns each).

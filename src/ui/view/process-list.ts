@@ -1,8 +1,7 @@
 /** The left pane: a title row, `all`, then one row per instance with status, pid, CPU, memory, uptime, restarts and ports. */
 import type {InstanceSnapshot, InstanceState} from '../../core/api.js';
-import {formatBytes} from '../format/bytes.js';
 import {formatUptime} from '../format/duration.js';
-import {formatPercent} from '../format/percent.js';
+import {formatUsage} from '../format/usage.js';
 import {describeStatus} from '../format/status.js';
 import {widthOfColumn, type ListColumn} from '../layout.js';
 import {summarizeStack, type ListRow} from '../rows.js';
@@ -86,9 +85,10 @@ function cellsOf(frame: Frame, row: ListRow): Record<ListColumn, Cell> {
   const empty: Cell = {text: ''};
   if (row.kind === 'all') {
     const totals = summarizeStack(frame.stack);
+    const usage = formatUsage(totals.cpuPercent, totals.rssBytes);
     return {
       symbol: {text: '≡'}, name: {text: 'all', isBold: true}, state: {text: `${totals.up}/${totals.total} up`},
-      pid: empty, cpu: {text: totals.rssBytes > 0 ? formatPercent(totals.cpuPercent) : '-'}, mem: {text: totals.rssBytes > 0 ? formatBytes(totals.rssBytes) : '-'},
+      pid: empty, cpu: {text: usage.cpu}, mem: {text: usage.mem},
       up: empty, restarts: empty, ports: empty,
     };
   }
@@ -101,15 +101,14 @@ function cellsOf(frame: Frame, row: ListRow): Record<ListColumn, Cell> {
   const {instance} = row;
   const look = describeStatus(instance.state, frame.nowMs);
   const toneColor = colorOfTone(look.tone, false);
-  // A live tree always has memory: 0 means no stats tick has measured it yet.
-  const isMeasured = instance.pid !== null && isLiveState(instance.state) && instance.rssBytes > 0;
+  const usage = instance.pid !== null && isLiveState(instance.state) ? formatUsage(instance.cpuPercent, instance.rssBytes) : formatUsage(0, 0);
   return {
     symbol: {text: look.symbol, color: toneColor},
     name: {text: instance.id, color: colorOfType(row.typeIndex)},
     state: {text: look.label, color: toneColor},
     pid: {text: instance.pid === null ? '-' : String(instance.pid)},
-    cpu: {text: isMeasured ? formatPercent(instance.cpuPercent) : '-'},
-    mem: {text: isMeasured ? formatBytes(instance.rssBytes) : '-'},
+    cpu: {text: usage.cpu},
+    mem: {text: usage.mem},
     up: {text: uptimeOf(instance, frame.nowMs)},
     restarts: {text: String(instance.restarts), color: instance.restarts > 0 ? 'yellow' : undefined},
     ports: {text: instance.listenPorts.map((port) => `:${port}`).join(',')},
