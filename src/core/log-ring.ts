@@ -96,12 +96,7 @@ export class LogRing {
   at(i: number): LogLine {
     const slot = this.slot(i);
     const flags = this.flags[slot]!;
-    const source = this.sources[slot]!;
-    const start = this.starts[slot]!;
-    const length = this.lengths[slot]!;
-    const text =
-      typeof source !== 'string' ? source.toString('latin1', start, start + length) : start === 0 && length === source.length ? source : source.slice(start, start + length);
-    const line: LogLine = {seq: this.seqs[slot]!, id: this.ids[slot]!, stream: streamNames[flags & 3]!, text, time: this.times[slot]!};
+    const line: LogLine = {seq: this.seqs[slot]!, id: this.ids[slot]!, stream: streamNames[flags & 3]!, text: this.textAt(slot), time: this.times[slot]!};
     if (flags & cutBit) line.cut = true;
     return line;
   }
@@ -123,6 +118,15 @@ export class LogRing {
       if (!keep || keep(line)) out.push(line);
     }
     return out.reverse();
+  }
+
+  /** A slot's text from where it lies: bytes (ASCII, so latin1 reads them as UTF-8 would) or a string. */
+  private textAt(slot: number): string {
+    const source = this.sources[slot]!;
+    const start = this.starts[slot]!;
+    const end = start + this.lengths[slot]!;
+    if (typeof source !== 'string') return source.toString('latin1', start, end);
+    return start === 0 && end === source.length ? source : source.slice(start, end);
   }
 
   private slot(i: number): number {
