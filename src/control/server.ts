@@ -10,22 +10,14 @@
 import net from 'node:net';
 import {chmodSync, unlinkSync} from 'node:fs';
 import path from 'node:path';
-import type {SupervisorApi} from '../core/api.js';
 import {ensurePrivateDir} from './paths.js';
 import {probeServer} from './connection.js';
 import type {Hello} from './protocol.js';
-import type {ServerConnection} from './server-connection.js';
+import type {ConnectionOptions, ServerConnection} from './server-connection.js';
 
-export interface ControlServerOptions {
-  api: SupervisorApi;
+/** What every connection is given (see ServerConnection), and where to listen. */
+export interface ControlServerOptions extends ConnectionOptions {
   socketPath: string;
-  hello: Hello;
-  /** Lines kept per instance: an attached UI mirrors as many. */
-  scrollback: number;
-  /** The stack's stats interval, told to subscribers (an attached UI keeps a minute of samples). */
-  statsIntervalMs: number;
-  /** Called before the stack's numbers are read (see ServerConnection). */
-  beforeRead?: () => Promise<void>;
 }
 
 /** Thrown by `listen` when another procdeck answers on the socket. */
