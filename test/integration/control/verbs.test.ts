@@ -47,6 +47,18 @@ describe('control verbs against a headless stack', () => {
     expect(table.stdout).toMatch(/^worker\.1\s+running\s+\d+/m);
   });
 
+  it('status names the signal that ended a process, where the JSON has a null exit_code', async () => {
+    stack = makeControlProject({Procfile: 'victim: sleep 100\nkeep: sleep 100\n'});
+    await stack.startHeadless();
+    await waitForState(stack, 'victim.1', 'running');
+    expect((await stack.run(['signal', 'KILL', 'victim'])).exitCode).toBe(0);
+    const ended = await waitForState(stack, 'victim.1', 'exited');
+    expect(ended).toMatchObject({exit_code: null});
+    const table = await stack.run(['status']);
+    expect(table.stdout).toMatch(/^victim\.1\s+exited \(SIGKILL\)\s+-/m);
+    expect(table.stdout).toMatch(/^keep\.1\s+running\s+\d+/m);
+  });
+
   it('restart gives a new pid, and starts a stopped process too', async () => {
     // `keep` keeps the headless run alive while web is stopped (it ends when every process has).
     stack = makeControlProject({Procfile: 'web: sleep 100\nkeep: sleep 100\n'});
