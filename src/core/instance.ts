@@ -104,6 +104,7 @@ export class Instance {
 
   /** Starts the process unless it is already alive; a cron process gets its schedule armed instead. */
   start(): Outcome {
+    this.consecutiveRestarts = 0; // a start by hand begins a new crash loop: max_restarts and the backoff count again
     if (this.schedule) return this.armSchedule();
     return this.run();
   }
@@ -272,6 +273,7 @@ export class Instance {
 
   /** Restart: stop if alive, then start. A cron process runs now and stays on its schedule. */
   async restart(): Promise<Outcome> {
+    this.consecutiveRestarts = 0; // as for start(): a failed process given another go gets its restarts back
     if (this.isAlive) await this.stop();
     else await this.settling;
     // A shutdown that began while this one was stopping has stopped it for good.

@@ -38,6 +38,23 @@ describe('restart policy with real processes', () => {
     expect(stateOf(s, 'crash.1')).toEqual({status: 'failed', exit: {code: 1, signal: null}});
   });
 
+  it('gives a failed process its max_restarts again when the user starts it', async () => {
+    stack = await startStack(
+      {crash: 'node $POLICY_FIXTURES/record-start.mjs starts.log 1'},
+      {yaml: 'processes:\n  crash:\n    restart: on-failure\n    max_restarts: 1\n    backoff: {initial: 50ms, max: 50ms}\n'},
+    );
+    const s = stack;
+    const describe = () => `${JSON.stringify(stateOf(s, 'crash.1'))}; ${systemTexts(s).slice(-4).join(' / ')}`;
+    await waitFor(() => stateOf(s, 'crash.1')?.status === 'failed', {timeoutMs: 10_000, describe});
+    expect((await s.api.dispatch({type: 'start', target: 'crash.1'})).ok).toBe(true);
+    await waitFor(() => startsIn(s, 'starts.log').length === 4 && stateOf(s, 'crash.1')?.status === 'failed', {timeoutMs: 10_000, describe});
+    // The hand start ran, crashed, and was restarted once more before failing again.
+    expect(systemTexts(s).filter((t) => t.startsWith('crash.1 restarting'))).toEqual([
+      'crash.1 restarting in 0.1s (restart: on-failure, attempt 1 of 1)',
+      'crash.1 restarting in 0.1s (restart: on-failure, attempt 1 of 1)',
+    ]);
+  });
+
   it('shows restarting with the time of the next start while the backoff runs', async () => {
     stack = await startStack(
       {crash: 'node $POLICY_FIXTURES/record-start.mjs starts.log 3'},
