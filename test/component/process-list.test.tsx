@@ -101,6 +101,23 @@ describe('process list', () => {
     expect(screen).toContain('from web');
   });
 
+  it('says how many rows are hidden above and below when the list does not fit', async () => {
+    const api = new FakeApi({
+      instances: Array.from({length: 30}, (_, i) => instance(`p${i + 1}.1`, {status: 'running', pid: 100 + i, since: now})),
+    });
+    ui = await renderUi(api, {columns: 100, rows: 15});
+    // 31 rows (all + 30) in the list's 12 lines under its title: 11 rows and a marker.
+    let screen = await ui.waitForScreen((s) => s.includes('↓ 20 more'), 'the marker below');
+    expect(screen).toMatch(/^≡ all\s/m);
+    expect(screen).not.toContain('↑');
+    await ui.press(...Array.from({length: 15}, () => 'j'));
+    screen = await ui.waitForScreen((s) => s.includes('p15.1 ') && s.includes('↑ 6 more') && s.includes('↓ 15 more'), 'markers at both ends');
+    expect(screen.split('\n').filter((line) => /^. p\d+\.1 /.test(line))).toHaveLength(10);
+    await ui.press(...Array.from({length: 20}, () => 'j'));
+    screen = await ui.waitForScreen((s) => s.includes('p30.1 ') && s.includes('↑ 20 more'), 'the marker above only');
+    expect(screen).not.toContain('↓');
+  });
+
   it('says the terminal is too small below 60x15 and lays out again when it grows', async () => {
     const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 10, since: now})]});
     ui = await renderUi(api, {columns: 59, rows: 20});

@@ -32,20 +32,37 @@ const renderedRows = new Map<string, {signature: string; line: string}>();
 /** Exactly `bodyRows` lines, each exactly `listWidth` columns. */
 export function renderProcessList(frame: Frame): string[] {
   const {layout, rows, selectedIndex, ui} = frame;
-  const visible = Math.max(0, layout.bodyRows - 1);
-  // Keep the selection on screen when there are more rows than lines.
-  const first = Math.max(0, Math.min(selectedIndex - visible + 1, rows.length - visible));
+  const window = listWindow(rows.length, selectedIndex, Math.max(0, layout.bodyRows - 1));
   const title = fit(layout.listColumns.map((column) => cellText(titles[column], column, layout.nameWidth)).join(''), layout.listWidth);
   const lines = [ui.focus === 'list' ? inverse(bold(title)) : dim(title)];
   const drawn = new Set<string>();
   const layoutKey = `${frame.noColor}|${layout.listWidth}|${layout.nameWidth}|${layout.listColumns.join()}`;
-  for (const row of rows.slice(first, first + visible)) {
+  if (window.first > 0) lines.push(dim(fit(`  ↑ ${window.first} more`, layout.listWidth)));
+  for (const row of rows.slice(window.first, window.end)) {
     lines.push(cachedRow(frame, row, row.key === frame.selected.key, layoutKey));
     drawn.add(row.key);
   }
+  if (window.end < rows.length) lines.push(dim(fit(`  ↓ ${rows.length - window.end} more`, layout.listWidth)));
   for (const key of renderedRows.keys()) if (!drawn.has(key)) renderedRows.delete(key);
   while (lines.length < layout.bodyRows) lines.push(' '.repeat(layout.listWidth));
   return lines;
+}
+
+/**
+ * Which rows fit in `lines` lines with the selection on screen, as low as it
+ * can be (scrolling down keeps it on the last line). When rows are hidden, a
+ * line at that end says how many (`↑ 8 more`) instead of showing a row.
+ */
+export function listWindow(count: number, selected: number, lines: number): {first: number; end: number} {
+  if (count <= lines || lines < 3) {
+    const first = Math.max(0, Math.min(selected - lines + 1, count - lines));
+    return {first, end: Math.min(count, first + lines)};
+  }
+  for (let first = 0; ; first++) {
+    const rowLines = lines - (first > 0 ? 1 : 0);
+    const end = first + rowLines >= count ? count : first + rowLines - 1;
+    if (selected < end || end === count) return {first, end};
+  }
 }
 
 /** `layoutKey`: everything about the frame, besides the row's cells and selection, that a row's line depends on. */
