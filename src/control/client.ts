@@ -8,16 +8,18 @@
  *   await runTui(api, options);   // the same UI as in-process
  *   await api.close();            // detach: the daemon keeps running
  */
-import type {InstanceId, LogLine, LogWindow, StackSnapshot, StatsSample, SupervisorApi, SupervisorEvents} from '../core/api.js';
+import type {InstanceId, LogLine, LogWindow, StackSnapshot, StatsSample, SupervisorApi, SupervisorEvents, UnfinishedLine} from '../core/api.js';
 import type {Command, Outcome} from '../core/commands.js';
 import {Emitter} from '../core/events.js';
 import {LogRing} from '../core/log-ring.js';
+import {UnfinishedLines} from '../core/unfinished-lines.js';
 import {ControlConnection} from './connection.js';
 import type {SubscribeResult} from './protocol.js';
 
 export class RemoteSupervisor implements SupervisorApi {
   private readonly events = new Emitter<SupervisorEvents>();
   private readonly rings = new Map<InstanceId, LogRing>();
+  private readonly unfinished = new UnfinishedLines();
   private readonly systemRing: LogRing;
   private readonly allRing: LogRing;
   private readonly clearedThrough = new Map<InstanceId, number>();
@@ -89,6 +91,10 @@ export class RemoteSupervisor implements SupervisorApi {
     return this.rings.get(id)?.read(window) ?? [];
   }
 
+  unfinishedLines(id: InstanceId): readonly UnfinishedLine[] {
+    return this.unfinished.of(id);
+  }
+
   on<E extends keyof SupervisorEvents>(event: E, listener: (...args: SupervisorEvents[E]) => void): () => void {
     return this.events.on(event, listener);
   }
@@ -108,6 +114,11 @@ export class RemoteSupervisor implements SupervisorApi {
         const line = data as LogLine;
         this.storeLine(line);
         this.events.emit('log', line);
+        break;
+      }
+      case 'unfinished': {
+        const {id, lines} = data as {id: InstanceId; lines: UnfinishedLine[]};
+        if (this.unfinished.replace(id, lines)) this.events.emit('unfinished', id);
         break;
       }
       case 'state': {
@@ -186,5 +197,6 @@ export class RemoteSupervisor implements SupervisorApi {
     const ids = new Set(this.current.instances.map((instance) => instance.id));
     for (const id of ids) this.ringFor(id);
     for (const id of this.rings.keys()) if (!ids.has(id)) this.rings.delete(id);
+    for (const id of this.unfinished.ids()) if (!ids.has(id)) this.unfinished.forget(id);
   }
 }

@@ -248,9 +248,15 @@ export class ServerConnection {
     this.reply(id, undefined, {snapshot: this.api.snapshot(), scrollback: this.options.scrollback, statsIntervalMs: this.options.statsIntervalMs});
     this.sendBacklog(id);
     const stateEvent = (instanceId: InstanceId) => this.event(id, 'state', {id: instanceId, snapshot: this.api.snapshot()}, false);
+    // Droppable like log lines: the next change, or the line once ended, puts the pane right.
+    const unfinishedEvent = (instanceId: InstanceId) => this.event(id, 'unfinished', {id: instanceId, lines: this.api.unfinishedLines(instanceId)});
+    for (const instance of this.api.snapshot().instances) {
+      if (this.api.unfinishedLines(instance.id).length > 0) unfinishedEvent(instance.id);
+    }
     this.openStream(id, [
       this.api.on('state', stateEvent),
       this.api.on('log', (line) => this.event(id, 'log', toStoredLine(line))),
+      this.api.on('unfinished', unfinishedEvent),
       this.api.on('clear', (instanceId: InstanceId) => this.event(id, 'clear', {id: instanceId}, false)),
       this.api.on('stats', (sample) => this.event(id, 'stats', sample)),
       this.api.on('formation', () => this.event(id, 'formation', {snapshot: this.api.snapshot()}, false)),

@@ -96,6 +96,8 @@ export type SupervisorEvents = {
   state: [id: InstanceId, state: InstanceState];
   /** A line was stored (the object is the stored one; do not mutate it). */
   log: [line: LogLine];
+  /** An instance's unfinished lines changed (see `SupervisorApi.unfinishedLines`). */
+  unfinished: [id: InstanceId];
   /** An instance's scrollback was cleared. */
   clear: [id: InstanceId];
   stats: [sample: StatsSample];
@@ -104,6 +106,11 @@ export type SupervisorEvents = {
   /** Every process has ended after a shutdown; the engine is idle. */
   stopped: [];
 };
+
+export interface UnfinishedLine {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
 
 export interface LogWindow {
   /** Lines with a smaller seq than this (default: up to the newest). */
@@ -119,5 +126,11 @@ export interface SupervisorApi {
   dispatch(command: Command): Promise<Outcome>;
   /** Lines of one instance, of `system`, or of `all` (every instance and system merged), oldest first. */
   readLog(id: InstanceId | 'all', window: LogWindow): readonly LogLine[];
+  /**
+   * What an instance has begun printing on each stream but not yet ended
+   * with a newline: a prompt waiting for input, a progress bar. Not stored;
+   * it becomes a line of the log when it ends (or the process does).
+   */
+  unfinishedLines(id: InstanceId): readonly UnfinishedLine[];
   on<E extends keyof SupervisorEvents>(event: E, listener: (...args: SupervisorEvents[E]) => void): () => void;
 }

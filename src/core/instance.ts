@@ -27,6 +27,8 @@ export interface InstanceHost {
   onState(instance: Instance): void;
   /** A line of output, and where it lies (LineSplitter). */
   onLine(instance: Instance, stream: 'stdout' | 'stderr', text: string, time: number, source: LineSource, start: number): void;
+  /** The line a stream has begun but not ended changed ('' when there is none). */
+  onUnfinished(instance: Instance, stream: 'stdout' | 'stderr', text: string): void;
   system(message: string): void;
   /** The instance's tree as last seen: group members, and descendants that left the group. */
   treeOf(instance: Instance): {members: ProcessRef[]; escapees: ProcessRef[]};
@@ -144,17 +146,31 @@ export class Instance {
       stdout: new LineSplitter((text, source, start) => onLine('stdout', text, source, start)),
       stderr: new LineSplitter((text, source, start) => onLine('stderr', text, source, start)),
     };
+    // A prompt or progress bar shows before its newline comes; reported only when it changes (once per chunk at most).
+    const unfinished = {stdout: '', stderr: ''};
+    const reportUnfinished = (stream: 'stdout' | 'stderr') => {
+      const text = splitters[stream].unfinished();
+      if (text === unfinished[stream]) return;
+      unfinished[stream] = text;
+      this.host.onUnfinished(this, stream, text);
+    };
+    // The previous run's, if its pipes outlived it.
+    this.host.onUnfinished(this, 'stdout', '');
+    this.host.onUnfinished(this, 'stderr', '');
     const child = this.host.spawn(
       {command: this.spec.command, cwd: this.spec.cwd, env},
       {
         onData: (stream, chunk) => {
           chunkTime = this.host.clock.now();
           splitters[stream].push(chunk);
+          reportUnfinished(stream);
         },
         onStreamsEnd: () => {
           chunkTime = this.host.clock.now();
           splitters.stdout.end();
           splitters.stderr.end();
+          reportUnfinished('stdout');
+          reportUnfinished('stderr');
         },
       },
     );

@@ -16,6 +16,12 @@ export type LineSource = string | Buffer;
 
 export const defaultMaxLineChars = 16 * 1024 * 1024;
 
+/**
+ * The longest begun line `unfinished()` reports: enough for a prompt or a
+ * progress bar, while a longer line is still streaming in and shows once whole.
+ */
+export const maxUnfinishedChars = 1024;
+
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
@@ -48,6 +54,17 @@ export class LineSplitter {
       this.deliver(this.pending.slice(0, this.maxLineChars));
       this.pending = this.pending.slice(this.maxLineChars);
     }
+  }
+
+  /**
+   * The line begun but not yet ended (a prompt waiting for input, a progress
+   * bar redrawn with `\r`), collapsed like a line; '' when there is none or it
+   * is longer than `maxUnfinishedChars`.
+   */
+  unfinished(): string {
+    const pending = this.pending;
+    if (pending.length === 0 || pending.length > maxUnfinishedChars) return '';
+    return collapseCarriageReturns(pending);
   }
 
   /** Delivers a final line that had no newline (the process exited mid-line). */

@@ -3,7 +3,7 @@
  * stores their output, samples their stats, and shuts everything down. It
  * knows nothing of terminals or sockets; every face is a SupervisorApi client.
  */
-import type {InstanceId, LogLine, LogWindow, StackSnapshot, SupervisorApi, SupervisorEvents} from './api.js';
+import type {InstanceId, LogLine, LogWindow, StackSnapshot, SupervisorApi, SupervisorEvents, UnfinishedLine} from './api.js';
 import type {Command, Outcome} from './commands.js';
 import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instanceEnv} from '../config/env.js';
@@ -11,6 +11,7 @@ import {instancePort} from '../config/ports.js';
 import {systemClock, type Clock} from './clock.js';
 import {Emitter} from './events.js';
 import {Instance, type InstanceHost} from './instance.js';
+import {UnfinishedLines} from './unfinished-lines.js';
 import {LogRing, mergeWindows, toStoredLine} from './log-ring.js';
 import type {LineSource} from './lines.js';
 import type {Spawner} from './spawn.js';
@@ -37,6 +38,7 @@ export class Supervisor implements SupervisorApi {
   private readonly events = new Emitter<SupervisorEvents>();
   private readonly instances: Instance[] = [];
   private readonly rings = new Map<InstanceId, LogRing>();
+  private readonly unfinished = new UnfinishedLines();
   private readonly systemRing: LogRing;
   private readonly formation = new Map<string, number>();
   private readonly sampler = new StatsSampler();
@@ -75,6 +77,9 @@ export class Supervisor implements SupervisorApi {
         this.gate.release();
       },
       onLine: (instance, stream, text, time, source, start) => this.storeLine(instance, stream, text, time, source, start),
+      onUnfinished: (instance, stream, text) => {
+        if (this.unfinished.set(instance.id, stream, text)) this.events.emit('unfinished', instance.id);
+      },
       system: (message) => this.system(message),
       treeOf: (instance) => this.treeOf(instance),
       beforeSpawn: (instance) => this.warnIfPortTaken(instance),
@@ -142,6 +147,10 @@ export class Supervisor implements SupervisorApi {
     }
     if (id === 'system') return this.systemRing.read(window);
     return this.rings.get(id)?.read(window) ?? [];
+  }
+
+  unfinishedLines(id: InstanceId): readonly UnfinishedLine[] {
+    return this.unfinished.of(id);
   }
 
   async dispatch(command: Command): Promise<Outcome> {
@@ -268,6 +277,7 @@ export class Supervisor implements SupervisorApi {
   private removeInstance(instance: Instance): void {
     this.instances.splice(this.instances.indexOf(instance), 1);
     this.rings.delete(instance.id);
+    this.unfinished.forget(instance.id);
     this.sampler.forget(instance.id);
   }
 

@@ -8,7 +8,7 @@ import stringWidth from 'string-width';
 import stripAnsi from 'strip-ansi';
 import wrapAnsi from 'wrap-ansi';
 import type {LogLine, SupervisorApi} from '../core/api.js';
-import {readAfter, readBefore, type LogSource} from './log-window.js';
+import {plainTextOf, readAfter, readBefore, type LogSource} from './log-window.js';
 import type {Matcher} from './search.js';
 import {dim, highlight, paint, resetSgr, type ColorName} from './theme.js';
 
@@ -93,6 +93,15 @@ export function buildLogView(api: SupervisorApi, request: LogViewRequest, cache 
     out.push(...cache.rowsOf(line, color, () => lineRows(line, withName, request)));
   }
   cache.end();
+  // Following one process, what it has begun but not ended printing (a prompt) comes last, as in a terminal.
+  if (anchorSeq === null && source !== 'all' && source !== 'system') {
+    for (const {stream, text} of api.unfinishedLines(source)) {
+      const line: LogLine = {seq: 0, id: source, stream, text, time: 0};
+      if (filter && !filter.test(plainTextOf(line))) continue;
+      lines.push(line);
+      out.push(...lineRows(line, false, request));
+    }
+  }
   return {rows: out.length > rows ? out.slice(out.length - rows) : out, lines};
 }
 

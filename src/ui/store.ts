@@ -65,6 +65,7 @@ export class UiStore {
     this.frame = this.buildFrame();
     this.unsubscribers = [
       api.on('log', (line) => this.onLog(line)),
+      api.on('unfinished', (id) => this.onUnfinished(id)),
       api.on('state', () => this.invalidate()),
       api.on('stats', (sample) => this.onStats(sample)),
       api.on('clear', (id) => this.onClear(id)),
@@ -176,6 +177,13 @@ export class UiStore {
     // Lines of a log that is not on screen, or arriving while scrolled back, change nothing visible.
     const key = this.ui.selectedKey;
     if (key !== 'all' && key !== line.id) return;
+    this.logChanges += 1;
+    if (this.ui.anchorSeq === null) this.invalidate();
+  }
+
+  private onUnfinished(id: InstanceId): void {
+    // Shown only at the end of the selected process's own log, while following.
+    if (this.ui.selectedKey !== id) return;
     this.logChanges += 1;
     if (this.ui.anchorSeq === null) this.invalidate();
   }

@@ -36,6 +36,27 @@ describe('log pane', () => {
     expect(screen).not.toContain('line 50\n');
   });
 
+  it('shows a line begun but not ended (a prompt) last while following its process, not in all or scrolled back', async () => {
+    const api = webApi(60);
+    api.setUnfinished('web.1', [{stream: 'stdout', text: 'Name? '}, {stream: 'stderr', text: 'progress 40%'}]);
+    ui = await renderUi(api);
+    let screen = await ui.waitForScreen((s) => s.includes('line 60'), 'the all view');
+    expect(screen).not.toContain('Name?');
+    await selectWeb(ui);
+    screen = await ui.waitForScreen((s) => s.includes('Name?'), 'the prompt in the web.1 pane');
+    const rows = screen.split('\n').map((row) => row.slice(row.indexOf('│') + 1).trimEnd());
+    const at = rows.findIndex((row) => row.includes('line 60'));
+    expect(rows.slice(at, at + 3)).toEqual([' line 60', ' Name?', '▌progress 40%']); // stderr's marked, as any stderr line
+    api.setUnfinished('web.1', []);
+    api.print('web.1', 'Name? bob');
+    screen = await ui.waitForScreen((s) => s.includes('Name? bob') && !s.includes('progress 40%'), 'the ended line in its place');
+    api.setUnfinished('web.1', [{stream: 'stdout', text: 'Again? '}]);
+    await ui.waitForScreen((s) => s.includes('Again?'), 'the next prompt');
+    await ui.press(keys.pageUp);
+    screen = await ui.waitForScreen((s) => s.includes('paused'), 'scrolled back');
+    expect(screen).not.toContain('Again?');
+  });
+
   it('scrolls up a page with PgUp, stays put while new lines arrive, and G resumes follow', async () => {
     const api = webApi(200);
     ui = await renderUi(api, {rows: 30});

@@ -214,6 +214,24 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     expect(stty).toMatch(/^icanon$/m);
   });
 
+  it('shows a prompt before its newline, and i answers it', async () => {
+    stackDir = mkdtempSync(path.join(tmpdir(), 'procdeck-e2e-'));
+    writeFileSync(path.join(stackDir, 'Procfile'), `ask: sh -c 'printf "Name? "; read n; echo "hello $n"; sleep 100'\n`);
+    term = await TmuxTerminal.open({cwd: stackDir, env: {}});
+    term.type(`node ${cli} start -f Procfile; echo "exit=$?"`, {enter: true});
+    await term.waitForScreen((s) => /^● ask\.1\s+running/m.test(s), {what: 'ask.1 running'});
+    term.sendKeys('j');
+    await term.waitForScreen((s) => /│ ask\.1 ● running/.test(s) && /│ Name\?\s*$/m.test(s), {what: 'the prompt in the ask.1 pane'});
+    term.sendKeys('i');
+    await term.waitForScreen((s) => s.includes('ask.1 stdin>'), {what: 'the input prompt'});
+    term.type('bob', {enter: true});
+    await term.waitForScreen((s) => /│ Name\? hello bob\s*$/m.test(s), {what: 'the answer on the prompt line'});
+    term.sendKeys('Escape');
+    await term.waitForScreen((s) => !s.includes('stdin>'), {what: 'input mode left'});
+    term.sendKeys('q');
+    await term.waitForScreen((s) => /exit=0/.test(s), {what: 'procdeck to exit'});
+  });
+
   it('stays open when every process has ended, so the user can read why', async () => {
     stackDir = mkdtempSync(path.join(tmpdir(), 'procdeck-e2e-'));
     writeFileSync(path.join(stackDir, 'Procfile'), 'short: echo bye from short; exit 3\n');

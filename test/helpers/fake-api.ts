@@ -5,7 +5,7 @@
  */
 import {EventEmitter} from 'node:events';
 import type {
-  InstanceSnapshot, InstanceState, LogLine, LogWindow, StackSnapshot, StatsSample, SupervisorApi, SupervisorEvents,
+  InstanceSnapshot, InstanceState, LogLine, LogWindow, StackSnapshot, StatsSample, SupervisorApi, SupervisorEvents, UnfinishedLine,
 } from '../../src/core/api.js';
 import type {Command, Outcome} from '../../src/core/commands.js';
 
@@ -22,6 +22,7 @@ export class FakeApi implements SupervisorApi {
   largestLimit = 0;
   private seq = 0;
   private readonly events = new EventEmitter();
+  private readonly unfinished = new Map<string, UnfinishedLine[]>();
 
   constructor(stack: Partial<StackSnapshot> & {instances: InstanceSnapshot[]}) {
     const types = stack.types ?? typesOf(stack.instances);
@@ -45,6 +46,16 @@ export class FakeApi implements SupervisorApi {
       (line) => (window.beforeSeq === undefined || line.seq < window.beforeSeq) && (window.afterSeq === undefined || line.seq > window.afterSeq),
     );
     return window.afterSeq === undefined ? inWindow.slice(Math.max(0, inWindow.length - window.limit)) : inWindow.slice(0, window.limit);
+  }
+
+  unfinishedLines(id: string): readonly UnfinishedLine[] {
+    return this.unfinished.get(id) ?? [];
+  }
+
+  /** Sets what an instance has begun but not ended printing, and emits `unfinished`. */
+  setUnfinished(id: string, lines: UnfinishedLine[]): void {
+    this.unfinished.set(id, lines);
+    this.events.emit('unfinished', id);
   }
 
   on<E extends keyof SupervisorEvents>(event: E, listener: (...args: SupervisorEvents[E]) => void): () => void {

@@ -190,4 +190,21 @@ describe('control server', () => {
       await remote.close();
     }
   });
+
+  it('mirrors unfinished lines for attach: those begun before it attached, and their changes', async () => {
+    const {socketPath} = await serve({ask: `sh -c 'printf "Name? "; read n; printf "hi $n, again? "; sleep 100'`}, 1000);
+    await waitFor(() => stack!.api.unfinishedLines('ask.1').length > 0);
+    const remote = await RemoteSupervisor.connect(socketPath);
+    try {
+      await waitFor(() => remote.unfinishedLines('ask.1').length > 0, {describe: () => JSON.stringify(remote.unfinishedLines('ask.1'))});
+      expect(remote.unfinishedLines('ask.1')).toEqual([{stream: 'stdout', text: 'Name? '}]);
+      const changed: string[] = [];
+      remote.on('unfinished', (id) => changed.push(id));
+      expect((await remote.dispatch({type: 'input', target: 'ask.1', text: 'bob'})).ok).toBe(true);
+      await waitFor(() => remote.unfinishedLines('ask.1')[0]?.text === 'Name? hi bob, again? ', {describe: () => JSON.stringify(remote.unfinishedLines('ask.1'))});
+      expect(changed).toContain('ask.1');
+    } finally {
+      await remote.close();
+    }
+  });
 });

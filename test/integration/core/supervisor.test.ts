@@ -104,6 +104,24 @@ describe('Supervisor with real processes', () => {
     await stack.waitForLine('cat.1', /^got hello$/);
   });
 
+  it('reports a prompt printed without a newline until the line ends, and then stores the whole line', async () => {
+    stack = await startStack({ask: `sh -c 'printf "Name? "; read n; echo "hello $n"; printf "50%%\\r90%%\\r" >&2; sleep 100'`});
+    const s = stack;
+    const seen: string[] = [];
+    s.api.on('unfinished', (id) => seen.push(`${id}: ${JSON.stringify(s.api.unfinishedLines(id))}`));
+    await waitFor(() => s.api.unfinishedLines('ask.1').length > 0, {describe: () => seen.join(' / ')});
+    expect(s.api.unfinishedLines('ask.1')).toEqual([{stream: 'stdout', text: 'Name? '}]);
+    await s.api.dispatch({type: 'input', target: 'ask.1', text: 'bob'});
+    await s.waitForLine('ask.1', /^Name\? hello bob$/);
+    // A progress bar on stderr shows its last state; stdout has nothing begun.
+    await waitFor(() => s.api.unfinishedLines('ask.1').some((line) => line.text === '90%'), {describe: () => seen.join(' / ')});
+    expect(s.api.unfinishedLines('ask.1')).toEqual([{stream: 'stderr', text: '90%'}]);
+    expect(await s.api.dispatch({type: 'stop', target: 'ask.1'})).toMatchObject({ok: true});
+    // The run's end delivers what it had begun as a line, and nothing is unfinished any more.
+    await s.waitForLine('ask.1', /^90%$/);
+    expect(s.api.unfinishedLines('ask.1')).toEqual([]);
+  });
+
   it('says which pid and command hold PORT before starting the instance anyway', async () => {
     const holder = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen(0, () => console.log(s.address().port))"]);
     try {

@@ -1,6 +1,6 @@
 import {StringDecoder} from 'node:string_decoder';
 import {describe, expect, it} from 'vitest';
-import {LineSplitter, collapseCarriageReturns} from '../../../src/core/lines.js';
+import {LineSplitter, collapseCarriageReturns, maxUnfinishedChars} from '../../../src/core/lines.js';
 
 function split(chunks: (string | Buffer)[], max?: number): string[] {
   const lines: string[] = [];
@@ -78,6 +78,23 @@ describe('LineSplitter', () => {
 
   it('cuts a line that never ends into pieces of the maximum size', () => {
     expect(split(['abcdefghij'], 4)).toEqual(['abcd', 'efgh', 'ij']);
+  });
+
+  it('reports the unfinished line: a prompt, the last state of a progress bar, nothing once it ends', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((text) => lines.push(text));
+    expect(splitter.unfinished()).toBe('');
+    splitter.push('ready\nName? ');
+    expect(splitter.unfinished()).toBe('Name? ');
+    splitter.push('bob\n');
+    expect(splitter.unfinished()).toBe('');
+    splitter.push(Buffer.from('10%\r20%\r'));
+    expect(splitter.unfinished()).toBe('20%');
+    splitter.push('x'.repeat(maxUnfinishedChars));
+    expect(splitter.unfinished()).toBe(''); // longer than a prompt: still streaming in
+    splitter.end();
+    expect(splitter.unfinished()).toBe('');
+    expect(lines).toEqual(['ready', 'Name? bob', 'x'.repeat(maxUnfinishedChars)]);
   });
 
   it('keeps empty lines', () => {
