@@ -114,7 +114,7 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
     if (useTui) {
       const {runTui} = await (uiModule ?? import('../ui/render.js'));
       // The first frame goes up before execa loads and ten spawns delay it; the UI shows them arriving.
-      const tui = runTui(supervisor, {statsIntervalMs, noColor: Boolean(process.env.NO_COLOR)});
+      const tui = runTui(supervisor, {statsIntervalMs, noColor: Boolean(process.env.NO_COLOR), launching: supervisor.autostartIds()});
       tui.catch(() => undefined); // awaited below; a UI failure while execa loads is not unhandled
       await spawner.load();
       supervisor.start();

@@ -99,15 +99,22 @@ export class Supervisor implements SupervisorApi {
     }
     this.isLaunching = true;
     try {
-      for (const instance of this.instances) {
-        if (instance.spec.autostart) this.gate.launch(instance);
-      }
+      for (const instance of this.autostartInstances()) this.gate.launch(instance);
     } finally {
       this.isLaunching = false;
     }
     this.gate.release();
     // enableStats may have started the loop already (a control client was quicker).
     if (this.statsIntervalMs > 0 && this.statsEnabling === undefined) this.scheduleStats();
+  }
+
+  /** The instances `start()` launches (a UI shows them as starting before it is called). */
+  autostartIds(): InstanceId[] {
+    return this.autostartInstances().map((instance) => instance.id);
+  }
+
+  private autostartInstances(): Instance[] {
+    return this.instances.filter((instance) => instance.spec.autostart);
   }
 
   snapshot(): StackSnapshot {

@@ -48,6 +48,8 @@ export interface Frame {
   selectedIndex: number;
   selected: ListRow;
   ui: Readonly<UiState>;
+  /** Instances about to be started by the caller that the engine has not reported yet (StoreOptions.launching). */
+  launching: ReadonlySet<InstanceId>;
   log: LogView;
   /** Sparkline data for the selected row (`all`: the stack's totals). */
   history: StatsHistory;

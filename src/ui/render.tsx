@@ -5,7 +5,7 @@
  * reads keys. PROCDECK_TEST_CRASH=1 makes the UI fail on purpose (see
  * mount-ink.tsx) for the end-to-end tests.
  */
-import type {SupervisorApi} from '../core/api.js';
+import type {InstanceId, SupervisorApi} from '../core/api.js';
 import {beginUiStartup, endUiStartup} from '../runtime-gc.js';
 import type {UiHost} from './host.js';
 import type {Size} from './layout.js';
@@ -19,6 +19,8 @@ export interface TuiOptions {
   /** The engine's stats interval: the sparklines keep a minute of samples. */
   statsIntervalMs: number;
   noColor: boolean;
+  /** Instances the caller starts once the first frame is up: shown as starting meanwhile, not stopped. */
+  launching?: InstanceId[];
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
 }
@@ -40,6 +42,7 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     size: sizeOf(stdout),
     noColor: options.noColor,
     historySamples: Math.max(2, Math.min(600, Math.round(60_000 / Math.max(1, options.statsIntervalMs || 1000)))),
+    ...(options.launching && {launching: options.launching}),
   });
 
   return new Promise((resolve, reject) => {

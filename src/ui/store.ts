@@ -27,10 +27,17 @@ export interface StoreOptions {
   frameIntervalMs?: number;
   /** Stats samples kept for the sparklines (default `historyLength`). */
   historySamples?: number;
+  /**
+   * Instances the caller is about to start (`start` draws the first frame
+   * before spawning): they read `starting`, not `stopped`, until the engine
+   * reports their state.
+   */
+  launching?: Iterable<InstanceId>;
   now?: () => number;
 }
 
 const totalKey = '\u0000total';
+const noneLaunching: ReadonlySet<InstanceId> = new Set();
 
 export class UiStore {
   readonly noColor: boolean;
@@ -43,6 +50,7 @@ export class UiStore {
   private version = 0;
   private readonly listeners = new Set<() => void>();
   private readonly history = new Map<string, StatsHistory>();
+  private readonly launching: Set<InstanceId>;
   private readonly logRows = new LogRowCache();
   /** Bumped by every event that may change the selected log: a line of it, a clear, a new formation. */
   private logChanges = 0;
@@ -62,11 +70,15 @@ export class UiStore {
     this.frameIntervalMs = options.frameIntervalMs ?? 33;
     this.historySamples = options.historySamples ?? historyLength;
     this.now = options.now ?? Date.now;
+    this.launching = new Set(options.launching);
     this.frame = this.buildFrame();
     this.unsubscribers = [
       api.on('log', (line) => this.onLog(line)),
       api.on('unfinished', (id) => this.onUnfinished(id)),
-      api.on('state', () => this.invalidate()),
+      api.on('state', (id) => {
+        this.launching.delete(id);
+        this.invalidate();
+      }),
       api.on('stats', (sample) => this.onStats(sample)),
       api.on('clear', (id) => this.onClear(id)),
       api.on('formation', () => this.onFormation()),
@@ -305,6 +317,7 @@ export class UiStore {
       selectedIndex,
       selected,
       ui: this.ui,
+      launching: this.launching.size === 0 ? noneLaunching : new Set(this.launching),
       log,
       history: {cpuPercent: [...(history?.cpuPercent ?? [])], rssBytes: [...(history?.rssBytes ?? [])]},
     };

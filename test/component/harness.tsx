@@ -43,11 +43,12 @@ export interface UiHarness {
   unmount(): void;
 }
 
-export async function renderUi(api: FakeApi, options: {columns?: number; rows?: number; noColor?: boolean} = {}): Promise<UiHarness> {
+export async function renderUi(api: FakeApi, options: {columns?: number; rows?: number; noColor?: boolean; launching?: string[]} = {}): Promise<UiHarness> {
   const store = new UiStore(api, {
     size: {columns: options.columns ?? 100, rows: options.rows ?? 30},
     noColor: options.noColor ?? false,
     frameIntervalMs: 1,
+    ...(options.launching && {launching: options.launching}),
   });
   const host = new FakeHost();
   const ink = render(<App store={store} host={host} />);

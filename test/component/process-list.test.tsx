@@ -48,6 +48,21 @@ describe('process list', () => {
     expect(lineOf(screen, 'backup.1')).toMatch(/^◷ backup\.1\s+in 2h0[45]m\s/);
   });
 
+  it('shows the processes about to be started as starting, not stopped, until the engine reports them', async () => {
+    const api = new FakeApi({instances: [instance('web.1', {status: 'stopped'}), instance('manual.1', {status: 'stopped'})]});
+    ui = await renderUi(api, {launching: ['web.1']});
+    let screen = await ui.waitForScreen((s) => s.includes('manual.1'));
+    expect(lineOf(screen, 'web.1')).toMatch(/^◐ web\.1\s+starting\s+-/);
+    expect(lineOf(screen, 'manual.1')).toMatch(/^○ manual\.1\s+stopped\s+-/);
+    await ui.press('j');
+    screen = await ui.waitForScreen((s) => /│ web\.1 ◐ starting/.test(s), 'the pane header');
+    api.setState('web.1', {status: 'running', pid: 42, since: now}, {pid: 42});
+    screen = await ui.waitForScreen((s) => /^● web\.1\s+running\s+42/m.test(s), 'web.1 reported running');
+    // Once reported, the engine's state is shown as it is, stopped included.
+    api.setState('web.1', {status: 'stopped'}, {pid: null});
+    screen = await ui.waitForScreen((s) => /^○ web\.1\s+stopped/m.test(s), 'web.1 stopped');
+  });
+
   it('shows - for CPU and memory until a stats tick has measured a live process, then the numbers', async () => {
     const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 4312, since: now})]});
     ui = await renderUi(api);

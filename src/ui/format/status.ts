@@ -1,5 +1,5 @@
 /** How each instance state looks in the process list: symbol, short label, tone. */
-import type {ExitInfo, InstanceState} from '../../core/api.js';
+import type {ExitInfo, InstanceId, InstanceSnapshot, InstanceState} from '../../core/api.js';
 import {formatCountdown} from './duration.js';
 
 /** A color-free meaning; `ui/theme.ts` maps it to a color, NO_COLOR keeps the symbol. */
@@ -44,6 +44,15 @@ export function describeStatus(state: InstanceState, nowMs: number): StatusLook 
     default:
       return assertNever(state);
   }
+}
+
+/**
+ * `describeStatus` for a list row or pane header: an instance the UI's caller
+ * is about to start reads `starting` until the engine reports it.
+ */
+export function describeInstanceStatus(instance: InstanceSnapshot, nowMs: number, launching: ReadonlySet<InstanceId>): StatusLook {
+  if (instance.state.status === 'stopped' && launching.has(instance.id)) return {symbol: '◐', label: 'starting', tone: 'busy'};
+  return describeStatus(instance.state, nowMs);
 }
 
 /** `exit 1`, `SIGKILL`: how a process ended, in at most 8 columns. */

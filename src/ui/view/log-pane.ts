@@ -2,7 +2,7 @@
 import stringWidth from 'string-width';
 import {formatSparkline} from '../format/sparkline.js';
 import {formatUsage} from '../format/usage.js';
-import {describeStatus} from '../format/status.js';
+import {describeInstanceStatus} from '../format/status.js';
 import type {Frame} from '../store.js';
 import {bold, colorOfTone, dim, inverse, paintIf} from '../theme.js';
 import {cutStyled, fit} from './text.js';
@@ -26,7 +26,7 @@ function renderPaneHeader(frame: Frame): string {
   const {layout, selected, ui, history, noColor} = frame;
   const isFocused = ui.focus === 'log';
   const name = selected.kind === 'all' ? 'all' : selected.kind === 'type' ? selected.type : selected.instance.id;
-  const look = selected.kind === 'instance' ? describeStatus(selected.instance.state, frame.nowMs) : null;
+  const look = selected.kind === 'instance' ? describeInstanceStatus(selected.instance, frame.nowMs, frame.launching) : null;
   const cpuNow = history.cpuPercent.at(-1);
   const rssNow = history.rssBytes.at(-1);
   const flags = [

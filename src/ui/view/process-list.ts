@@ -2,7 +2,7 @@
 import type {InstanceSnapshot, InstanceState} from '../../core/api.js';
 import {formatUptime} from '../format/duration.js';
 import {formatUsage} from '../format/usage.js';
-import {describeStatus} from '../format/status.js';
+import {describeInstanceStatus} from '../format/status.js';
 import {widthOfColumn, type ListColumn} from '../layout.js';
 import {summarizeStack, type ListRow} from '../rows.js';
 import type {Frame} from '../store.js';
@@ -116,7 +116,7 @@ function cellsOf(frame: Frame, row: ListRow): Record<ListColumn, Cell> {
     };
   }
   const {instance} = row;
-  const look = describeStatus(instance.state, frame.nowMs);
+  const look = describeInstanceStatus(instance, frame.nowMs, frame.launching);
   const toneColor = colorOfTone(look.tone, false);
   const usage = instance.pid !== null && isLiveState(instance.state) ? formatUsage(instance.cpuPercent, instance.rssBytes) : formatUsage(0, 0);
   return {
