@@ -113,6 +113,20 @@ describe('log pane', () => {
     expect(ui.screen()).toMatch(/system\s+ web\.1 started \(pid 10\)/);
   });
 
+  it('cuts a name longer than the list column in all, as the list does, so the lines stay aligned', async () => {
+    const long = 'a-really-quite-long-process-name.1';
+    const api = new FakeApi({instances: [instance(long, {status: 'running', pid: 10, since: now}), instance('x.1', {status: 'running', pid: 11, since: now})]});
+    api.print(long, 'from the long one');
+    api.print('x.1', 'from x');
+    ui = await renderUi(api);
+    const screen = await ui.waitForScreen((s) => s.includes('from x') && s.includes('from the long one'));
+    const pane = screen.split('\n').map((row) => row.slice(row.indexOf('│') + 1));
+    const long1 = pane.find((row) => row.includes('from the long one'))!;
+    const short1 = pane.find((row) => row.includes('from x'))!;
+    expect(long1).toMatch(/^a-really-quite-long…\s/); // 20 columns, as in the list
+    expect(long1.indexOf('from')).toBe(short1.indexOf('from'));
+  });
+
   it('marks stderr with ! and drops colors under NO_COLOR', async () => {
     const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 10, since: now})]});
     api.print('web.1', 'plain \u001B[32mgreen\u001B[39m text');
