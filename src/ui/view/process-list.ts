@@ -37,12 +37,12 @@ export function renderProcessList(frame: Frame): string[] {
   const lines = [ui.focus === 'list' ? inverse(bold(title)) : dim(title)];
   const drawn = new Set<string>();
   const layoutKey = `${frame.noColor}|${layout.listWidth}|${layout.nameWidth}|${layout.listColumns.join()}`;
-  if (window.first > 0) lines.push(dim(fit(`  ↑ ${window.first} more`, layout.listWidth)));
+  if (window.above > 0) lines.push(dim(fit(`  ↑ ${window.above} more`, layout.listWidth)));
   for (const row of rows.slice(window.first, window.end)) {
     lines.push(cachedRow(frame, row, row.key === frame.selected.key, layoutKey));
     drawn.add(row.key);
   }
-  if (window.end < rows.length) lines.push(dim(fit(`  ↓ ${rows.length - window.end} more`, layout.listWidth)));
+  if (window.below > 0) lines.push(dim(fit(`  ↓ ${window.below} more`, layout.listWidth)));
   for (const key of renderedRows.keys()) if (!drawn.has(key)) renderedRows.delete(key);
   while (lines.length < layout.bodyRows) lines.push(' '.repeat(layout.listWidth));
   return lines;
@@ -53,15 +53,16 @@ export function renderProcessList(frame: Frame): string[] {
  * can be (scrolling down keeps it on the last line). When rows are hidden, a
  * line at that end says how many (`↑ 8 more`) instead of showing a row.
  */
-export function listWindow(count: number, selected: number, lines: number): {first: number; end: number} {
+export function listWindow(count: number, selected: number, lines: number): {first: number; end: number; above: number; below: number} {
   if (count <= lines || lines < 3) {
+    // Everything fits, or too few lines to give one up for a marker.
     const first = Math.max(0, Math.min(selected - lines + 1, count - lines));
-    return {first, end: Math.min(count, first + lines)};
+    return {first, end: Math.min(count, first + lines), above: 0, below: 0};
   }
   for (let first = 0; ; first++) {
     const rowLines = lines - (first > 0 ? 1 : 0);
     const end = first + rowLines >= count ? count : first + rowLines - 1;
-    if (selected < end || end === count) return {first, end};
+    if (selected < end || end === count) return {first, end, above: first, below: count - end};
   }
 }
 
