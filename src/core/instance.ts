@@ -27,7 +27,7 @@ export interface InstanceHost {
   onState(instance: Instance): void;
   /** A line of output, and where it lies (LineSplitter). */
   onLine(instance: Instance, stream: 'stdout' | 'stderr', text: string, time: number, source: LineSource, start: number): void;
-  /** The line a stream has begun but not ended changed ('' when there is none). */
+  /** The line a stream has begun but not ended ('' when there is none), after each chunk: mostly unchanged. */
   onUnfinished(instance: Instance, stream: 'stdout' | 'stderr', text: string): void;
   system(message: string): void;
   /** The instance's tree as last seen: group members, and descendants that left the group. */
@@ -146,14 +146,8 @@ export class Instance {
       stdout: new LineSplitter((text, source, start) => onLine('stdout', text, source, start)),
       stderr: new LineSplitter((text, source, start) => onLine('stderr', text, source, start)),
     };
-    // A prompt or progress bar shows before its newline comes; reported only when it changes (once per chunk at most).
-    const unfinished = {stdout: '', stderr: ''};
-    const reportUnfinished = (stream: 'stdout' | 'stderr') => {
-      const text = splitters[stream].unfinished();
-      if (text === unfinished[stream]) return;
-      unfinished[stream] = text;
-      this.host.onUnfinished(this, stream, text);
-    };
+    // A prompt or progress bar shows before its newline comes (the host passes on changes only).
+    const reportUnfinished = (stream: 'stdout' | 'stderr') => this.host.onUnfinished(this, stream, splitters[stream].unfinished());
     // The previous run's, if its pipes outlived it.
     this.host.onUnfinished(this, 'stdout', '');
     this.host.onUnfinished(this, 'stderr', '');
