@@ -62,6 +62,8 @@ export class Instance {
   private readonly schedule: CronSchedule | undefined;
   private readonly memoryLimit: MemoryLimit | undefined;
   private child: ChildHandle | null = null;
+  /** Shows a line sent to the current run's stdin in its log, as a terminal's echo would. */
+  private echoInput: ((text: string) => void) | null = null;
   /** Resolves when the current stop (or cleanup of a leftover group) has finished. */
   private settling: Promise<void> = Promise.resolve();
 
@@ -169,6 +171,15 @@ export class Instance {
       },
     );
     this.child = child;
+    // Pipes do not echo: what the user sends goes where a terminal would show
+    // it, after the prompt it answers (the stream with a line begun), so the
+    // log reads `Name? bob`, then the process's answer.
+    this.echoInput = (text) => {
+      const stream = splitters.stdout.unfinished() === '' && splitters.stderr.unfinished() !== '' ? 'stderr' : 'stdout';
+      chunkTime = this.host.clock.now();
+      splitters[stream].push(`${text}\n`);
+      reportUnfinished(stream);
+    };
     if (child.pid === null) {
       void child.exited.then((exit) => {
         this.host.system(`${this.id} could not start: ${exit.error ?? 'spawn failed'}`);
@@ -308,6 +319,7 @@ export class Instance {
     if (!this.child || !this.isAlive || !this.child.write(`${text}\n`)) {
       return {ok: false, message: `${this.id}: stdin is not open`};
     }
+    this.echoInput?.(text);
     return {ok: true, message: `sent to ${this.id}`};
   }
 

@@ -214,7 +214,7 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     expect(stty).toMatch(/^icanon$/m);
   });
 
-  it('shows a prompt before its newline, and i answers it', async () => {
+  it('shows a prompt before its newline, and i answers it, the answer shown after the prompt', async () => {
     stackDir = mkdtempSync(path.join(tmpdir(), 'procdeck-e2e-'));
     writeFileSync(path.join(stackDir, 'Procfile'), `ask: sh -c 'printf "Name? "; read n; echo "hello $n"; sleep 100'\n`);
     term = await TmuxTerminal.open({cwd: stackDir, env: {}});
@@ -225,7 +225,7 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     term.sendKeys('i');
     await term.waitForScreen((s) => s.includes('ask.1 stdin>'), {what: 'the input prompt'});
     term.type('bob', {enter: true});
-    await term.waitForScreen((s) => /│ Name\? hello bob\s*$/m.test(s), {what: 'the answer on the prompt line'});
+    await term.waitForScreen((s) => /│ Name\? bob\s*\n.*│ hello bob\s*$/m.test(s), {what: 'the input after the prompt, then the answer'});
     term.sendKeys('Escape');
     await term.waitForScreen((s) => !s.includes('stdin>'), {what: 'input mode left'});
     term.sendKeys('q');

@@ -201,7 +201,8 @@ describe('control server', () => {
       const changed: string[] = [];
       remote.on('unfinished', (id) => changed.push(id));
       expect((await remote.dispatch({type: 'input', target: 'ask.1', text: 'bob'})).ok).toBe(true);
-      await waitFor(() => remote.unfinishedLines('ask.1')[0]?.text === 'Name? hi bob, again? ', {describe: () => JSON.stringify(remote.unfinishedLines('ask.1'))});
+      await waitFor(() => remote.unfinishedLines('ask.1')[0]?.text === 'hi bob, again? ', {describe: () => JSON.stringify(remote.unfinishedLines('ask.1'))});
+      expect(remote.readLog('ask.1', {limit: 10}).map((line) => line.text)).toEqual(['Name? bob']);
       expect(changed).toContain('ask.1');
     } finally {
       await remote.close();

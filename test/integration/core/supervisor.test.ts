@@ -97,14 +97,16 @@ describe('Supervisor with real processes', () => {
     expect((await stack.api.dispatch({type: 'stop', target: 'nope'})).message).toBe('no process named "nope" (known: done.1)');
   });
 
-  it('sends input lines to stdin', async () => {
+  it('sends input lines to stdin, and shows each in the log before the answer to it', async () => {
     stack = await startStack({cat: "sh -c 'while read l; do echo \"got $l\"; done'"});
     await waitFor(() => stack!.api.snapshot().instances[0]!.pid !== null);
     await stack.api.dispatch({type: 'input', target: 'cat.1', text: 'hello'});
     await stack.waitForLine('cat.1', /^got hello$/);
+    // With no prompt before it, the echo is a line of its own, as in a terminal.
+    expect(stack.api.readLog('cat.1', {limit: 10}).map((line) => line.text)).toEqual(['hello', 'got hello']);
   });
 
-  it('reports a prompt printed without a newline until the line ends, and then stores the whole line', async () => {
+  it('reports a prompt printed without a newline, and ends it with the input sent, as a terminal echoes it', async () => {
     stack = await startStack({ask: `sh -c 'printf "Name? "; read n; echo "hello $n"; printf "50%%\\r90%%\\r" >&2; sleep 100'`});
     const s = stack;
     const seen: string[] = [];
@@ -112,7 +114,8 @@ describe('Supervisor with real processes', () => {
     await waitFor(() => s.api.unfinishedLines('ask.1').length > 0, {describe: () => seen.join(' / ')});
     expect(s.api.unfinishedLines('ask.1')).toEqual([{stream: 'stdout', text: 'Name? '}]);
     await s.api.dispatch({type: 'input', target: 'ask.1', text: 'bob'});
-    await s.waitForLine('ask.1', /^Name\? hello bob$/);
+    await s.waitForLine('ask.1', /^hello bob$/);
+    expect(s.api.readLog('ask.1', {limit: 10}).map((line) => `${line.stream}: ${line.text}`)).toEqual(['stdout: Name? bob', 'stdout: hello bob']);
     // A progress bar on stderr shows its last state; stdout has nothing begun.
     await waitFor(() => s.api.unfinishedLines('ask.1').some((line) => line.text === '90%'), {describe: () => seen.join(' / ')});
     expect(s.api.unfinishedLines('ask.1')).toEqual([{stream: 'stderr', text: '90%'}]);
