@@ -13,3 +13,9 @@ export function describeExit(exit: ExitInfo): string {
   if (exit.signal) return `exited with code ${exitCodeOf(exit)} (killed by ${exit.signal})`;
   return `exited with code ${exit.code ?? 1}`;
 }
+
+/** `exit 1`, `SIGKILL`: how a process ended, in at most 8 columns (the UI's list, stop lines). */
+export function describeExitShort(exit: ExitInfo): string {
+  if (exit.signal) return exit.signal;
+  return `exit ${exit.code ?? '?'}`;
+}

@@ -12,7 +12,7 @@ import type {Clock} from './clock.js';
 import type {ChildHandle, Spawner} from './spawn.js';
 import {LineSplitter, type LineSource} from './lines.js';
 import {signalGroup, terminateGroup, type ProcessRef} from './process-group.js';
-import {describeExit} from './describe-exit.js';
+import {describeExit, describeExitShort} from './describe-exit.js';
 import {decideAfterExit, formatSeconds} from './policy/restart.js';
 import {ReadinessWatch, describeReadyCheck} from './policy/readiness.js';
 import {CronSchedule, formatClockTime} from './policy/cron.js';
@@ -286,6 +286,8 @@ export class Instance {
     this.settling = this.killTree(pid, signal).then(async (escalated) => {
       if (escalated) this.host.system(`${this.id} did not stop within ${this.spec.stopTimeoutMs / 1000}s: killed with SIGKILL`);
       const exit = child ? await child.exited : undefined;
+      // As foreman does: the log says each process is gone, and how.
+      this.host.system(`${this.id} stopped${exit ? ` (${describeExitShort(exit)})` : ''}`);
       this.enter({status: 'stopped', exit: exit && {code: exit.code, signal: exit.signal}});
     });
     await this.settling;

@@ -1,6 +1,7 @@
 /** How each instance state looks in the process list: symbol, short label, tone. */
 import type {ExitInfo, InstanceId, InstanceSnapshot, InstanceState} from '../../core/api.js';
 import {formatCountdown} from './duration.js';
+import {describeExitShort} from '../../core/describe-exit.js';
 
 /** A color-free meaning; `ui/theme.ts` maps it to a color, NO_COLOR keeps the symbol. */
 export type Tone = 'ok' | 'busy' | 'idle' | 'bad' | 'info';
@@ -53,12 +54,6 @@ export function describeStatus(state: InstanceState, nowMs: number): StatusLook 
 export function describeInstanceStatus(instance: InstanceSnapshot, nowMs: number, launching: ReadonlySet<InstanceId>): StatusLook {
   if (instance.state.status === 'stopped' && launching.has(instance.id)) return {symbol: '◐', label: 'starting', tone: 'busy'};
   return describeStatus(instance.state, nowMs);
-}
-
-/** `exit 1`, `SIGKILL`: how a process ended, in at most 8 columns. */
-export function describeExitShort(exit: ExitInfo): string {
-  if (exit.signal) return exit.signal;
-  return `exit ${exit.code ?? '?'}`;
 }
 
 function isCleanExit(exit: ExitInfo): boolean {

@@ -62,6 +62,16 @@ describe('procdeck start --no-tui', () => {
     expect(result.stdout).toMatch(/system +\| slow\.1 /);
   });
 
+  it('says how each process ended when it stops them, as foreman does', async () => {
+    project = makeProject({
+      Procfile: "quick: $FIXTURES/exit-with.sh 5 0.2\nslow: sleep 100\ntrapper: trap 'exit 3' TERM; while :; do sleep 0.1; done\n",
+    });
+    const result = await project.run(['--no-tui', '--abort-on-exit']);
+    expect(result.stdout).toMatch(/system +\| slow\.1 stopped \(SIGTERM\)$/m);
+    expect(result.stdout).toMatch(/system +\| trapper\.1 stopped \(exit 3\)$/m);
+    expect(result.exitCode).toBe(5);
+  });
+
   it('--abort-on-exit is not triggered by a one-shot that completes', async () => {
     project = makeProject({
       Procfile: 'migrate: echo migrated\nserver: $FIXTURES/exit-with.sh 4 1\n',
