@@ -140,9 +140,11 @@ export class Instance {
     const env = this.host.envFor(this);
     // One clock reading per chunk, not per line: a chunk's lines arrived together.
     let chunkTime = 0;
+    // While echoing the user's input (echoInput below): a `log:` readiness pattern is about the process's output, not what was typed.
+    let isEchoing = false;
     const onLine = (stream: 'stdout' | 'stderr', text: string, source: LineSource, start: number) => {
       this.host.onLine(this, stream, text, chunkTime, source, start);
-      this.readiness?.observeLine(text);
+      if (!isEchoing) this.readiness?.observeLine(text);
     };
     const splitters = {
       stdout: new LineSplitter((text, source, start) => onLine('stdout', text, source, start)),
@@ -177,7 +179,12 @@ export class Instance {
     this.echoInput = (text) => {
       const stream = splitters.stdout.unfinished() === '' && splitters.stderr.unfinished() !== '' ? 'stderr' : 'stdout';
       chunkTime = this.host.clock.now();
-      splitters[stream].push(`${text}\n`);
+      isEchoing = true;
+      try {
+        splitters[stream].push(`${text}\n`);
+      } finally {
+        isEchoing = false;
+      }
       reportUnfinished(stream);
     };
     if (child.pid === null) {

@@ -77,6 +77,16 @@ describe('readiness checks with real processes', () => {
     await expectTimeout(r.s, 'app.1 not ready after 0.5s (log /Server listening/)');
   });
 
+  it('log: what the user typed (echoed in the log) does not count as output', async () => {
+    const r = await startWithReady(`sh -c 'cat > /dev/null'`, '{log: "Server listening", timeout: 30s}');
+    stack = r.s;
+    const s = r.s;
+    expect((await s.api.dispatch({type: 'input', target: 'app.1', text: 'Server listening'})).ok).toBe(true);
+    // The echo is in the log; a match would have made the process running in the same call that stored it.
+    await s.waitForLine('app.1', /^Server listening$/);
+    expect(stateOf(s, 'app.1')?.status).toBe('starting');
+  });
+
   it('exec: running once the command exits 0, with $PORT expanded', async () => {
     const r = await startWithReady(`sh -c 'sleep 0.3; touch ready-$PORT; exec sleep 30'`, '{exec: "test -f ready-$PORT", interval: 100ms, timeout: 10s}');
     stack = r.s;
