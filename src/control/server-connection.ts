@@ -5,7 +5,7 @@
  * into the server or waits on the client.
  */
 import type net from 'node:net';
-import type {InstanceId, LogLine, SupervisorApi} from '../core/api.js';
+import type {InstanceId, LogLine, StackSnapshot, SupervisorApi} from '../core/api.js';
 import type {Command, Outcome} from '../core/commands.js';
 import {parseSignal} from '../core/process-group.js';
 import {toStoredLine} from '../core/log-ring.js';
@@ -245,12 +245,14 @@ export class ServerConnection {
   private subscribe(id: RequestId): void {
     // Stats events follow once sampling runs; the snapshot cannot wait for it.
     void this.options.beforeRead?.();
-    this.reply(id, undefined, {snapshot: this.api.snapshot(), scrollback: this.options.scrollback, statsIntervalMs: this.options.statsIntervalMs});
-    this.sendBacklog(id);
+    // One snapshot for the reply, the backlog and the unfinished lines: all sent in this turn, so all of one moment.
+    const snapshot = this.api.snapshot();
+    this.reply(id, undefined, {snapshot, scrollback: this.options.scrollback, statsIntervalMs: this.options.statsIntervalMs});
+    this.sendBacklog(id, snapshot);
     const stateEvent = (instanceId: InstanceId) => this.event(id, 'state', {id: instanceId, snapshot: this.api.snapshot()}, false);
     // Droppable like log lines: the next change, or the line once ended, puts the pane right.
     const unfinishedEvent = (instanceId: InstanceId) => this.event(id, 'unfinished', {id: instanceId, lines: this.api.unfinishedLines(instanceId)});
-    for (const instance of this.api.snapshot().instances) {
+    for (const instance of snapshot.instances) {
       if (this.api.unfinishedLines(instance.id).length > 0) unfinishedEvent(instance.id);
     }
     this.openStream(id, [
@@ -265,8 +267,7 @@ export class ServerConnection {
   }
 
   /** Sends a subscription's backlog (newest lines within a byte budget), then `ready`. */
-  private sendBacklog(id: RequestId): void {
-    const snapshot = this.api.snapshot();
+  private sendBacklog(id: RequestId, snapshot: StackSnapshot): void {
     const sources = ['system', ...snapshot.instances.map((instance) => instance.id)];
     const all = sources.flatMap((source) => this.api.readLog(source, {limit: this.options.scrollback}));
     all.sort((a, b) => a.seq - b.seq);
