@@ -261,16 +261,25 @@ export class Supervisor implements SupervisorApi {
     if (target === current) return {ok: true, message: `${type} already has ${current} instance${current === 1 ? '' : 's'}`};
     this.formation.set(type, target);
     if (target > current) {
-      for (let i = current + 1; i <= target; i++) this.gate.launch(this.addInstance(spec, i));
+      // Said before the launches, so the log reads `web scaled from 1 to 2`, then `web.2 started`.
+      const added: Instance[] = [];
+      for (let i = current + 1; i <= target; i++) added.push(this.addInstance(spec, i));
+      this.reportScale(type, current, target);
+      for (const instance of added) this.gate.launch(instance);
       this.gate.release();
     } else {
+      // Said once the removed instances are gone, after their `stopped` lines.
       const removed = this.instances.filter((instance) => instance.spec.name === type && instance.index > target);
       await Promise.all(removed.map((instance) => instance.stop()));
       for (const instance of removed) this.removeInstance(instance);
+      this.reportScale(type, current, target);
     }
-    this.events.emit('formation');
-    this.system(`${type} scaled from ${current} to ${target}`);
     return {ok: true, message: `${type} scaled to ${target}`};
+  }
+
+  private reportScale(type: string, from: number, to: number): void {
+    this.events.emit('formation');
+    this.system(`${type} scaled from ${from} to ${to}`);
   }
 
   private addInstance(spec: ProcessSpec, index: number): Instance {

@@ -87,6 +87,14 @@ describe('Supervisor with real processes', () => {
     await stack.api.dispatch({type: 'scale', process: 'web', to: 1});
     expect(stack.api.snapshot().instances.map((i) => i.id)).toEqual(['web.1']);
     expect(await stack.api.dispatch({type: 'scale', process: 'web', by: -2})).toMatchObject({ok: false, message: 'cannot scale web below 0 (it has 1)'});
+    // The log tells it in order: the scale up, then the starts; the stops, then the scale down.
+    const story = stack.api.readLog('system', {limit: 100}).map((line) => line.text.replace(/ \(pid \d+\)$/, ''));
+    const events = story.filter((text) => /^web\.[23] (started|stopped)|^web scaled/.test(text));
+    // The two stops run at once: either may end first.
+    expect([...events.slice(0, 3), ...events.slice(3, 5).sort(), events[5]]).toEqual([
+      'web scaled from 1 to 3', 'web.2 started', 'web.3 started',
+      'web.2 stopped (SIGTERM)', 'web.3 stopped (SIGTERM)', 'web scaled from 3 to 1',
+    ]);
   });
 
   it('says why a command does not apply and changes nothing', async () => {
