@@ -6,6 +6,7 @@
  * The policies (restart, readiness, cron, max_memory) live in `policy/`.
  */
 import type {ExitInfo, InstanceId, InstanceSnapshot, InstanceState} from './api.js';
+import {shellScript} from './shell-command.js';
 import type {Outcome} from './commands.js';
 import type {ProcessSpec} from '../config/spec.js';
 import type {Clock} from './clock.js';
@@ -156,7 +157,7 @@ export class Instance {
     this.host.onUnfinished(this, 'stdout', '');
     this.host.onUnfinished(this, 'stderr', '');
     const child = this.host.spawn(
-      {command: this.spec.command, cwd: this.spec.cwd, env},
+      {command: shellScript(this.spec.command, this.spec.stopSignal), cwd: this.spec.cwd, env},
       {
         onData: (stream, chunk) => {
           chunkTime = this.host.clock.now();

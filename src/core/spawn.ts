@@ -1,6 +1,7 @@
 /**
- * Starts one instance's command: `/bin/sh -c CMD` in its own process group
- * (detached), stdout and stderr piped to the caller chunk by chunk.
+ * Starts one instance's command: `/bin/sh -c SCRIPT` (shell-command.ts makes
+ * the script) in its own process group (detached), stdout and stderr piped
+ * to the caller chunk by chunk.
  *
  * execa only ever signals its direct child, and its cleanup is off for
  * detached children, so stopping is done by process-group.ts, not here.
@@ -9,6 +10,7 @@ import {execa} from 'execa';
 import type {ExitInfo} from './api.js';
 
 export interface SpawnRequest {
+  /** The script for `/bin/sh -c`. */
   command: string;
   cwd: string;
   env: Record<string, string>;

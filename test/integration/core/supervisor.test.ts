@@ -1,5 +1,7 @@
 import {spawn} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
+import {readProcessEntry} from '../../../src/core/stats/process-table.js';
 import {stateOf, startStack, type TestStack} from '../../helpers/stack.js';
 import {isAlive, waitFor} from '../../helpers/wait-for.js';
 
@@ -95,6 +97,27 @@ describe('Supervisor with real processes', () => {
       'web scaled from 1 to 3', 'web.2 started', 'web.3 started',
       'web.2 stopped (SIGTERM)', 'web.3 stopped (SIGTERM)', 'web scaled from 3 to 1',
     ]);
+  });
+
+  it('delivers a signal to the program, not to a shell that would die of it', async () => {
+    // dash keeps `sh -c` as the parent of a command; SIGUSR1 to the group would end that shell, and the instance with it.
+    stack = await startStack({simple: '$FIXTURES/trap-usr1.sh simple.usr1', compound: 'cd . && $FIXTURES/trap-usr1.sh compound.usr1'});
+    const s = stack;
+    await s.waitForLine('simple.1', /^waiting for SIGUSR1$/);
+    await s.waitForLine('compound.1', /^waiting for SIGUSR1$/);
+    const leaderOf = (id: string) => {
+      const pid = s.api.snapshot().instances.find((instance) => instance.id === id)!.pid!;
+      return {pid, entry: readProcessEntry(pid)};
+    };
+    // A simple command replaced the shell: the pid procdeck shows is the script's own.
+    expect(readFileSync(`/proc/${leaderOf('simple.1').pid}/cmdline`, 'utf8')).toContain('trap-usr1.sh');
+    for (const id of ['simple.1', 'compound.1']) {
+      expect(await s.api.dispatch({type: 'signal', target: id, signal: 'SIGUSR1'})).toMatchObject({ok: true});
+      await s.waitForLine(id, /^got SIGUSR1$/);
+      // The signal reached every process of the group at once: had the leader died of it, it would be a zombie or gone by now.
+      expect(leaderOf(id).entry?.state).toMatch(/^[RS]$/);
+      expect(stateOf(s, id)?.status).toBe('running');
+    }
   });
 
   it('says why a command does not apply and changes nothing', async () => {

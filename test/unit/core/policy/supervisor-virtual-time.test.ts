@@ -15,7 +15,8 @@ function fakeSpawner() {
   const spawn: Spawner = (request) => {
     let finish!: (exit: ExitInfo) => void;
     const exited = new Promise<ExitInfo>((resolve) => (finish = resolve));
-    runs.push({command: request.command, finish});
+    // The spawner gets the shell script: `exec CMD` for a simple command (core/shell-command.ts).
+    runs.push({command: request.command.replace(/^exec /, ''), finish});
     return {pid: fakePidBase + runs.length, exited, write: () => false, setReading: () => undefined};
   };
   return {spawn, runs};
