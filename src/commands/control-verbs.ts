@@ -136,16 +136,18 @@ async function printStatus(connection: ControlConnection, isJson: boolean): Prom
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return 0;
   }
-  // The JSON's exit_code is null for a process a signal ended; the table names the signal.
+  // The JSON's exit_code is null for a process a signal ended; the table names
+  // the signal, and says which running processes are paused (SIGSTOP).
   const snapshot = await connection.request<StackSnapshot>('snapshot', {});
   const exits = new Map(snapshot.instances.map((instance) => [instance.id, 'exit' in instance.state ? instance.state.exit : undefined]));
+  const paused = new Set(snapshot.instances.filter((instance) => instance.paused).map((instance) => instance.id));
   const header = ['NAME', 'STATE', 'PID', 'CPU', 'MEM', 'UPTIME', 'RESTARTS', 'PORTS'];
   const rows = report.processes.map((p) => {
     const usage = p.pid === null ? formatUsage(0, 0) : formatUsage(p.cpu, p.rss);
     const exit = p.state === 'running' ? undefined : exits.get(p.name);
     return [
       p.name,
-      exit ? `${p.state} (${exit.signal ?? exit.code})` : p.state,
+      exit ? `${p.state} (${exit.signal ?? exit.code})` : paused.has(p.name) && p.pid !== null ? `${p.state} (paused)` : p.state,
       p.pid === null ? '-' : String(p.pid),
       usage.cpu,
       usage.mem,

@@ -147,7 +147,7 @@ export class RemoteSupervisor implements SupervisorApi {
           ...this.current,
           instances: this.current.instances.map((instance) => {
             const stats = sample.instances[instance.id];
-            return {...instance, cpuPercent: stats?.cpuPercent ?? 0, rssBytes: stats?.rssBytes ?? 0, listenPorts: stats?.listenPorts ?? []};
+            return {...instance, cpuPercent: stats?.cpuPercent ?? 0, rssBytes: stats?.rssBytes ?? 0, listenPorts: stats?.listenPorts ?? [], paused: stats?.paused ?? false};
           }),
         };
         this.events.emit('stats', sample);

@@ -65,6 +65,8 @@ export interface InstanceSnapshot {
   rssBytes: number;
   /** TCP ports the tree listens on. */
   listenPorts: number[];
+  /** Every process of its group is stopped (SIGSTOP, SIGTSTP) as of the last stats sample. */
+  paused: boolean;
   restarts: number;
   /** Seq of the newest line in its scrollback, or 0. */
   lastSeq: number;
@@ -89,7 +91,16 @@ export interface StackSnapshot {
 
 export interface StatsSample {
   time: number;
-  instances: Record<InstanceId, {cpuPercent: number; rssBytes: number; listenPorts: number[]}>;
+  instances: Record<InstanceId, InstanceStats>;
+}
+
+export interface InstanceStats {
+  /** Of one core, summed over the tree. */
+  cpuPercent: number;
+  rssBytes: number;
+  listenPorts: number[];
+  /** Every process of the instance's group is stopped (state T: SIGSTOP, SIGTSTP). */
+  paused: boolean;
 }
 
 export type SupervisorEvents = {

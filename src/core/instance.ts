@@ -51,6 +51,8 @@ export class Instance {
   cpuPercent = 0;
   rssBytes = 0;
   listenPorts: number[] = [];
+  /** From the stats: the group is stopped (SIGSTOP). Only a live run can be; any other state clears it. */
+  paused = false;
   lastSeq = 0;
   /** This run's readiness check passed its timeout without success (it is still being tried). */
   isReadyOverdue = false;
@@ -102,6 +104,7 @@ export class Instance {
       cpuPercent: this.cpuPercent,
       rssBytes: this.rssBytes,
       listenPorts: this.listenPorts,
+      paused: this.paused,
       restarts: this.restarts,
       lastSeq: this.lastSeq,
     };
@@ -383,6 +386,8 @@ export class Instance {
 
   private enter(next: InstanceState): void {
     this.state = next;
+    // `running` may follow `starting` in the same run; every other state is a new run or none.
+    if (next.status !== 'running') this.paused = false;
     this.epoch += 1; // invalidates every timer set in the previous state
     // Clear them too: a 30s backoff or a 60s readiness timeout must not keep procdeck alive after a stop.
     for (const handle of this.timers) this.host.clock.clearTimeout(handle);

@@ -375,6 +375,7 @@ export class Supervisor implements SupervisorApi {
         instance.cpuPercent = stats?.cpuPercent ?? 0;
         instance.rssBytes = stats?.rssBytes ?? 0;
         instance.listenPorts = stats?.listenPorts ?? [];
+        instance.paused = stats?.paused ?? false;
         if (stats) instance.observeMemory(stats.rssBytes);
       }
       this.events.emit('stats', sample);

@@ -63,6 +63,19 @@ describe('process list', () => {
     screen = await ui.waitForScreen((s) => /^○ web\.1\s+stopped/m.test(s), 'web.1 stopped');
   });
 
+  it('shows a running process whose group is stopped (SIGSTOP) as paused, in its row and pane header, until it continues', async () => {
+    const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 4312, since: now})]});
+    ui = await renderUi(api);
+    await ui.waitForScreen((s) => s.includes('web.1'));
+    await ui.press('j');
+    api.sampleStats({'web.1': {cpuPercent: 0, rssBytes: 20 * 1024 * 1024, paused: true}});
+    const paused = await ui.waitForScreen((s) => /^‖ web\.1\s+paused\s+4312/m.test(s), 'web.1 paused');
+    expect(paused).toMatch(/│ web\.1 ‖ paused/);
+    expect(lineOf(paused, 'all')).toMatch(/^≡ all\s+1\/1 up/);
+    api.sampleStats({'web.1': {cpuPercent: 1, rssBytes: 20 * 1024 * 1024, paused: false}});
+    await ui.waitForScreen((s) => /^● web\.1\s+running\s+4312/m.test(s) && /│ web\.1 ● running/.test(s), 'web.1 running again');
+  });
+
   it('shows - for CPU and memory until a stats tick has measured a live process, then the numbers', async () => {
     const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 4312, since: now})]});
     ui = await renderUi(api);

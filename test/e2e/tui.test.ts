@@ -128,6 +128,13 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     await waitFor(() => existsSync(marker), {timeoutMs: 5000, describe: () => t.capture()});
     await t.waitForScreen((s) => s.includes('web got SIGUSR1'), {what: 'the trap saying so in the log'});
     expect(pidIn(t.capture(), 'web.1')).not.toBeNull();
+    // SIGSTOP (8: a digit sends at once) pauses the group, and the row says so; SIGCONT (9) resumes it.
+    for (const [key, signal, look] of [['8', 'SIGSTOP', /^‖ web\.1\s+paused\s+\d+/m], ['9', 'SIGCONT', /^● web\.1\s+running\s+\d+/m]] as const) {
+      t.sendKeys('!');
+      await t.waitForScreen((s) => s.includes("Send a signal to web.1's process group"), {what: 'the signal menu'});
+      t.sendKeys(key);
+      await t.waitForScreen((s) => look.test(s) && s.includes(`${signal} sent to web.1`), {what: `web.1 after ${signal}`});
+    }
   });
 
   it('/word finds a word that has scrolled out of view and highlights it', async () => {

@@ -84,13 +84,13 @@ export class FakeApi implements SupervisorApi {
   }
 
   /** Emits a stats sample for every instance (and copies it into the snapshot). */
-  sampleStats(values: Record<string, {cpuPercent: number; rssBytes: number; listenPorts?: number[]}>): void {
+  sampleStats(values: Record<string, {cpuPercent: number; rssBytes: number; listenPorts?: number[]; paused?: boolean}>): void {
     const sample: StatsSample = {time: Date.now(), instances: {}};
     for (const [id, value] of Object.entries(values)) {
-      const listenPorts = value.listenPorts ?? [];
-      sample.instances[id] = {...value, listenPorts};
+      const stats = {cpuPercent: value.cpuPercent, rssBytes: value.rssBytes, listenPorts: value.listenPorts ?? [], paused: value.paused ?? false};
+      sample.instances[id] = stats;
       const instance = this.stack.instances.find((i) => i.id === id);
-      if (instance) Object.assign(instance, {cpuPercent: value.cpuPercent, rssBytes: value.rssBytes, listenPorts});
+      if (instance) Object.assign(instance, stats);
     }
     this.events.emit('stats', sample);
   }
@@ -119,6 +119,7 @@ export function instance(id: string, state: InstanceState, patch: Partial<Instan
     cpuPercent: 0,
     rssBytes: 0,
     listenPorts: [],
+    paused: false,
     restarts: 0,
     lastSeq: 0,
     ...patch,

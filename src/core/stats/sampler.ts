@@ -151,12 +151,19 @@ export class StatsSampler {
     }
 
     const instances: StatsSample['instances'] = {};
+    const pgidOf = new Map(groups.map((group) => [group.id, group.pgid]));
     for (const [id, entries] of trees) {
       const previous = this.#members.get(id);
       const next = new Map<number, MemberRecord>();
       let usedTicks = 0;
       let rssBytes = 0;
+      let groupSize = 0;
+      let stoppedInGroup = 0;
       for (const entry of entries) {
+        if (entry.pgid === pgidOf.get(id)) {
+          groupSize += 1;
+          if (entry.state === 'T' || entry.state === 't') stoppedInGroup += 1;
+        }
         const before = previous?.get(entry.pid);
         if (before !== undefined && before.startTime === entry.startTime) {
           usedTicks += Math.max(0, entry.cpuTicks - before.cpuTicks);
@@ -175,6 +182,7 @@ export class StatsSampler {
         cpuPercent: elapsedTicks > 0 ? (usedTicks / elapsedTicks) * 100 : 0,
         rssBytes,
         listenPorts: this.#ports.get(id) ?? [],
+        paused: groupSize > 0 && stoppedInGroup === groupSize,
       };
     }
     return {time: Date.now(), instances};

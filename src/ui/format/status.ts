@@ -49,10 +49,13 @@ export function describeStatus(state: InstanceState, nowMs: number): StatusLook 
 
 /**
  * `describeStatus` for a list row or pane header: an instance the UI's caller
- * is about to start reads `starting` until the engine reports it.
+ * is about to start reads `starting` until the engine reports it, and a live
+ * one whose group is stopped (SIGSTOP from the `!` menu) reads `paused`.
  */
 export function describeInstanceStatus(instance: InstanceSnapshot, nowMs: number, launching: ReadonlySet<InstanceId>): StatusLook {
-  if (instance.state.status === 'stopped' && launching.has(instance.id)) return {symbol: '◐', label: 'starting', tone: 'busy'};
+  const status = instance.state.status;
+  if (status === 'stopped' && launching.has(instance.id)) return {symbol: '◐', label: 'starting', tone: 'busy'};
+  if (instance.paused && (status === 'running' || status === 'starting')) return {symbol: '‖', label: 'paused', tone: 'busy'};
   return describeStatus(instance.state, nowMs);
 }
 

@@ -57,6 +57,13 @@ describe('control verbs against a headless stack', () => {
     const table = await stack.run(['status']);
     expect(table.stdout).toMatch(/^victim\.1\s+exited \(SIGKILL\)\s+-/m);
     expect(table.stdout).toMatch(/^keep\.1\s+running\s+\d+/m);
+    // A stopped group (SIGSTOP) is still running in the JSON; the table says it is paused, until SIGCONT.
+    expect((await stack.run(['signal', 'STOP', 'keep'])).exitCode).toBe(0);
+    let last = '';
+    await waitFor(async () => /^keep\.1\s+running \(paused\)\s+\d+/m.test((last = (await stack!.run(['status'])).stdout)), {describe: () => last});
+    expect((await stack.status()).processes.find((p) => p.name === 'keep.1')).toMatchObject({state: 'running'});
+    expect((await stack.run(['signal', 'CONT', 'keep'])).exitCode).toBe(0);
+    await waitFor(async () => /^keep\.1\s+running\s+\d+/m.test((last = (await stack!.run(['status'])).stdout)), {describe: () => last});
   });
 
   it('restart gives a new pid, and starts a stopped process too', async () => {

@@ -61,6 +61,26 @@ describe.each([
     expect(sampler.knownMembers('grow.1').map((member) => member.pid)).toContain(spinner);
   });
 
+  it('reports a group as paused while every process in it is stopped (SIGSTOP), and not once it continues', async () => {
+    const sampler = new StatsSampler(options);
+    const tree = startFixture('stats-tree.sh');
+    const [, first, second] = (await tree.waitForLine(/^pids (\d+) (\d+)$/)).map(Number);
+    const groups = [group('tree.1', tree)];
+    const pausedNow = async () => (await sampler.sample(groups)).instances['tree.1']?.paused;
+    expect(await pausedNow()).toBe(false);
+    const states = () => [tree.pid, first!, second!].map((pid) => readProcessEntry(pid)?.state).join('');
+    // One process of the group stopped is not the group paused.
+    process.kill(second!, 'SIGSTOP');
+    await waitFor(() => states().endsWith('T'), {describe: states});
+    expect(await pausedNow()).toBe(false);
+    process.kill(-tree.pgid, 'SIGSTOP');
+    await waitFor(() => states() === 'TTT', {describe: states});
+    expect(await pausedNow()).toBe(true);
+    process.kill(-tree.pgid, 'SIGCONT');
+    await waitFor(() => !states().includes('T'), {describe: states});
+    expect(await pausedNow()).toBe(false);
+  });
+
   it('remembers a setsid escapee after its parent shell is killed, until it ends', async () => {
     const sampler = new StatsSampler(options);
     const tree = startFixture('stats-tree.sh', ['setsid']);

@@ -30,7 +30,7 @@ describe('LineReader', () => {
 });
 
 function instance(partial: Partial<InstanceSnapshot> & Pick<InstanceSnapshot, 'id' | 'state'>): InstanceSnapshot {
-  return {type: partial.id.split('.')[0]!, index: 1, pid: null, port: 5000, cpuPercent: 0, rssBytes: 0, listenPorts: [], restarts: 0, lastSeq: 0, ...partial};
+  return {type: partial.id.split('.')[0]!, index: 1, pid: null, port: 5000, cpuPercent: 0, rssBytes: 0, listenPorts: [], paused: false, restarts: 0, lastSeq: 0, ...partial};
 }
 
 describe('toStatusReport', () => {
