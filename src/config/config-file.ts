@@ -2,8 +2,8 @@
  * Reads `procdeck.yaml`: YAML syntax, then the schema, every problem reported
  * as `file:line: yaml.path: problem`.
  */
-import {isMap, isScalar, isSeq, LineCounter, parseDocument} from 'yaml';
-import type {Node} from 'yaml';
+import {isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit} from 'yaml';
+import type {Document, Node} from 'yaml';
 import {ConfigError} from './errors.js';
 import {readTextFile} from './procfile.js';
 import {validateConfig} from './schema.js';
@@ -30,7 +30,8 @@ export function readConfigFile(path: string, label: string): ConfigFile {
 /** Parses and validates config text; `label` names the file in messages. */
 export function parseConfigText(text: string, label: string): ConfigFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true});
+  // `merge`: YAML 1.1 merge keys (`<<: *defaults`), as Compose files use them.
+  const doc = parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true, merge: true});
   const lineOf = (path: readonly PropertyKey[]): number => lineCounter.linePos(locate(doc.contents, path)).line;
   const errorAt = (path: readonly PropertyKey[], problem: string, hint?: string): ConfigError =>
     new ConfigError(`${label}:${lineOf(path)}`, path.length > 0 ? `${formatPath(path)}: ${problem}` : problem, hint);
@@ -40,20 +41,49 @@ export function parseConfigText(text: string, label: string): ConfigFile {
     const lastLine = text.trimEnd().split(/\r?\n/).length;
     const errors = doc.errors.map((error) => {
       const line = Math.min(lineCounter.linePos(error.pos[0]).line, lastLine);
+      const known = yamlErrorsInOurWords[error.code];
+      if (known) return new ConfigError(`${label}:${line}`, known.problem, known.hint);
       // The yaml package's messages end with a code excerpt after a newline; keep one line.
       const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.message;
       return new ConfigError(`${label}:${line}`, message);
     });
     return {errors, label, lineOf, errorAt};
   }
+  const aliasErrors = findUnresolvedAliases(doc).map(({name, offset}) =>
+    new ConfigError(`${label}:${lineCounter.linePos(offset).line}`, `*${name} refers to no anchor`, `define &${name} above it`));
+  if (aliasErrors.length > 0) return {errors: aliasErrors, label, lineOf, errorAt};
 
-  const result = validateConfig(doc.toJS({maxAliasCount: 100}));
+  let value: unknown;
+  try {
+    value = doc.toJS({maxAliasCount: 100});
+  } catch (error) {
+    // Aliases expanding beyond maxAliasCount (a "billion laughs" file).
+    return {errors: [new ConfigError(label, error instanceof Error ? error.message : String(error))], label, lineOf, errorAt};
+  }
+  const result = validateConfig(value);
   if (result.config) return {config: result.config, errors: [], label, lineOf, errorAt};
   const errors = result.problems
     .map((problem) => ({line: lineOf(problem.path), error: errorAt(problem.path, problem.message)}))
     .sort((a, b) => a.line - b.line)
     .map(({error}) => error);
   return {errors, label, lineOf, errorAt};
+}
+
+/** The yaml package's errors that users meet most, said with the fix. */
+const yamlErrorsInOurWords: Partial<Record<string, {problem: string; hint: string}>> = {
+  MULTIPLE_DOCS: {problem: 'a second YAML document (after a "---" line)', hint: 'keep one document: remove the "---" and what follows, or merge them'},
+  BLOCK_AS_IMPLICIT_KEY: {problem: 'a value holds ": ", which YAML reads as another key', hint: 'quote the value: command: "echo a: b"'},
+};
+
+/** Aliases (`*name`) with no anchor (`&name`) before them: toJS would throw on them. */
+function findUnresolvedAliases(doc: Document): {name: string; offset: number}[] {
+  const found: {name: string; offset: number}[] = [];
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && node.resolve(doc) === undefined) found.push({name: node.source, offset: node.range?.[0] ?? 0});
+    },
+  });
+  return found;
 }
 
 /** `processes.web.env.A`, `env_file[1]`. */

@@ -14,7 +14,7 @@ import type {EnvFileRef} from './env.js';
 import {parseFormation, instancesFor} from './formation.js';
 import type {Formation} from './formation.js';
 import {resolveBasePort} from './ports.js';
-import {parseDuration, parseSize} from './durations.js';
+import {formatDuration, parseDuration, parseSize} from './durations.js';
 import type {ProcessConfig} from './schema.js';
 import {processDefaults} from './spec.js';
 import type {ProcessSpec, ReadySpec, StackSpec} from './spec.js';
@@ -41,6 +41,8 @@ export interface LoadOptions {
 
 const configNames = ['procdeck.yaml', 'procdeck.yml'];
 const defaultReady = {intervalMs: 1000, timeoutMs: 60_000};
+/** The shortest time between readiness checks. */
+const minReadyIntervalMs = 50;
 
 /**
  * Reads, validates and merges a stack's files; rejects with ConfigErrors
@@ -261,7 +263,17 @@ function toProcessSpec(input: ProcessInput): ProcessSpec {
   };
   const ready = toReadySpec(settings.ready);
   if (ready) spec.ready = ready;
+  if (ready && configFile) {
+    // Zero would check in a tight loop (an exec check spawning a process each time), or give up before the first check.
+    if (ready.intervalMs < minReadyIntervalMs) {
+      errors.push(configFile.errorAt(at('ready', 'interval'), `expected at least ${formatDuration(minReadyIntervalMs)}, got ${formatDuration(ready.intervalMs)}`));
+    }
+    if (ready.timeoutMs === 0) errors.push(configFile.errorAt(at('ready', 'timeout'), 'expected more than 0', 'leave it out for the default 60s'));
+  }
   if (settings.max_memory !== undefined) spec.maxMemoryBytes = parseSize(settings.max_memory);
+  if (spec.maxMemoryBytes === 0 && configFile) {
+    errors.push(configFile.errorAt(at('max_memory'), 'expected more than 0', 'leave max_memory out for no limit'));
+  }
   if (settings.cron !== undefined) spec.cron = settings.cron.trim();
   return spec;
 }

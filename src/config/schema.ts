@@ -71,7 +71,10 @@ const readySchema = z
       z.union(
         [
           z.number().check(z.int({error: describePortProblem}), z.minimum(1, {error: describePortProblem}), z.maximum(65535, {error: describePortProblem})),
-          z.string().check(z.minLength(1)),
+          z.string().check(
+            z.regex(/^(\$PORT|\$\{PORT\}|[1-9][0-9]{0,4})$/, {error: describePortProblem}),
+            z.refine((port) => !/^\d+$/.test(port) || Number(port) <= 65535, {error: describePortProblem}),
+          ),
         ],
         {error: describePortProblem},
       ),

@@ -121,6 +121,30 @@ processes:
       'procdeck.yaml:9: processes.d.ready.http: expected an http:// or https:// URL, got "localhost:80"',
       'procdeck.yaml:11: processes.e.ready.tcp: expected a port number or "$PORT", got 70000',
     ]);
+    // A string is a port or $PORT too, checked as strictly.
+    expect(problemsIn('processes:\n  a:\n    ready: {tcp: abc}\n  b:\n    ready: {tcp: "70000"}\n  c:\n    ready: {tcp: "${PORT}"}\n  d:\n    ready: {tcp: "5432"}\n')).toEqual([
+      'procdeck.yaml:3: processes.a.ready.tcp: expected a port number or "$PORT", got "abc"',
+      'procdeck.yaml:5: processes.b.ready.tcp: expected a port number or "$PORT", got "70000"',
+    ]);
+  });
+
+  it('says what YAML problems mean and how to fix them, with no internal error', () => {
+    expect(problemsIn('processes:\n  web:\n    env: { A: *x }\n    restart: *never_defined\n')).toEqual([
+      'procdeck.yaml:3: *x refers to no anchor (define &x above it)',
+      'procdeck.yaml:4: *never_defined refers to no anchor (define &never_defined above it)',
+    ]);
+    expect(problemsIn('processes:\n  web: {}\n---\nprocesses: {}\n')).toEqual([
+      'procdeck.yaml:3: a second YAML document (after a "---" line) (keep one document: remove the "---" and what follows, or merge them)',
+    ]);
+    expect(problemsIn('processes:\n  web:\n    command: echo a: b\n')).toEqual([
+      'procdeck.yaml:3: a value holds ": ", which YAML reads as another key (quote the value: command: "echo a: b")',
+    ]);
+  });
+
+  it('merges a mapping into another with <<, as Compose files do', () => {
+    const file = parseConfigText('processes:\n  web: &policy\n    restart: always\n    stop_timeout: 10s\n  worker:\n    <<: *policy\n    restart: on-failure\n', 'procdeck.yaml');
+    expect(file.errors).toEqual([]);
+    expect(file.config?.processes?.worker).toEqual({restart: 'on-failure', stop_timeout: '10s'});
   });
 
   it('reports an invalid process name at its key', () => {

@@ -264,6 +264,18 @@ describe('loadStack: procdeck.yaml', () => {
     ]);
   });
 
+  it('refuses a readiness interval under 50ms, a zero readiness timeout and a zero max_memory', async () => {
+    const dir = makeProject({
+      Procfile: 'web: x\ndb: y\n',
+      'procdeck.yaml': 'processes:\n  web:\n    ready: {exec: "false", interval: 0ms, timeout: 0}\n  db:\n    max_memory: 0\n    ready: {tcp: 5432, interval: 50ms}\n',
+    });
+    expect(await rejectionMessagesOf(load(dir))).toEqual([
+      'procdeck.yaml:3: processes.web.ready.interval: expected at least 50ms, got 0ms',
+      "procdeck.yaml:3: processes.web.ready.timeout: expected more than 0 (leave it out for the default 60s)",
+      'procdeck.yaml:5: processes.db.max_memory: expected more than 0 (leave max_memory out for no limit)',
+    ]);
+  });
+
   it('reports problems from every file at once and applies nothing', async () => {
     const dir = makeProject({
       Procfile: 'web: x\nbroken line\n',
