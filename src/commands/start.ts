@@ -92,6 +92,9 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
       resolve();
     }),
   );
+  // Headless output begins before the first system line: what recovery ended is said there too.
+  // (The daemon's output is its log files, opened with the control session; its stdout is only for procdeck's own errors.)
+  const printer = useTui || isDaemonChild ? undefined : printPrefixedLines(supervisor, held);
   const control = await ControlSession.open({supervisor, stack, paths, scrollback, statsIntervalMs, logMaxBytes, ...(logDir !== undefined && {logDir})});
   for (const message of recovered) supervisor.system(message);
 
@@ -125,8 +128,6 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
       await tui;
       await supervisor.shutdown();
     } else {
-      // The daemon's output is its log files; its stdout is only a file for procdeck's own errors.
-      const printer = isDaemonChild ? undefined : printPrefixedLines(supervisor, held);
       await spawner.load();
       supervisor.start();
       tracker.check();

@@ -89,7 +89,7 @@ export class ControlSession {
       if (error instanceof AlreadyRunningError) throw new UsageError(`${paths.projectDir}: ${error.message}`);
       throw error;
     }
-    const recorder = new StateFileRecorder(supervisor, paths.stateFile, options.stack, paths.projectDir);
+    const recorder = new StateFileRecorder(supervisor, paths.stateFile, options.stack, paths.projectDir, supervisor.probeGroups);
     return new ControlSession(server, recorder, logs);
   }
 

@@ -9,6 +9,7 @@
 import {readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import type {SupervisorApi} from '../core/api.js';
 import type {StackSpec} from '../config/spec.js';
+import type {ProbeGroups} from '../core/probe-groups.js';
 import {isGroupAlive, terminateGroup} from '../core/process-group.js';
 import {hasProcFs, readProcText} from '../core/stats/proc-files.js';
 import {collectTree, isEnded, readProcessEntry, readProcessTable} from '../core/stats/process-table.js';
@@ -16,7 +17,7 @@ import {readPsStartTime} from '../core/stats/ps-table.js';
 
 /** One process group a procdeck started. */
 export interface RecordedGroup {
-  /** `web.1` */
+  /** `web.1`, or `web.1 ready check` for a readiness check's group. */
   id: string;
   /** The leader's pid, which is also the group id. */
   pgid: number;
@@ -62,13 +63,16 @@ export class StateFileRecorder {
     private readonly file: string,
     private readonly stack: StackSpec,
     private readonly projectDir: string,
+    private readonly probes?: Pick<ProbeGroups, 'list' | 'onChange'>,
   ) {
     this.owner = {pid: process.pid, startTime: readStartTime(process.pid) ?? 0};
     const offState = api.on('state', () => this.requestUpdate());
     const offFormation = api.on('formation', () => this.requestUpdate());
+    const offProbes = probes?.onChange(() => this.requestUpdate());
     this.unsubscribe = () => {
       offState();
       offFormation();
+      offProbes?.();
     };
     this.update();
   }
@@ -89,25 +93,24 @@ export class StateFileRecorder {
   update(): void {
     const groups: RecordedGroup[] = [];
     const seen = new Set<number>();
+    const record = (id: string, pgid: number, stopSignal: NodeJS.Signals, stopTimeoutMs: number): void => {
+      let startTime = this.startTimes.get(pgid);
+      if (startTime === undefined) {
+        const read = readStartTime(pgid);
+        if (read === null) return; // already gone: nothing to recover
+        startTime = read;
+        this.startTimes.set(pgid, startTime);
+      }
+      groups.push({id, pgid, startTime, stopSignal, stopTimeoutMs});
+      seen.add(pgid);
+    };
     for (const instance of this.api.snapshot().instances) {
       if (instance.pid === null) continue;
-      let startTime = this.startTimes.get(instance.pid);
-      if (startTime === undefined) {
-        const read = readStartTime(instance.pid);
-        if (read === null) continue; // already gone: nothing to recover
-        startTime = read;
-        this.startTimes.set(instance.pid, startTime);
-      }
       const spec = this.stack.processes.find((p) => p.name === instance.type);
-      groups.push({
-        id: instance.id,
-        pgid: instance.pid,
-        startTime,
-        stopSignal: spec?.stopSignal ?? 'SIGTERM',
-        stopTimeoutMs: spec?.stopTimeoutMs ?? 5000,
-      });
-      seen.add(instance.pid);
+      record(instance.id, instance.pid, spec?.stopSignal ?? 'SIGTERM', spec?.stopTimeoutMs ?? 5000);
     }
+    // A check is only a probe: procdeck kills it outright when it takes too long, and so does recovery.
+    for (const probe of this.probes?.list() ?? []) record(`${probe.id} ready check`, probe.pgid, 'SIGKILL', 0);
     // A crashed leader's children are still being ended in the background; keep their group until it is empty.
     for (const group of this.recorded) {
       if (!seen.has(group.pgid) && isGroupAlive(group.pgid)) groups.push(group);
@@ -177,7 +180,7 @@ export async function recoverOrphans(file: string): Promise<RecoveryReport> {
         .filter((entry) => entry.pgid !== group.pgid && entry.startTime >= group.startTime)
         .map((entry) => ({pid: entry.pid, startTime: entry.startTime}));
       const {escalated} = await terminateGroup({pgid: group.pgid, signal, timeoutMs, escapees});
-      const how = escalated ? `${signal}, then SIGKILL` : signal;
+      const how = escalated && signal !== 'SIGKILL' ? `${signal}, then SIGKILL` : signal;
       return `ended ${group.id} (process group ${group.pgid}, ${how}), left running by procdeck pid ${content.owner.pid}, which was killed`;
     }),
   );

@@ -23,6 +23,8 @@ import {MemoryLimit, describeMemoryRestart} from './policy/max-memory.js';
 export interface InstanceHost {
   clock: Clock;
   spawn: Spawner;
+  /** How this instance's `exec:` readiness checks are spawned (recorded while they run). */
+  probeSpawnerFor(instance: Instance): Spawner;
   /** The full environment for this instance, computed when it starts. */
   envFor(instance: Instance): Record<string, string>;
   onState(instance: Instance): void;
@@ -215,7 +217,7 @@ export class Instance {
     if (!ready) return;
     const watch = new ReadinessWatch(
       ready,
-      {port: this.port, cwd: this.spec.cwd, env, spawn: this.host.spawn, clock: this.host.clock},
+      {port: this.port, cwd: this.spec.cwd, env, spawn: this.host.probeSpawnerFor(this), clock: this.host.clock},
       {
         onReady: (elapsedMs) => {
           if (this.state.status !== 'starting') return;

@@ -15,6 +15,7 @@ import {UnfinishedLines} from './unfinished-lines.js';
 import {LogRing, mergeWindows, toStoredLine} from './log-ring.js';
 import type {LineSource} from './lines.js';
 import type {Spawner} from './spawn.js';
+import {ProbeGroups} from './probe-groups.js';
 import {findPortHolder, isPortListening, readListeningPorts} from './ports.js';
 import {StatsSampler} from './stats/sampler.js';
 import {resolveTargets} from './targets.js';
@@ -42,6 +43,8 @@ export class Supervisor implements SupervisorApi {
   private readonly systemRing: LogRing;
   private readonly formation = new Map<string, number>();
   private readonly sampler = new StatsSampler();
+  /** Readiness checks' process groups while they run, for the state file. */
+  readonly probeGroups = new ProbeGroups();
   private readonly clock: Clock;
   private readonly host: InstanceHost;
   private seq = 0;
@@ -71,6 +74,7 @@ export class Supervisor implements SupervisorApi {
     this.host = {
       clock: this.clock,
       spawn: options.spawn,
+      probeSpawnerFor: (instance) => this.probeGroups.spawnerFor(instance.id, options.spawn),
       envFor: (instance) => instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv),
       onState: (instance) => {
         this.events.emit('state', instance.id, instance.state);

@@ -53,6 +53,35 @@ describe('orphan recovery after procdeck was killed hard', () => {
     strays.push(Number(again[1]));
   });
 
+  it('also ends a readiness check left running, and says so in the headless output', async () => {
+    stack = makeControlProject({
+      Procfile: 'srv: sleep 100\n',
+      // A check that never finishes on its own: its shell writes its pid (the check's group), then becomes sleep.
+      'procdeck.yaml': 'processes:\n  srv:\n    ready: { exec: "echo $$ > probe.pid; exec sleep 100", interval: 100ms }\n',
+    });
+    const {child} = await stack.startHeadless();
+    const probeFile = path.join(stack.dir, 'probe.pid');
+    const probe = await waitFor(() => {
+      try {
+        return Number(readFileSync(probeFile, 'utf8')) || undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    strays.push(probe);
+    // Recorded in the state file before the kill (its writes follow the check's start by a macrotask).
+    await waitFor(() => (JSON.parse(readFileSync(stack!.paths.stateFile, 'utf8')) as StateFileContent).groups.some((group) => group.pgid === probe));
+    process.kill(child.pid!, 'SIGKILL');
+    await child;
+    expect(isAlive(probe)).toBe(true);
+
+    const second = await stack.startHeadless();
+    expect(isAlive(probe)).toBe(false);
+    await stack.run(['quit']);
+    const output = (await second.child).all;
+    expect(output).toMatch(new RegExp(`system \\| ended srv\\.1 ready check \\(process group ${probe}, SIGKILL\\), left running by procdeck pid ${child.pid}`));
+  });
+
   it('never kills a live process whose pid is in the state file but whose start time differs (pid reuse)', async () => {
     stack = makeControlProject({Procfile: 'web: true\n'});
     const unrelated = spawn('sleep', ['100'], {detached: true, stdio: 'ignore'});
