@@ -166,7 +166,9 @@ export async function loadStack(options: LoadOptions): Promise<StackSpec> {
 /**
  * The stack limited to the named process types (`procdeck start web worker`),
  * plus whatever they depend on, so nothing waits for a process that never
- * starts. Indexes, and so ports, stay as in the full stack.
+ * starts. Indexes, and so ports, stay as in the full stack. Every process
+ * kept starts, `autostart: false` or not: the user asked for it by name, or
+ * for something that needs it.
  */
 export function selectProcesses(stack: StackSpec, names: string[]): StackSpec {
   if (names.length === 0) return stack;
@@ -184,7 +186,7 @@ export function selectProcesses(stack: StackSpec, names: string[]): StackSpec {
     for (const dependency of Object.keys(proc?.dependsOn ?? {})) visit(dependency);
   };
   names.forEach(visit);
-  return {...stack, processes: stack.processes.filter((proc) => selected.has(proc.name))};
+  return {...stack, processes: stack.processes.filter((proc) => selected.has(proc.name)).map((proc) => ({...proc, autostart: true}))};
 }
 
 function chooseEnvFiles(

@@ -315,6 +315,17 @@ describe('selectProcesses', () => {
     expect(stack.processes.map((p) => [p.name, p.index])).toEqual([['web', 0], ['db', 2]]);
   });
 
+  it('starts what it keeps, autostart: false or not: named, or needed by what is', async () => {
+    const project = makeProject({
+      Procfile: 'web: x\ndb: z\nadmin: a\n',
+      'procdeck.yaml': 'processes:\n  web:\n    depends_on: {db: started}\n  db:\n    autostart: false\n  admin:\n    autostart: false\n',
+    });
+    const full = await load(project);
+    expect(full.processes.map((p) => [p.name, p.autostart])).toEqual([['web', true], ['db', false], ['admin', false]]);
+    expect(selectProcesses(full, ['web']).processes.map((p) => [p.name, p.autostart])).toEqual([['web', true], ['db', true]]);
+    expect(selectProcesses(full, ['admin']).processes.map((p) => [p.name, p.autostart])).toEqual([['admin', true]]);
+  });
+
   it('returns the whole stack when no names are given', async () => {
     expect(selectProcesses(await load(dir()), []).processes).toHaveLength(4);
   });
