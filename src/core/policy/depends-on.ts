@@ -17,10 +17,13 @@ import {formatSeconds} from './restart.js';
 export interface DependencyInstance {
   id: string;
   state: InstanceState;
-  spec: Pick<ProcessSpec, 'autostart' | 'oneshot' | 'ready'>;
+  spec: Pick<ProcessSpec, 'autostart' | 'oneshot' | 'ready' | 'cron'>;
   /** Its readiness check is past its timeout (and still being tried). */
   isReadyOverdue?: boolean;
 }
+
+/** Whether a waiting instance cannot start without help (its own dependencies are blocked). */
+export type IsBlocked = (id: string) => boolean;
 
 export interface DependencyStatus {
   /** Dependency types whose condition does not hold yet, in `depends_on` order. */
@@ -33,6 +36,7 @@ export interface DependencyStatus {
 export function checkDependencies(
   spec: Pick<ProcessSpec, 'dependsOn'>,
   instancesOf: (type: string) => readonly DependencyInstance[],
+  isBlocked: IsBlocked = () => false,
 ): DependencyStatus {
   const pending: string[] = [];
   const blockedBy: string[] = [];
@@ -42,7 +46,7 @@ export function checkDependencies(
     if (unmet.length === 0) continue;
     pending.push(type);
     for (const instance of unmet) {
-      const reason = describeBlock(instance, condition);
+      const reason = describeBlock(instance, condition, isBlocked);
       if (reason) blockedBy.push(reason);
     }
   }
@@ -66,9 +70,11 @@ export function meetsCondition(state: InstanceState, condition: DependencyCondit
 }
 
 /** Why `instance` will not meet `condition` on its own, or undefined while it still may. */
-function describeBlock(instance: DependencyInstance, condition: DependencyCondition): string | undefined {
+function describeBlock(instance: DependencyInstance, condition: DependencyCondition, isBlocked: IsBlocked): string | undefined {
   const {state} = instance;
   switch (state.status) {
+    case 'waiting':
+      return isBlocked(instance.id) ? `${instance.id} cannot start either` : undefined;
     case 'exited':
       return `${instance.id} ${describeExit(state.exit)}`;
     case 'failed':
@@ -81,7 +87,10 @@ function describeBlock(instance: DependencyInstance, condition: DependencyCondit
         : undefined;
     case 'running':
       // A server waited on for `completed` is probably a config mistake; name it rather than wait silently.
-      return condition === 'completed' && !instance.spec.oneshot ? `${instance.id} is running (not oneshot: it may never complete)` : undefined;
+      // (A cron job's run ends: it is only pending.)
+      return condition === 'completed' && !instance.spec.oneshot && instance.spec.cron === undefined
+        ? `${instance.id} is running (not oneshot: it may never complete)`
+        : undefined;
     default:
       return undefined;
   }
@@ -147,27 +156,33 @@ export class DependencyGate {
     const instances = [...this.host.instances()];
     for (const instance of instances) {
       if (instance.state.status !== 'waiting') continue;
-      const status = checkDependencies(instance.spec, (type) => instances.filter((other) => other.spec.name === type));
+      const status = checkDependencies(
+        instance.spec,
+        (type) => instances.filter((other) => other.spec.name === type),
+        (id) => this.notes.has(id),
+      );
       if (status.pending.length === 0) {
         this.notes.delete(instance.id);
         instance.start();
       } else {
         instance.wait(status.pending);
-        this.noteBlock(instance, status);
+        // A new note may block instances judged before this one in the pass (`web` waits for a `db` that cannot start): judge again.
+        if (this.noteBlock(instance, status)) this.isReleaseDue = true;
       }
     }
   }
 
-  /** `worker.1 cannot start: it waits for migrate (completed), but migrate.1 exited with code 1`. */
-  private noteBlock(instance: GatedInstance, status: DependencyStatus): void {
-    if (status.blockedBy.length === 0) {
-      this.notes.delete(instance.id);
-      return;
-    }
+  /**
+   * `worker.1 cannot start: it waits for migrate (completed), but migrate.1 exited with code 1`,
+   * said once; returns whether the instance's note changed.
+   */
+  private noteBlock(instance: GatedInstance, status: DependencyStatus): boolean {
+    if (status.blockedBy.length === 0) return this.notes.delete(instance.id);
     const waitsFor = status.pending.map((type) => `${type} (${instance.spec.dependsOn[type]})`).join(', ');
     const note = `${instance.id} cannot start: it waits for ${waitsFor}, but ${status.blockedBy.join('; ')}`;
-    if (this.notes.get(instance.id) === note) return;
+    if (this.notes.get(instance.id) === note) return false;
     this.notes.set(instance.id, note);
     this.host.system(note);
+    return true;
   }
 }

@@ -106,6 +106,21 @@ describe('depends_on with real processes', () => {
     expect(stateOf(s, 'migrate.1')?.status).toBe('completed');
   });
 
+  it('says why a dependent waits for a dependency that cannot start either, and starts the chain once unblocked', async () => {
+    stack = await startStack(
+      {setup: 'true', db: 'sleep 30', web: 'sleep 30'},
+      {yaml: 'processes:\n  setup:\n    autostart: false\n  db:\n    depends_on: {setup: completed}\n  web:\n    depends_on: {db: started}\n'},
+    );
+    const s = stack;
+    await s.waitForLine('system', /^web\.1 cannot start/);
+    expect(systemTexts(s).filter((t) => t.includes('cannot start'))).toEqual([
+      'db.1 cannot start: it waits for setup (completed), but setup.1 is stopped (autostart: false; start it)',
+      'web.1 cannot start: it waits for db (started), but db.1 cannot start either',
+    ]);
+    await s.api.dispatch({type: 'start', target: 'setup'});
+    await waitFor(() => stateOf(s, 'web.1')?.status === 'running', {describe: () => JSON.stringify(s.api.snapshot().instances.map((i) => [i.id, i.state.status]))});
+  });
+
   it('says why a dependent still waits when its dependency is not ready in time', async () => {
     stack = await startStack(
       {web: 'sleep 30', worker: mark('worker')},

@@ -76,6 +76,18 @@ describe('checkDependencies', () => {
     expect(check({slow: 'started'})).toEqual({pending: [], blockedBy: []});
   });
 
+  it('names a waiting dependency only when it is blocked itself', () => {
+    const chain = (isBlocked: boolean) =>
+      checkDependencies({dependsOn: {db: 'started'}}, () => [instance('db.1', waiting)], (id) => isBlocked && id === 'db.1');
+    expect(chain(false)).toEqual({pending: ['db'], blockedBy: []});
+    expect(chain(true)).toEqual({pending: ['db'], blockedBy: ['db.1 cannot start either']});
+  });
+
+  it('a cron job in its run is pending for completed, not called a server that may never complete', () => {
+    const report = [instance('report.1', running, {cron: '*/2 * * * * *'})];
+    expect(checkDependencies({dependsOn: {report: 'completed'}}, () => report)).toEqual({pending: ['report'], blockedBy: []});
+  });
+
   it('a oneshot still running is pending, not blocked', () => {
     expect(check({job: 'completed'})).toEqual({pending: ['job'], blockedBy: []});
   });
