@@ -129,14 +129,28 @@ export class Instance {
     this.enter({status: 'waiting', on});
   }
 
-  /** Records one stats sample's tree RSS; over `max_memory` on consecutive samples, restarts the instance. */
+  /**
+   * Records one stats sample's tree RSS; over `max_memory` on consecutive
+   * samples, stops the instance and restarts it as the policy would a crash
+   * (backoff, max_restarts): a process that is over its limit from the start
+   * must not be restarted every two seconds for ever.
+   */
   observeMemory(rssBytes: number): void {
     const limit = this.memoryLimit;
-    if (!limit || (this.state.status !== 'running' && this.state.status !== 'starting')) return;
+    const s = this.state;
+    if (!limit || (s.status !== 'running' && s.status !== 'starting')) return;
     if (!limit.observe(rssBytes) || this.host.isShuttingDown()) return;
     limit.reset();
     this.host.system(describeMemoryRestart(this.id, rssBytes, limit.limitBytes));
-    void this.restart();
+    const since = s.since;
+    void this.stop().then(() => {
+      // Stopped as asked, and nobody started it or began a shutdown meanwhile.
+      const stopped = this.state;
+      if (stopped.status !== 'stopped' || !stopped.exit || this.host.isShuttingDown()) return;
+      // A cron job's run ended early; as after a crash, its schedule goes on (stop() cancelled it).
+      if (this.schedule) this.armSchedule();
+      else this.decideAfterRun(stopped.exit, since, 'max_memory');
+    });
   }
 
   /** Spawns one run of the command. */
@@ -364,11 +378,16 @@ export class Instance {
       this.enter({status: 'scheduled', nextRunAt: this.schedule.nextRunAt, exit});
       return;
     }
+    this.decideAfterRun(exit, since, 'exit');
+  }
+
+  /** The restart policy's decision on a run that ended (`since`: when it began), acted on. */
+  private decideAfterRun(exit: ExitInfo, since: number, cause: 'exit' | 'max_memory'): void {
     const decision = decideAfterExit(this.spec, exit, {
       consecutiveRestarts: this.consecutiveRestarts,
       uptimeMs: this.host.clock.now() - since,
       now: this.host.clock.now(),
-    });
+    }, cause);
     this.consecutiveRestarts = decision.consecutiveRestarts;
     this.enter(decision.state);
     if (decision.kind === 'restart') {

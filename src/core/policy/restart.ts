@@ -25,11 +25,16 @@ export function isCleanExit(exit: ExitInfo): boolean {
   return exit.code === 0 && exit.signal === null;
 }
 
-export function decideAfterExit(spec: ProcessSpec, exit: ExitInfo, context: ExitContext): ExitDecision {
+/**
+ * `cause` is why the run ended: on its own (`exit`), or stopped by procdeck
+ * for going over `max_memory`, which restarts whatever the restart policy
+ * says, but as a crash loop would: with backoff, and up to `max_restarts`.
+ */
+export function decideAfterExit(spec: ProcessSpec, exit: ExitInfo, context: ExitContext, cause: 'exit' | 'max_memory' = 'exit'): ExitDecision {
   const clean = isCleanExit(exit);
   const consecutive = context.uptimeMs >= backoffResetMs ? 0 : context.consecutiveRestarts;
-  if (spec.oneshot && clean) return {kind: 'end', state: {status: 'completed', exit}, consecutiveRestarts: 0};
-  const wantsRestart = spec.restart === 'always' || (spec.restart === 'on-failure' && !clean);
+  if (cause === 'exit' && spec.oneshot && clean) return {kind: 'end', state: {status: 'completed', exit}, consecutiveRestarts: 0};
+  const wantsRestart = cause === 'max_memory' || spec.restart === 'always' || (spec.restart === 'on-failure' && !clean);
   if (!wantsRestart) return {kind: 'end', state: {status: 'exited', exit}, consecutiveRestarts: consecutive};
   if (consecutive >= spec.maxRestarts) {
     return {
@@ -44,7 +49,7 @@ export function decideAfterExit(spec: ProcessSpec, exit: ExitInfo, context: Exit
     kind: 'restart',
     state: {status: 'restarting', exit, at: context.now + delayMs},
     delayMs,
-    reason: `restart: ${spec.restart}, attempt ${consecutive + 1} of ${spec.maxRestarts}`,
+    reason: `${cause === 'max_memory' ? 'max_memory' : `restart: ${spec.restart}`}, attempt ${consecutive + 1} of ${spec.maxRestarts}`,
     consecutiveRestarts: consecutive + 1,
   };
 }

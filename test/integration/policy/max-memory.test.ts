@@ -33,4 +33,26 @@ describe('max_memory with real processes', () => {
     expect(instance(s, 'lean.1')?.rssBytes).toBeGreaterThan(0);
     expect(s.lines.some((l) => l.id === 'system' && l.text.startsWith('lean.1 uses'))).toBe(false);
   });
+
+  it('counts memory restarts as a crash loop: backoff between them, then failed after max_restarts', async () => {
+    stack = await startStack(
+      {hog: 'node $POLICY_FIXTURES/allocate.mjs hog.log 200'},
+      {statsIntervalMs: 150, yaml: 'processes:\n  hog:\n    max_memory: 150MB\n    max_restarts: 1\n    backoff: {initial: 300ms, max: 300ms}\n'},
+    );
+    const s = stack;
+    await waitFor(() => instance(s, 'hog.1')?.state.status === 'failed', {timeoutMs: 20_000, describe: () => JSON.stringify(instance(s, 'hog.1')?.state)});
+    const story = s.lines.filter((l) => l.id === 'system' && l.text.startsWith('hog.1 ')).map((l) => l.text.replace(/\d+(\.\d)?MB, over/, 'NMB, over').replace(/\(pid \d+\)/, '(pid N)'));
+    expect(story).toEqual([
+      'hog.1 started (pid N)',
+      'hog.1 uses NMB, over max_memory 150MB on 2 samples in a row: restarting',
+      'hog.1 stopped (SIGTERM)',
+      'hog.1 restarting in 0.3s (max_memory, attempt 1 of 1)',
+      'hog.1 started (pid N)',
+      'hog.1 uses NMB, over max_memory 150MB on 2 samples in a row: restarting',
+      'hog.1 stopped (SIGTERM)',
+      'hog.1 failed: gave up after 1 restarts (max_restarts)',
+    ]);
+    expect(startsIn(s, 'hog.log')).toHaveLength(2);
+    expect(instance(s, 'hog.1')?.restarts).toBe(1);
+  });
 });

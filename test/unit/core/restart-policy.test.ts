@@ -36,6 +36,14 @@ describe('decideAfterExit', () => {
     expect(decision.kind === 'restart' && decision.delayMs).toBe(1000);
   });
 
+  it('restarts a process stopped over max_memory whatever the policy, with backoff, up to max_restarts', () => {
+    const terminated = {code: null, signal: 'SIGTERM' as const};
+    const first = decideAfterExit(spec({}), terminated, ctx(0), 'max_memory');
+    expect(first).toMatchObject({kind: 'restart', delayMs: 1000, reason: 'max_memory, attempt 1 of 10', consecutiveRestarts: 1});
+    expect(decideAfterExit(spec({}), terminated, ctx(2), 'max_memory')).toMatchObject({kind: 'restart', delayMs: 4000});
+    expect(decideAfterExit(spec({maxRestarts: 2}), terminated, ctx(2), 'max_memory')).toMatchObject({kind: 'give-up', state: {status: 'failed'}});
+  });
+
   it('completes a oneshot that exits 0', () => {
     expect(decideAfterExit(spec({oneshot: true, restart: 'on-failure'}), clean, ctx(0)).state.status).toBe('completed');
   });
