@@ -112,9 +112,16 @@ export class Supervisor implements SupervisorApi {
     if (this.statsIntervalMs > 0 && this.statsEnabling === undefined) this.scheduleStats();
   }
 
-  /** The instances `start()` launches (a UI shows them as starting before it is called). */
-  autostartIds(): InstanceId[] {
-    return this.autostartInstances().map((instance) => instance.id);
+  /**
+   * The instances `start()` spawns at once (a UI shows them as starting
+   * before it is called). Not those with `depends_on` or `cron`: start()
+   * gives them a state of their own (waiting, scheduled), or none at all (a
+   * cron pattern with no future run), and they must not read `starting`.
+   */
+  spawnedAtStartIds(): InstanceId[] {
+    return this.autostartInstances()
+      .filter((instance) => Object.keys(instance.spec.dependsOn).length === 0 && instance.spec.cron === undefined)
+      .map((instance) => instance.id);
   }
 
   private autostartInstances(): Instance[] {

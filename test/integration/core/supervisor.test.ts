@@ -120,6 +120,15 @@ describe('Supervisor with real processes', () => {
     }
   });
 
+  it('names as spawned at start only what start() spawns at once: not dependents, cron jobs or autostart: false', async () => {
+    stack = await startStack(
+      {web: 'sleep 100', api: 'sleep 100', report: 'true', admin: 'sleep 100'},
+      // A cron pattern with no future run (30 February) keeps no state at all: it must not read `starting` for ever.
+      {yaml: 'processes:\n  api:\n    depends_on: {web: started}\n  report:\n    cron: "0 0 30 2 *"\n  admin:\n    autostart: false\n'},
+    );
+    expect(stack.api.spawnedAtStartIds()).toEqual(['web.1']);
+  });
+
   it('says why a command does not apply and changes nothing', async () => {
     stack = await startStack({done: 'true'});
     await waitFor(() => stateOf(stack!, 'done.1')?.status === 'exited');
