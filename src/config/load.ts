@@ -81,8 +81,14 @@ export async function loadStack(options: LoadOptions): Promise<StackSpec> {
   }
   if (configFile) errors.push(...configFile.errors);
   const config = configFile?.config;
+  // A Procfile named by the config's `procfile:` that is not there is that setting's mistake: say so at its line.
+  let isProcfileMissingFromConfig = false;
   if (config?.procfile !== undefined && options.procfile === undefined && configPath) {
     procfilePath = resolve(dirname(configPath), config.procfile);
+    if (configFile && !existsSync(procfilePath)) {
+      isProcfileMissingFromConfig = true;
+      errors.push(configFile.errorAt(['procfile'], `not found at ${procfilePath}`, `paths are relative to ${configFile.label}; fix it, or create the file`));
+    }
   }
 
   // The Procfile may be left out only when the config defines every process
@@ -92,7 +98,7 @@ export async function loadStack(options: LoadOptions): Promise<StackSpec> {
   const isProcfileNamed = options.procfile !== undefined || config?.procfile !== undefined;
   const isConfigBroken = configPath !== undefined && config === undefined;
   const isProcfileUsed = existsSync(procfilePath) || isProcfileNamed || (!isConfigComplete && !isConfigBroken);
-  const procfileEntries = isProcfileUsed ? collect(() => readProcfile(procfilePath, labelFor(procfilePath))) : [];
+  const procfileEntries = isProcfileMissingFromConfig ? undefined : isProcfileUsed ? collect(() => readProcfile(procfilePath, labelFor(procfilePath))) : [];
   const entries: ProcfileEntry[] = procfileEntries ?? [];
   // A broken Procfile hides its processes; claims that they are missing would only mislead.
   const isProcfileBroken = procfileEntries === undefined;

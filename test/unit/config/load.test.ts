@@ -212,6 +212,13 @@ describe('loadStack: procdeck.yaml', () => {
     expect(stack.root).toBe(join(dir, 'stack'));
   });
 
+  it('names the procfile: setting when the Procfile it gives is not there', async () => {
+    const dir = makeProject({'procdeck.yaml': 'shutdown_timeout: 5s\nprocfile: Nope\n'});
+    expect(await rejectionMessagesOf(load(dir))).toEqual([
+      `procdeck.yaml:2: procfile: not found at ${join(dir, 'Nope')} (paths are relative to procdeck.yaml; fix it, or create the file)`,
+    ]);
+  });
+
   it('also finds procdeck.yml', async () => {
     const dir = makeProject({Procfile: 'web: x\n', 'procdeck.yml': 'processes:\n  web:\n    restart: always\n'});
     expect(processNamed(await load(dir), 'web').restart).toBe('always');
