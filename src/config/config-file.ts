@@ -53,6 +53,7 @@ export function parseConfigText(text: string, label: string): ConfigFile {
     new ConfigError(`${label}:${lineCounter.linePos(offset).line}`, `*${name} refers to no anchor`, `define &${name} above it`));
   if (aliasErrors.length > 0) return {errors: aliasErrors, label, lineOf, errorAt};
 
+  keepKeysAsWritten(doc);
   let value: unknown;
   try {
     value = doc.toJS({maxAliasCount: 100});
@@ -74,6 +75,21 @@ const yamlErrorsInOurWords: Partial<Record<string, {problem: string; hint: strin
   MULTIPLE_DOCS: {problem: 'a second YAML document (after a "---" line)', hint: 'keep one document: remove the "---" and what follows, or merge them'},
   BLOCK_AS_IMPLICIT_KEY: {problem: 'a value holds ": ", which YAML reads as another key', hint: 'quote the value: command: "echo a: b"'},
 };
+
+/**
+ * Mapping keys are names (of processes, of env variables): `TRUE:` or `0x10:`
+ * under `env:` mean the variable TRUE, not `true` or `16`, which is what
+ * YAML's core schema would turn them into.
+ */
+function keepKeysAsWritten(doc: Document): void {
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.type === 'PLAIN' && typeof pair.key.value !== 'string' && pair.key.source !== undefined) {
+        pair.key.value = pair.key.source;
+      }
+    },
+  });
+}
 
 /** Aliases (`*name`) with no anchor (`&name`) before them: toJS would throw on them. */
 function findUnresolvedAliases(doc: Document): {name: string; offset: number}[] {

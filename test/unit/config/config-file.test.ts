@@ -141,6 +141,12 @@ processes:
     ]);
   });
 
+  it('keeps keys as written: TRUE, 0x10 and null under env: are variable names', () => {
+    const file = parseConfigText('processes:\n  web:\n    env: { TRUE: 1, 0x10: a, null: b, Yes: d, 1e3: e }\n', 'procdeck.yaml');
+    expect(file.errors).toEqual([]);
+    expect(Object.keys(file.config?.processes?.web?.env ?? {})).toEqual(['TRUE', '0x10', 'null', 'Yes', '1e3']);
+  });
+
   it('merges a mapping into another with <<, as Compose files do', () => {
     const file = parseConfigText('processes:\n  web: &policy\n    restart: always\n    stop_timeout: 10s\n  worker:\n    <<: *policy\n    restart: on-failure\n', 'procdeck.yaml');
     expect(file.errors).toEqual([]);
