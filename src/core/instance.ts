@@ -58,6 +58,8 @@ export class Instance {
   lastSeq = 0;
   /** This run's readiness check passed its timeout without success (it is still being tried). */
   isReadyOverdue = false;
+  /** See retire(). */
+  private isRetired = false;
   private epoch = 0;
   /** Timers set in the current state; `enter` clears them so none holds the event loop after a stop. */
   private readonly timers = new Set<unknown>();
@@ -114,6 +116,7 @@ export class Instance {
 
   /** Starts the process unless it is already alive; a cron process gets its schedule armed instead. */
   start(): Outcome {
+    if (this.isRetired) return this.refuseRetired();
     this.consecutiveRestarts = 0; // a start by hand begins a new crash loop: max_restarts and the backoff count again
     if (this.schedule) return this.armSchedule();
     return this.run();
@@ -154,7 +157,21 @@ export class Instance {
   }
 
   /** Spawns one run of the command. */
+  /**
+   * Scaled away: it is being stopped to be removed, so nothing may start it
+   * again (a restart, a crash restart, a cron run), or its process would
+   * outlive its place in the stack.
+   */
+  retire(): void {
+    this.isRetired = true;
+  }
+
+  private refuseRetired(): Outcome {
+    return {ok: false, message: `${this.id} is being removed (scaled down)`};
+  }
+
   private run(): Outcome {
+    if (this.isRetired) return this.refuseRetired();
     if (this.isAlive) return {ok: false, message: `${this.id} is already running (pid ${this.pid})`};
     this.host.beforeSpawn(this);
     const env = this.host.envFor(this);
@@ -323,6 +340,7 @@ export class Instance {
 
   /** Restart: stop if alive, then start. A cron process runs now and stays on its schedule. */
   async restart(): Promise<Outcome> {
+    if (this.isRetired) return this.refuseRetired();
     this.consecutiveRestarts = 0; // as for start(): a failed process given another go gets its restarts back
     if (this.isAlive) await this.stop();
     else await this.settling;

@@ -43,6 +43,8 @@ export class Supervisor implements SupervisorApi {
   private readonly systemRing: LogRing;
   private readonly formation = new Map<string, number>();
   private readonly sampler = new StatsSampler();
+  /** The scale in progress (see scale()). */
+  private scaling: Promise<unknown> = Promise.resolve();
   /** Readiness checks' process groups while they run, for the state file. */
   readonly probeGroups = new ProbeGroups();
   private readonly clock: Clock;
@@ -260,7 +262,18 @@ export class Supervisor implements SupervisorApi {
     }
   }
 
-  private async scale(type: string, change: {by?: number; to?: number}): Promise<Outcome> {
+  /**
+   * One scale at a time: a scale down waits for its instances to stop, and
+   * one begun meanwhile must count from its result, or two `web.2` coexist
+   * and one is forgotten while its process runs.
+   */
+  private scale(type: string, change: {by?: number; to?: number}): Promise<Outcome> {
+    const outcome = this.scaling.then(() => this.scaleNow(type, change));
+    this.scaling = outcome.catch(() => undefined);
+    return outcome;
+  }
+
+  private async scaleNow(type: string, change: {by?: number; to?: number}): Promise<Outcome> {
     const spec = this.stack.processes.find((p) => p.name === type);
     if (!spec) {
       return {ok: false, message: `no process type ${JSON.stringify(type)} (known: ${this.stack.processes.map((p) => p.name).join(', ')})`};
@@ -281,6 +294,7 @@ export class Supervisor implements SupervisorApi {
     } else {
       // Said once the removed instances are gone, after their `stopped` lines.
       const removed = this.instances.filter((instance) => instance.spec.name === type && instance.index > target);
+      for (const instance of removed) instance.retire();
       await Promise.all(removed.map((instance) => instance.stop()));
       for (const instance of removed) this.removeInstance(instance);
       this.reportScale(type, current, target);

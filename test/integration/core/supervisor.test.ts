@@ -99,6 +99,25 @@ describe('Supervisor with real processes', () => {
     ]);
   });
 
+  it('scales one at a time, and never starts an instance being scaled away', async () => {
+    // Each instance takes 0.3 s to stop: long enough for commands to arrive while a scale down waits.
+    stack = await startStack({w: `sh -c 'trap "sleep 0.3; exit 0" TERM; sleep 100 & wait'`}, {yaml: 'processes:\n  w:\n    instances: 2\n'});
+    const s = stack;
+    await waitFor(() => s.api.snapshot().instances.every((i) => i.state.status === 'running'));
+    const down = s.api.dispatch({type: 'scale', process: 'w', to: 0});
+    expect(await s.api.dispatch({type: 'restart', target: 'w'})).toEqual({
+      ok: false,
+      message: 'w.1 is being removed (scaled down); w.2 is being removed (scaled down)',
+    });
+    const up = s.api.dispatch({type: 'scale', process: 'w', to: 3});
+    const last = s.api.dispatch({type: 'scale', process: 'w', to: 1});
+    expect(await down).toMatchObject({ok: true, message: 'w scaled to 0'});
+    expect(await up).toMatchObject({ok: true, message: 'w scaled to 3'});
+    expect(await last).toMatchObject({ok: true, message: 'w scaled to 1'});
+    expect(s.api.snapshot().instances.map((i) => [i.id, i.state.status])).toEqual([['w.1', 'running']]);
+    // dispose() fails if any group this stack started is still alive: none was forgotten.
+  });
+
   it('delivers a signal to the program, not to a shell that would die of it', async () => {
     // dash keeps `sh -c` as the parent of a command; SIGUSR1 to the group would end that shell, and the instance with it.
     stack = await startStack({simple: '$FIXTURES/trap-usr1.sh simple.usr1', compound: 'cd . && $FIXTURES/trap-usr1.sh compound.usr1'});
