@@ -53,6 +53,10 @@ export function registerControlVerbs(program: Command): void {
     .action((pairs: string[], options: ProjectOptions) => {
       const changes = pairs.map(parseScalePair);
       return runVerb(options, async (c) => {
+        // One unknown type refuses the whole request before anything is scaled, as the other verbs refuse names.
+        const known = (await c.request<StackSnapshot>('snapshot', {})).types.map((type) => type.name);
+        const unknown = changes.find(([type]) => !known.includes(type));
+        if (unknown) throw new UsageError(`no process type ${JSON.stringify(unknown[0])} (known: ${known.join(', ')})`);
         let code = 0;
         for (const [type, to] of changes) code = Math.max(code, printOutcomes(await c.request<OutcomesResult>('scale', {process: type, to})));
         return code;

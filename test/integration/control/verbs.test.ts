@@ -119,6 +119,11 @@ describe('control verbs against a headless stack', () => {
     expect((await stack.run(['scale', 'web=1'])).exitCode).toBe(0);
     expect((await stack.status()).processes.map((p) => p.name)).toEqual(['web.1']);
     for (const pid of removedPids) expect(isAlive(pid)).toBe(false);
+    // An unknown type refuses the whole request: web is not scaled first.
+    const refused = await stack.run(['scale', 'web=3', 'nosuch=1']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toBe('procdeck: no process type "nosuch" (known: web)');
+    expect((await stack.status()).processes.map((p) => p.name)).toEqual(['web.1']);
   });
 
   it('logs -n prints the last N lines, and -f follows new ones', async () => {
