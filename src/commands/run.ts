@@ -9,6 +9,9 @@ import {exitCodeOf} from '../core/describe-exit.js';
 import {addStackOptions, type StackOptions} from './stack-options.js';
 import {toLoadOptions} from './load-options.js';
 import {quoteForShell} from './shell-quote.js';
+import {isSimpleCommand} from '../core/shell-command.js';
+import {signalProcess} from '../core/process-group.js';
+import {collectTree, readProcessTable} from '../core/stats/process-table.js';
 
 export function registerRun(program: Command): void {
   addStackOptions(
@@ -31,20 +34,34 @@ async function runOneOff(words: string[], options: StackOptions): Promise<number
   // One word is a shell line as typed (`procdeck run 'echo $PORT'`); several are argv, quoted.
   const command = entry ? entry.command : words.length === 1 ? words[0]! : words.map(quoteForShell).join(' ');
   // The child shares our terminal and process group, so Ctrl-C reaches it
-  // directly; we only wait for it to finish.
+  // directly; we only wait for it to finish. A SIGTERM or SIGHUP sent to
+  // procdeck alone (kill, a supervisor) is passed on to the command's whole
+  // tree: `sh -c 'a; b'` would otherwise die and leave `a` running.
+  let childPid: number | undefined;
   const ignore = () => {};
+  const forward = (signal: NodeJS.Signals) => {
+    if (childPid === undefined) return;
+    for (const pid of collectTree(readProcessTable(), {pid: childPid, pgid: -1})) signalProcess(pid, signal);
+  };
   process.on('SIGINT', ignore);
+  process.on('SIGTERM', forward);
+  process.on('SIGHUP', forward);
   try {
     const {execa} = await import('execa');
-    const result = await execa('/bin/sh', ['-c', command], {
+    // One program replaces the shell (core/shell-command.ts), so it is our direct child.
+    const subprocess = execa('/bin/sh', ['-c', isSimpleCommand(command) ? `exec ${command}` : command], {
       cwd: entry?.cwd ?? stack.root,
       env,
       extendEnv: false,
       stdio: 'inherit',
       reject: false,
     });
+    childPid = subprocess.pid;
+    const result = await subprocess;
     return exitCodeOf({code: result.exitCode ?? null, signal: (result.signal ?? null) as NodeJS.Signals | null});
   } finally {
     process.off('SIGINT', ignore);
+    process.off('SIGTERM', forward);
+    process.off('SIGHUP', forward);
   }
 }

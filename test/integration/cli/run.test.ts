@@ -1,0 +1,56 @@
+/** `procdeck run`: one-off commands with the stack's environment, through the built CLI. */
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {makeProject, type Project} from '../../helpers/cli.js';
+import {isAlive, waitFor} from '../../helpers/wait-for.js';
+
+let project: Project | undefined;
+const strays: number[] = [];
+afterEach(() => {
+  for (const pid of strays.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Ended, as the test wanted.
+    }
+  }
+  project?.dispose();
+  project = undefined;
+});
+
+describe('procdeck run', () => {
+  it('runs a shell line with the env files, a PORT and PS, and exits with its code', async () => {
+    project = makeProject({Procfile: 'web: node server.js\nworker: node worker.js\n', '.env': 'GREETING=hello\n'});
+    const result = await project.run(['run', 'echo "$GREETING $PORT $PS"; exit 3']);
+    expect(result.all).toBe('hello 5000 run.1');
+    expect(result.exitCode).toBe(3);
+  });
+
+  it('runs a Procfile entry by name as its first instance would run', async () => {
+    project = makeProject({Procfile: 'web: echo web\nworker: echo "worker on $PORT as $PS"\n'});
+    const result = await project.run(['run', 'worker']);
+    expect(result.all).toBe('worker on 5100 as worker.1');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('passes a SIGTERM sent to procdeck alone on to the whole command, leaving nothing behind', async () => {
+    project = makeProject({Procfile: 'web: true\n'});
+    const p = project;
+    // A compound line keeps its shell: the signal must reach the sleep under it too.
+    const run = p.run(['run', 'sleep 100 & echo $! > sleep.pid; wait; echo after']);
+    const sleepPid = await waitFor(() => {
+      try {
+        return Number(readFileSync(path.join(p.dir, 'sleep.pid'), 'utf8')) || undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    strays.push(sleepPid);
+    process.kill(run.pid!, 'SIGTERM');
+    const result = await run;
+    await waitFor(() => !isAlive(sleepPid), {timeoutMs: 3000, describe: () => `sleep ${sleepPid} still alive`});
+    expect(result.exitCode).toBe(143);
+    expect(result.all).not.toContain('after');
+  });
+});
