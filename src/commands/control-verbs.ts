@@ -8,7 +8,7 @@ import type {Command} from 'commander';
 import type {LogLine, StackSnapshot} from '../core/api.js';
 import type {Outcome} from '../core/commands.js';
 import {UsageError} from '../config/errors.js';
-import {ControlConnection, noStackMessage, NoStackError, RemoteError} from '../control/connection.js';
+import {ConnectionClosedError, ControlConnection, noStackMessage, NoStackError, RemoteError} from '../control/connection.js';
 import {projectDirFor, projectPaths} from '../control/paths.js';
 import type {OutcomesResult, StatusReport} from '../control/protocol.js';
 import {colorFor, paint, shouldColor} from '../output/colors.js';
@@ -111,8 +111,10 @@ async function runVerb(options: ProjectOptions, body: (connection: ControlConnec
     process.exitCode = await body(connection);
   } catch (error) {
     if (error instanceof RemoteError && ['unknown-name', 'bad-request'].includes(error.code)) throw new UsageError(error.message);
-    if (error instanceof RemoteError) {
-      process.stderr.write(`procdeck: ${error.message}\n`);
+    if (error instanceof RemoteError || error instanceof ConnectionClosedError) {
+      // A stack that stops (quit from elsewhere) closes the connection of a restart still waiting.
+      const message = error instanceof ConnectionClosedError ? 'the stack stopped before the command finished' : error.message;
+      process.stderr.write(`procdeck: ${message}\n`);
       process.exitCode = 1;
       return;
     }

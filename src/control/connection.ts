@@ -23,6 +23,13 @@ export function noStackMessage(projectDir: string): string {
   return `no stack is running in ${projectDir} (start one with procdeck start, or procdeck start -D)`;
 }
 
+/** The stack closed the connection (it stopped) before answering. */
+export class ConnectionClosedError extends Error {
+  constructor(message = 'procdeck closed the control connection') {
+    super(message);
+  }
+}
+
 /** The server refused a request; `code` says why (see protocol.ts). */
 export class RemoteError extends Error {
   constructor(readonly code: string, message: string) {
@@ -97,7 +104,7 @@ export class ControlConnection {
 
   /** Sends a request; resolves with its result, or rejects with RemoteError. `onEvent` receives its stream's events. */
   request<T>(method: Method, params: object, onEvent?: EventListener): Promise<T> {
-    if (this.isClosed) return Promise.reject(new Error('the control connection is closed'));
+    if (this.isClosed) return Promise.reject(new ConnectionClosedError('the control connection is closed'));
     const id = this.nextId++;
     if (onEvent) this.streams.set(id, onEvent);
     return new Promise<T>((resolve, reject) => {
@@ -154,7 +161,7 @@ export class ControlConnection {
 
   private markClosed(): void {
     this.isClosed = true;
-    for (const pending of this.pending.values()) pending.reject(new Error('procdeck closed the control connection'));
+    for (const pending of this.pending.values()) pending.reject(new ConnectionClosedError());
     this.pending.clear();
     for (const listener of this.closeListeners) listener();
     this.closeListeners.clear();

@@ -126,6 +126,19 @@ describe('control verbs against a headless stack', () => {
     expect((await stack.status()).processes.map((p) => p.name)).toEqual(['web.1']);
   });
 
+  it('a restart still waiting when the stack quits ends with one line, not an internal error', async () => {
+    // Each stop takes 1 s: the restart is still waiting when quit stops everything.
+    stack = makeControlProject({Procfile: 'w: trap "sleep 1; exit 0" TERM; sleep 100 & wait\n'});
+    await stack.startHeadless();
+    await waitForState(stack, 'w.1', 'running');
+    const restart = stack.run(['restart', 'w']);
+    await waitForState(stack, 'w.1', 'stopping');
+    expect((await stack.run(['quit'])).exitCode).toBe(0);
+    const result = await restart;
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^procdeck: (the stack stopped before the command finished|w\.1: the stack is shutting down)$/);
+  });
+
   it('logs -n prints the last N lines, and -f follows new ones', async () => {
     stack = makeControlProject({Procfile: `tick: ${ticker}\n`});
     await stack.startHeadless();
