@@ -90,7 +90,8 @@ export class ControlConnection {
       socket.once('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         if (connection) return; // 'close' follows and reports it
-        if (error.code === 'ENOENT') reject(new NoStackError(socketPath, 'no control socket'));
+        // ENOTDIR: a file where the runtime directory should be; no socket can be there either.
+        if (error.code === 'ENOENT' || error.code === 'ENOTDIR') reject(new NoStackError(socketPath, 'no control socket'));
         else if (error.code === 'ECONNREFUSED') reject(new NoStackError(socketPath, 'a stale control socket'));
         else reject(error);
       });

@@ -75,12 +75,20 @@ export function runtimeDirFor(env: NodeJS.ProcessEnv = process.env): string {
  * so a directory that is not ours, or is a symlink, is refused.
  */
 export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, {recursive: true, mode: 0o700});
+  const refuse = (): never => {
+    throw new UsageError(`${dir}: not a directory owned by you, refusing to put the control socket there (remove it, or set XDG_RUNTIME_DIR)`);
+  };
+  try {
+    mkdirSync(dir, {recursive: true, mode: 0o700});
+  } catch (error) {
+    // EEXIST: a file (or a link to one) is in the way, refused below; ENOTDIR: one is in the way higher up.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') refuse();
+    if (code !== 'EEXIST') throw error;
+  }
   const stat = lstatSync(dir);
   const uid = process.getuid?.();
-  if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) {
-    throw new UsageError(`${dir}: not a directory owned by you, refusing to put the control socket there (remove it, or set XDG_RUNTIME_DIR)`);
-  }
+  if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid)) refuse();
   // mkdir's mode is filtered by the umask, and an older directory may be looser.
   if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
 }

@@ -1,8 +1,9 @@
-import {mkdtempSync, rmSync, statSync, symlinkSync, mkdirSync, chmodSync} from 'node:fs';
+import {mkdtempSync, rmSync, statSync, symlinkSync, mkdirSync, chmodSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {ensurePrivateDir, projectDirFor, projectPaths, runtimeDirFor} from '../../../src/control/paths.js';
+import {UsageError} from '../../../src/config/errors.js';
 
 describe('control paths', () => {
   it('uses $XDG_RUNTIME_DIR/procdeck, else /tmp/procdeck-<uid>', () => {
@@ -45,6 +46,10 @@ describe('control paths', () => {
       expect(statSync(dir).mode & 0o777).toBe(0o700);
       symlinkSync(dir, path.join(root, 'link'));
       expect(() => ensurePrivateDir(path.join(root, 'link'))).toThrow(/not a directory owned by you/);
+      // A file in the way, there or higher up, is refused with the same words (not EEXIST or ENOTDIR).
+      writeFileSync(path.join(root, 'file'), '');
+      expect(() => ensurePrivateDir(path.join(root, 'file'))).toThrow(UsageError);
+      expect(() => ensurePrivateDir(path.join(root, 'file', 'procdeck'))).toThrow(/file\/procdeck: not a directory owned by you/);
     } finally {
       rmSync(root, {recursive: true, force: true});
     }
