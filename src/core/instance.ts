@@ -328,7 +328,8 @@ export class Instance {
     const child = this.child;
     this.enter({status: 'stopping', pid, since: now, signal, killAt: now + (options.force ? 0 : this.spec.stopTimeoutMs)});
     this.settling = this.killTree(pid, signal).then(async (escalated) => {
-      if (escalated) this.host.system(`${this.id} did not stop within ${this.spec.stopTimeoutMs / 1000}s: killed with SIGKILL`);
+      // (A force quit sends SIGKILL first: no timeout passed, and `stopped (SIGKILL)` below says it all.)
+      if (escalated && signal !== 'SIGKILL') this.host.system(`${this.id} did not stop within ${this.spec.stopTimeoutMs / 1000}s: killed with SIGKILL`);
       const exit = child ? await child.exited : undefined;
       // As foreman does: the log says each process is gone, and how.
       this.host.system(`${this.id} stopped${exit ? ` (${describeExitShort(exit)})` : ''}`);

@@ -23,6 +23,15 @@ describe('Supervisor with real processes', () => {
     await stack.waitForLine('system', /stubborn\.1 did not stop within 0\.5s: killed with SIGKILL/);
   });
 
+  it('a force quit says each process was killed, not that it outlived a timeout it was never given', async () => {
+    stack = await startStack({stubborn: '$FIXTURES/ignore-term.sh'});
+    await stack.waitForLine('stubborn.1', /^ready/);
+    await stack.api.shutdown({force: true});
+    const said = stack.api.readLog('system', {limit: 50}).map((line) => line.text);
+    expect(said).toContain('stubborn.1 stopped (SIGKILL)');
+    expect(said.filter((text) => text.includes('did not stop within'))).toEqual([]);
+  });
+
   it('ends grandchildren in the group when an instance stops', async () => {
     stack = await startStack({tree: '$FIXTURES/fork-tree.sh'});
     const line = await stack.waitForLine('tree.1', /^pids /);
