@@ -44,7 +44,7 @@ describe('process list', () => {
     expect(lineOf(screen, 'killed.1')).toMatch(/^✗ killed\.1\s+SIGSEGV\s/);
     expect(lineOf(screen, 'migrate.1')).toMatch(/^✓ migrate\.1\s+done\s/);
     expect(lineOf(screen, 'flaky.1')).toMatch(/^↻ flaky\.1\s+↻ [45]s\s/);
-    expect(lineOf(screen, 'broken.1')).toMatch(/^✗ broken\.1\s+failed\s/);
+    expect(lineOf(screen, 'broken.1')).toMatch(/^✗ broken\.1\s+failed 1\s/);
     expect(lineOf(screen, 'backup.1')).toMatch(/^◷ backup\.1\s+in 2h0[45]m\s/);
   });
 

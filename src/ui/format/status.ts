@@ -34,8 +34,11 @@ export function describeStatus(state: InstanceState, nowMs: number): StatusLook 
         : {symbol: '✗', label: describeExitShort(state.exit), tone: 'bad'};
     case 'restarting':
       return {symbol: '↻', label: `↻ ${formatCountdown(state.at - nowMs)}`, tone: 'busy'};
-    case 'failed':
-      return {symbol: '✗', label: 'failed', tone: 'bad'};
+    case 'failed': {
+      // Its last exit code too, as for any crash, where it fits (`failed 1`, not `failed 137`).
+      const withCode = `failed ${state.exit.code}`;
+      return {symbol: '✗', label: state.exit.code !== null && withCode.length <= 9 ? withCode : 'failed', tone: 'bad'};
+    }
     case 'scheduled':
       return {
         symbol: '◷',

@@ -16,7 +16,9 @@ describe('describeStatus', () => {
     [{status: 'exited', exit: {code: null, signal: 'SIGKILL'}}, '✗', 'SIGKILL', 'bad'],
     [{status: 'completed', exit: {code: 0, signal: null}}, '✓', 'done', 'ok'],
     [{status: 'restarting', exit: {code: 1, signal: null}, at: now + 2500}, '↻', '↻ 3s', 'busy'],
-    [{status: 'failed', exit: {code: 1, signal: null}}, '✗', 'failed', 'bad'],
+    [{status: 'failed', exit: {code: 1, signal: null}}, '✗', 'failed 1', 'bad'],
+    [{status: 'failed', exit: {code: 127, signal: null}}, '✗', 'failed', 'bad'],
+    [{status: 'failed', exit: {code: null, signal: 'SIGSEGV'}}, '✗', 'failed', 'bad'],
     [{status: 'scheduled', nextRunAt: now + 90_000}, '◷', 'in 1m30s', 'info'],
     [{status: 'scheduled', nextRunAt: null}, '◷', 'cron', 'info'],
   ])('%j shows %s %s (%s)', (state, symbol, label, tone) => {
