@@ -1,5 +1,5 @@
 /** `procdeck export FORMAT DIR`: writes the stack out for systemd, supervisord, Compose or Kubernetes (SPEC §10). */
-import {existsSync, mkdirSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, readdirSync, statSync} from 'node:fs';
 import {join, relative, resolve} from 'node:path';
 import type {Command} from 'commander';
 import {loadStack} from '../config/load.js';
@@ -8,6 +8,7 @@ import {exportFormats, isExportFormat, type ExportFormat} from '../export/format
 import type {ExportOptions} from '../export/index.js';
 import {addStackOptions, type StackOptions} from './stack-options.js';
 import {toLoadOptions} from './load-options.js';
+import {quoteForShell} from './shell-quote.js';
 
 interface ExportCommandOptions extends StackOptions {
   app?: string;
@@ -50,17 +51,11 @@ async function runExport(format: string, dir: string, options: ExportCommandOpti
     ...(options.image !== undefined && {image: options.image}),
   };
   // The exporters and their YAML writer load only for this verb.
-  const {exportStack} = await import('../export/index.js');
+  const {exportStack, writeExportFiles} = await import('../export/index.js');
   // Everything is generated before anything is written, so a refused value leaves DIR untouched.
   const result = exportStack(format, stack, exportOptions);
-  mkdirSync(target, {recursive: true});
   const shown = relative(process.cwd(), target) || '.';
-  const overwritten: string[] = [];
-  for (const file of result.files) {
-    const path = join(target, file.path);
-    if (existsSync(path)) overwritten.push(join(shown, file.path));
-    writeFileSync(path, file.content);
-  }
+  const overwritten = writeExportFiles(target, result.files).map((path) => join(shown, path));
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
   const lines = [`exported ${plural(stack.processes.length, 'process type')} as ${plural(result.files.length, `${format} file`)} in ${shown}:`];
   for (const file of result.files) lines.push(`  ${join(shown, file.path)}`);
@@ -74,15 +69,17 @@ async function runExport(format: string, dir: string, options: ExportCommandOpti
   for (const warning of result.warnings) process.stderr.write(`procdeck: warning: ${warning}\n`);
 }
 
+/** The command to run next, every path in it quoted for the shell (DIR is whatever the user typed). */
 function nextStep(format: ExportFormat, dir: string, firstFile: string): string {
+  const $ = quoteForShell;
   switch (format) {
     case 'systemd':
-      return `sudo cp ${dir}/* /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now ${firstFile}`;
+      return `sudo cp ${$(dir)}/* /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now ${$(firstFile)}`;
     case 'supervisord':
-      return `sudo cp ${join(dir, firstFile)} /etc/supervisor/conf.d/ && sudo supervisorctl update`;
+      return `sudo cp ${$(join(dir, firstFile))} /etc/supervisor/conf.d/ && sudo supervisorctl update`;
     case 'compose':
-      return `docker compose -f ${join(dir, firstFile)} up -d`;
+      return `docker compose -f ${$(join(dir, firstFile))} up -d`;
     case 'kubernetes':
-      return `kubectl apply -f ${dir}`;
+      return `kubectl apply -f ${$(dir)}`;
   }
 }

@@ -10,6 +10,7 @@ import type {ExportOptions, ExportResult, Exporter} from './stack-model.js';
 import type {ExportFormat} from './formats.js';
 
 export type {ExportFile, ExportOptions, ExportResult, Exporter} from './stack-model.js';
+export {writeExportFiles} from './write-files.js';
 
 /** The exporter of each format. */
 const exporters = {

@@ -18,7 +18,7 @@ import {instancePort} from '../config/ports.js';
 import {UsageError} from '../config/errors.js';
 import {escapeKubernetesExpansion, toDnsLabel} from './quote.js';
 import {toYamlDocument} from './yaml-output.js';
-import {expandPort, parseHttpCheck, requireImage, servedPort, toFiveFieldCron, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {containerScript, expandPort, exportUser, parseHttpCheck, requireImage, servedPort, toFiveFieldCron, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type Resource = IConfigMap | IService | IDeployment | IJob | ICronJob;
 
@@ -37,7 +37,7 @@ export function exportKubernetes(stack: StackSpec, options: ExportOptions): Expo
   const app = /^[a-z]/.test(label) ? label : toDnsLabel(`app-${label}`, 40);
   const context: Context = {stack, app, image, configMap: `${app}-env`};
   const warnings: string[] = [];
-  if (options.user !== undefined) {
+  if (exportUser(options) !== undefined) {
     warnings.push('kubernetes: --user has no equivalent by name; set securityContext.runAsUser in the manifests (or USER in the image)');
   }
   const files: ExportFile[] = [{path: `${app}-env.yaml`, content: render([configMapOf(context)])}];
@@ -129,7 +129,7 @@ function containerOf(context: Context, proc: ProcessSpec, withProbe: boolean): I
     name: toDnsLabel(proc.name),
     image: context.image,
     // Kubernetes expands $(VAR) in command; doubling every $ keeps the command literal for sh.
-    command: ['/bin/sh', '-c', escapeKubernetesExpansion(proc.command)],
+    command: ['/bin/sh', '-c', escapeKubernetesExpansion(containerScript(proc.command))],
     workingDir: proc.cwd,
     env: envOf(context, proc),
   };

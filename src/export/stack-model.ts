@@ -7,6 +7,7 @@ import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {instanceName} from '../config/env.js';
 import {UsageError} from '../config/errors.js';
+import {isSimpleCommand} from '../core/shell-command.js';
 import {quoteShellWord} from './quote.js';
 
 /** One generated file, its path relative to the export directory. */
@@ -21,7 +22,7 @@ export interface ExportResult {
   warnings: string[];
 }
 
-/** `--app`, `--user`, `--image`: already checked by the command. */
+/** `--app`, `--user`, `--image` as given (`--app` checked by the command; `exportUser` and `requireImage` check the others). */
 export interface ExportOptions {
   /** The app name as typed (or the project directory's name); each format sanitises it. */
   app: string;
@@ -127,6 +128,16 @@ export function readyCheckCommand(proc: ProcessSpec, port: number): string | und
   }
 }
 
+/**
+ * The `-c` script of a container's `/bin/sh`. A simple command runs as
+ * `exec CMD`, so the program itself is PID 1 and gets the SIGTERM of
+ * `docker stop` or Kubernetes: a shell as PID 1 neither passes it on nor
+ * dies of it, and the container would only end by SIGKILL after the grace period.
+ */
+export function containerScript(command: string): string {
+  return isSimpleCommand(command) ? `exec ${command}` : command;
+}
+
 /** Whole seconds, rounded up so a timeout never shrinks (at least `min`). */
 export function toSeconds(ms: number, min = 0): number {
   return Math.max(min, Math.ceil(ms / 1000));
@@ -148,6 +159,19 @@ export function toFiveFieldCron(proc: ProcessSpec, format: string): string {
   if (fields.length === 5) return fields.join(' ');
   if (fields.length === 6 && fields[0] === '0') return fields.slice(1).join(' ');
   throw new UsageError(`${format}: process ${proc.name} has cron ${JSON.stringify(proc.cron)}, and ${format} schedules have no seconds field; use a 5-field cron (${proc.source})`);
+}
+
+/**
+ * `--user`, checked the same way for every format (even one that cannot use
+ * it): a login name or uid, as useradd takes them, so it can be written
+ * unquoted into a unit, a supervisord config or a Compose file.
+ */
+export function exportUser(options: ExportOptions): string | undefined {
+  const user = options.user;
+  if (user !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*\$?$/.test(user)) {
+    throw new UsageError(`--user: expected a user name or uid (letters, digits, _ . -), got ${JSON.stringify(user)}`);
+  }
+  return user;
 }
 
 /** `--image` is required where processes run in containers. */

@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {spawnSync} from 'node:child_process';
@@ -34,7 +34,7 @@ afterAll(() => {
 
 function procdeck(...args: string[]): {status: number | null; stdout: string; stderr: string} {
   // A variable only the exporting user has: it must not reach any generated file.
-  const result = spawnSync(process.execPath, [cli, ...args], {cwd: project, encoding: 'utf8', env: {...process.env, PROCDECK_LEAK_CHECK: 'leaked-from-user-env', CI: '1'}});
+  const result = spawnSync(process.execPath, [cli, ...args], {cwd: project, encoding: 'utf8', timeout: 20_000, env: {...process.env, PROCDECK_LEAK_CHECK: 'leaked-from-user-env', CI: '1'}});
   return {status: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
@@ -88,5 +88,53 @@ describe('procdeck export', () => {
       expect(run.stderr).toMatch(/--image is required/);
       expect(existsSync(join(project, `deploy/no-image-${format}`))).toBe(false);
     }
+  });
+
+  // Regression: each of these crashed with `internal error` and a stack trace, exit 1 (or, for /proc, never returned).
+  it.each([
+    ['DIR goes through a file', (): string => (writeFileSync(join(project, 'a-file'), 'x'), 'a-file/sub'), /^procdeck: export: .*a-file is a file, not a directory/],
+    ['an output name is a directory', (): string => (mkdirSync(join(project, 'deploy/dir-in-way/shop.target'), {recursive: true}), 'deploy/dir-in-way'), /^procdeck: export: .*shop\.target is a directory, where export writes a file/],
+    ['DIR cannot be created (/proc)', (): string => '/proc/procdeck-export/x', /^procdeck: export: cannot create the directory \/proc\/procdeck-export: /],
+  ])('exits 2 with one line naming the path when %s', (_what, makeDir, message) => {
+    const run = procdeck('export', 'systemd', makeDir());
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.status).toBe(2);
+  });
+
+  // Regression: a symlink planted at an output name had its target overwritten.
+  it('refuses to write through a symlink, exit 2, and leaves its target alone', () => {
+    mkdirSync(join(project, 'deploy/linked'), {recursive: true});
+    writeFileSync(join(project, 'victim.txt'), 'precious');
+    symlinkSync('../../victim.txt', join(project, 'deploy/linked/shop.target'));
+    const run = procdeck('export', 'systemd', 'deploy/linked');
+    expect(run.stderr).toMatch(/^procdeck: export: .*deploy\/linked\/shop\.target is a symbolic link, and export never writes through one/);
+    expect(run.status).toBe(2);
+    expect(readFileSync(join(project, 'victim.txt'), 'utf8')).toBe('precious');
+    expect(readdirSync(join(project, 'deploy/linked'))).toEqual(['shop.target']);
+  });
+
+  // Regression: only systemd checked --user; supervisord wrote `user=a b` and Compose took '' and newlines.
+  it.each([['supervisord', 'a b'], ['supervisord', ''], ['compose', ''], ['compose', 'x\ny'], ['kubernetes', 'a;b']])('refuses %s --user %j with exit 2', (format, user) => {
+    const run = procdeck('export', format, `deploy/user-${format}`, '--user', user, '--image', 'shop:1');
+    expect(run.stderr).toMatch(/^procdeck: --user: expected a user name or uid/);
+    expect(run.status).toBe(2);
+  });
+
+  // Regression: the check for ambiguous YAML values printed `YAMLWarning: Unresolved tag: !bang` and `[BAD_DIRECTIVE]`.
+  it('prints nothing on stderr for env values that look like YAML tags or directives', () => {
+    writeFileSync(join(project, 'yaml-looking.env'), 'BANG=!bang\nHERE=%(here)s\nDIRECTIVE="%YAML 1.2"\n');
+    for (const format of ['compose', 'kubernetes']) {
+      const run = procdeck('export', format, `deploy/quiet-${format}`, '--image', 'shop:1', '-e', 'yaml-looking.env');
+      expect({format, stderr: run.stderr, status: run.status}).toEqual({format, stderr: '', status: 0});
+    }
+  });
+
+  // Regression: `next:` pasted DIR unquoted, so `my out; echo hi` became two commands.
+  it('quotes DIR in the next: hint', () => {
+    const run = procdeck('export', 'systemd', 'my out; echo hi');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("next: sudo cp 'my out; echo hi'/* /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now shop.target");
+    expect(procdeck('export', 'compose', "it's here", '--image', 'x').stdout).toContain(`next: docker compose -f 'it'\\''s here/docker-compose.yml' up -d`);
   });
 });

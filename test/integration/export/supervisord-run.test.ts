@@ -60,8 +60,10 @@ describe.skipIf(!hasSupervisord)('supervisord export run by a real supervisord',
     mkdirSync(exportDir);
     // The payload after `&&` is never run: it is only there to be carried verbatim.
     const webCommand = `node ${dumpEnv} "$OUT_DIR/$PS.json" && : 'unused "$(touch PWNED_CMD)" \`touch PWNED_TICK\` 100% %(here)s ; # \\'\n  indented second line`;
+    // Regression: configparser took \x1f (Python whitespace, not JS \s) before ; for a comment, and ran the touch.
+    const spaced = {GREETING: "hi\x1f;x\n /bin/sh -c touch\\ PWNED_SPACE 'y", NBSP: 'a\xa0#b', SEPARATOR: 'c\u2028;d'};
     const stack = makeStack([
-      makeProcess('web', 0, {command: webCommand, instances: 2, env: {...nastyValues, OUT_DIR: out}, cwd: work, restart: 'on-failure'}),
+      makeProcess('web', 0, {command: webCommand, instances: 2, env: {...nastyValues, ...spaced, OUT_DIR: out}, cwd: work, restart: 'on-failure'}),
       makeProcess('worker', 1, {command: `exec node ${dumpEnv} "$OUT_DIR/$PS.json"`, env: {OUT_DIR: out}, cwd: work, restart: 'always'}),
       makeProcess('migrate', 2, {command: `node ${dumpEnv} --once "$OUT_DIR/$PS.json"`, env: {OUT_DIR: out}, cwd: work, oneshot: true}),
       makeProcess('backup', 3, {cron: '0 3 * * *', cwd: work}),
@@ -93,7 +95,7 @@ describe.skipIf(!hasSupervisord)('supervisord export run by a real supervisord',
     await waitFor(() => names.every((name) => existsSync(join(out, `${name}.json`))), 'every instance to write its dump', () => readdirSync(out).join(' '));
     const dumps = Object.fromEntries(names.map((name) => [name, JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')) as Dump]));
 
-    for (const [key, value] of Object.entries(nastyValues)) {
+    for (const [key, value] of Object.entries({...nastyValues, ...spaced})) {
       expect({key, value: dumps['web.1']?.env[key]}).toEqual({key, value});
       expect({key, value: dumps['web.2']?.env[key]}).toEqual({key, value});
     }

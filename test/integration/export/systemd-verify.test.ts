@@ -48,6 +48,16 @@ describe.skipIf(skipReason !== undefined)('systemd units under systemd-analyze',
     expect(result.status).toBe(0);
   });
 
+  it('verify accepts the ready loop around an exec check with a # comment and a trailing &', () => {
+    const stack = makeStack([
+      makeProcess('db', 0, {cwd: tmpdir(), ready: {check: {kind: 'exec', command: 'pg_isready -q # "quoted" 100% $PGHOST &'}, intervalMs: 500, timeoutMs: 10_000}}),
+      makeProcess('web', 1, {cwd: tmpdir(), dependsOn: {db: 'ready'}}),
+    ]);
+    const result = verify(exportSystemd(stack, {app: 'shop'}).files);
+    expect(result.output).toBe('');
+    expect(result.status).toBe(0);
+  });
+
   it('verify notices a broken unit, so the clean runs above mean something', () => {
     const files = exportSystemd(makeStack([makeProcess('web', 0, {cwd: tmpdir()})]), {app: 'shop'}).files
       .map((file) => ({...file, content: file.content.replace('Restart=no', 'Restart=sometimes')}));

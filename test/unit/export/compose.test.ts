@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {exportCompose} from '../../../src/export/compose.js';
 import {makeFullStack, makeProcess, makeStack, nastyValues} from '../../fixtures/export/stacks.js';
 import {parseYamlBothWays, validateCompose} from '../../fixtures/export/schemas.js';
+import {asYaml11Lines, rawForbidden} from './yaml-checks.js';
 
 interface Service {
   image: string;
@@ -18,7 +19,7 @@ interface Service {
   user?: string;
 }
 
-function readCompose(stack = makeFullStack(), options = {app: 'shop', image: 'registry.example.com/shop:1'}): {name: string; services: Record<string, Service>} {
+function readCompose(stack = makeFullStack(), options: {app: string; image: string; user?: string} = {app: 'shop', image: 'registry.example.com/shop:1'}): {name: string; services: Record<string, Service>} {
   const result = exportCompose(stack, options);
   expect(result.files.map((file) => file.path)).toEqual(['docker-compose.yml']);
   const [doc] = parseYamlBothWays(result.files[0]?.content ?? '');
@@ -44,7 +45,7 @@ describe('compose export', () => {
 
   it('runs the command through /bin/sh -c with the formation as replicas and the policies mapped', () => {
     const {web, worker, migrate, db} = readCompose().services;
-    expect(web?.command.map(interpolate)).toEqual(['/bin/sh', '-c', 'node server.js --port $PORT']);
+    expect(web?.command.map(interpolate)).toEqual(['/bin/sh', '-c', 'exec node server.js --port $PORT']);
     expect(web?.image).toBe('registry.example.com/shop:1');
     expect(web?.working_dir).toBe('/srv/app');
     expect(web?.deploy.replicas).toBe(2);
@@ -74,6 +75,43 @@ describe('compose export', () => {
   it('sets the env files, env: and PORT, never the exporting user\'s environment', () => {
     const {web} = readCompose().services;
     expect(web?.environment).toEqual({DATABASE_URL: 'postgres://localhost/app', SHARED: 'from .env', LOG_LEVEL: 'debug', PORT: '5000', PS: 'web'});
+  });
+
+  // Regression: as PID 1, `sh -c CMD` neither passed docker stop's SIGTERM on nor died of it, so every
+  // stop waited out the grace period and ended in SIGKILL. A simple command now replaces the shell.
+  it('execs a simple command so the program itself is PID 1, and keeps a compound one (and every $$) as written', () => {
+    const stack = makeStack([
+      makeProcess('web', 0, {command: 'node server.js --port $PORT 2>&1'}),
+      makeProcess('worker', 1, {command: 'cd app && node worker.js $(cat args)'}),
+    ]);
+    const {web, worker} = readCompose(stack).services;
+    expect(web?.command).toEqual(['/bin/sh', '-c', 'exec node server.js --port $$PORT 2>&1']);
+    expect(worker?.command).toEqual(['/bin/sh', '-c', 'cd app && node worker.js $$(cat args)']);
+  });
+
+  // Regression: U+2028, U+2029 and U+0085 went out raw, and YAML 1.1 readers (docker compose) end lines
+  // there, so an env value, a command or --image could add a service.
+  it('writes line separators, controls and tabs as escapes, so no value can add a service', () => {
+    const lines = (...parts: string[]): string => parts.join('\u2028');
+    const env = {
+      LS: lines('x', 'services:', '  evil:', '    image: evil', '    privileged: true'),
+      NEL: 'x\x85  evil2: {image: evil}', PS2: 'a\u2029b', DEL: 'a\x7fb', C1: 'a\x9bb', NONCHAR: 'a\ufffeb\uffff', BOM: '\ufeff',
+      TSV: '\tcol2\nrow2', TAB: 'a\tb', UNIT_SEPARATOR: 'x\x1f;y',
+    };
+    const command = lines('node server.js', 'services:', '  evil:', '    image: evil');
+    const stack = makeStack([makeProcess('web', 0, {command, env})]);
+    const result = exportCompose(stack, {app: 'shop', image: 'shop:1\x85  evil3: {image: evil}'});
+    const text = result.files[0]?.content ?? '';
+    expect(text).not.toMatch(rawForbidden);
+    const read = parseYamlBothWays(asYaml11Lines(text))[0] as {services: Record<string, Service>};
+    expect(Object.keys(read.services)).toEqual(['web']);
+    expect(read.services.web?.image).toBe('shop:1\x85  evil3: {image: evil}');
+    expect(read.services.web?.command[2]).toBe(`exec ${command}`); // U+2028 is no separator to sh
+    expect(read.services.web?.environment).toEqual({...env, PORT: '5000', PS: 'web'});
+  });
+
+  it.each(['', 'a b', 'x\ny', 'root\u2028'])('refuses the --user %j, as every format does', (user) => {
+    expect(() => exportCompose(makeFullStack(), {app: 'shop', image: 'x', user})).toThrow(/^--user: expected a user name or uid/);
   });
 
   it('round-trips env values and commands full of quotes, $, %, backslashes and newlines exactly', () => {

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {exportKubernetes} from '../../../src/export/kubernetes.js';
 import {makeFullStack, makeProcess, makeStack, nastyValues} from '../../fixtures/export/stacks.js';
 import {parseYamlBothWays, validateKubernetes} from '../../fixtures/export/schemas.js';
+import {asYaml11Lines, rawForbidden} from './yaml-checks.js';
 
 // Loose views of the parsed manifests: the schema check has already vouched for their shape.
 type Resource = {kind: string; metadata: {name: string}; spec: any; data?: Record<string, string>};
@@ -47,7 +48,7 @@ describe('kubernetes export', () => {
     expect(web?.spec.template.spec.terminationGracePeriodSeconds).toBe(10);
     const main = container(web);
     expect(main.image).toBe('registry.example.com/shop:1');
-    expect(main.command.map(expand)).toEqual(['/bin/sh', '-c', 'node server.js --port $PORT']);
+    expect(main.command.map(expand)).toEqual(['/bin/sh', '-c', 'exec node server.js --port $PORT']);
     expect(main.readinessProbe).toMatchObject({httpGet: {path: '/health', port: 5000}, periodSeconds: 1});
     expect(main.ports).toEqual([{name: 'main', containerPort: 5000, protocol: 'TCP'}]);
     expect(service?.spec.ports).toEqual([{name: 'main', port: 5000, targetPort: 5000, protocol: 'TCP'}]);
@@ -61,7 +62,7 @@ describe('kubernetes export', () => {
     expect(job?.spec.backoffLimit).toBe(0);
     const cronJob = files.get('shop-backup.yaml')?.[0];
     expect(cronJob?.spec.schedule).toBe('0 3 * * *');
-    expect(container(cronJob).command).toEqual(['/bin/sh', '-c', './backup.sh']);
+    expect(container(cronJob).command).toEqual(['/bin/sh', '-c', 'exec ./backup.sh']);
   });
 
   it('takes every env value from the one ConfigMap, per-type values under TYPE.NAME', () => {
@@ -81,6 +82,39 @@ describe('kubernetes export', () => {
     const data = files.get('shop-env.yaml')?.[0]?.data ?? {};
     expect(data.YES).toBe('yes');
     for (const [key, value] of Object.entries({...nastyValues, BOOLISH: 'no', OCTAL: '0o12'})) expect({key, value: data[`web.${key}`]}).toEqual({key, value});
+  });
+
+  // Regression: as PID 1, `sh -c CMD` ignored the pod's SIGTERM, so every stop waited out terminationGracePeriodSeconds.
+  it('execs a simple command so the program itself is PID 1, and keeps a compound one (and every $$) as written', () => {
+    const stack = makeStack([makeProcess('web', 0, {command: 'node server.js --port $PORT'}), makeProcess('worker', 1, {command: 'cd app && node $(cat main)'})]);
+    const files = readManifests(stack);
+    expect(container(files.get('shop-web.yaml')?.[0]).command).toEqual(['/bin/sh', '-c', 'exec node server.js --port $$PORT']);
+    expect(container(files.get('shop-worker.yaml')?.[0]).command).toEqual(['/bin/sh', '-c', 'cd app && node $$(cat main)']);
+  });
+
+  // Regression: U+2028, U+2029 and U+0085 went out raw, and kubectl's YAML 1.1 reader ends lines there, so a
+  // value could add fields such as a privileged securityContext; DEL, C1 and U+FFFE made the file unreadable.
+  it('writes line separators, controls and tabs as escapes, so no value can add a field', () => {
+    const env = {
+      LS: 'x\u2028      securityContext: {privileged: true}', NEL: 'x\x85evil: 1', PS2: 'a\u2029b', DEL: 'a\x7fb', C1: 'a\x9bb',
+      NONCHAR: 'a\ufffeb', TSV: '\tcol2\nrow2', TAB: 'a\tb',
+    };
+    const command = 'node server.js\u2028      securityContext:\u2028        privileged: true';
+    const result = exportKubernetes(makeStack([makeProcess('web', 0, {command, env})]), {app: 'shop', image: 'img\u2029x'});
+    for (const file of result.files) {
+      expect(file.content).not.toMatch(rawForbidden);
+      expect(parseYamlBothWays(asYaml11Lines(file.content))).toEqual(parseYamlBothWays(file.content));
+    }
+    const files = readManifests(makeStack([makeProcess('web', 0, {command, env})]), {app: 'shop', image: 'img\u2029x'});
+    const main = container(files.get('shop-web.yaml')?.[0]);
+    expect(main.securityContext).toBeUndefined();
+    expect([main.image, main.command[2]]).toEqual(['img\u2029x', `exec ${command}`]); // U+2028 is no separator to sh
+    const data = files.get('shop-env.yaml')?.[0]?.data ?? {};
+    for (const [key, value] of Object.entries(env)) expect({key, value: data[`web.${key}`]}).toEqual({key, value});
+  });
+
+  it('refuses a bad --user as every format does, though it only warns about a good one', () => {
+    expect(() => exportKubernetes(makeFullStack(), {app: 'shop', image: 'x', user: 'a b'})).toThrow(/^--user: expected a user name or uid/);
   });
 
   it('sanitises names to DNS labels and refuses two processes that would share one', () => {

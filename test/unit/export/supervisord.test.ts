@@ -58,6 +58,19 @@ describe('supervisord export', () => {
     expect(content).not.toContain(process.env.PATH ?? 'unset');
   });
 
+  it.each(['a b', '', 'x\ny', 'deploy;evil', 'ünï'])('refuses the --user %j, as every format does', (user) => {
+    expect(() => exportSupervisord(makeFullStack(), {app: 'shop', user})).toThrow(/^--user: expected a user name or uid/);
+  });
+
+  // Regression: `x\x1f;y` went into environment= as "x\x1f;y", where configparser started a comment at the ;
+  // and supervisord refused the file for the quote left open.
+  it('sends a value with a control or odd space before ; through env(1), never environment=', () => {
+    const stack = makeStack([makeProcess('web', 0, {env: {A: 'x\u001f;y', B: 'x\u3000#y'}})]);
+    const web = readIni(exportSupervisord(stack, {app: 'shop'}).files[0]?.content ?? '').get('program:shop-web');
+    expect(web?.get('environment')).not.toMatch(/\bA=|\bB=/);
+    expect(web?.get('command')).toContain(`/usr/bin/env 'A=x\u001f'';y' 'B=x\u3000''#y'`);
+  });
+
   it('sends values environment= cannot quote through env(1) in the command instead', () => {
     const stack = makeStack([makeProcess('web', 0, {env: {PLAIN: 'fine', TRICKY: `"both' kinds"`}})]);
     const web = readIni(exportSupervisord(stack, {app: 'shop'}).files[0]?.content ?? '').get('program:shop-web');
