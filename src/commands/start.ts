@@ -9,6 +9,7 @@ import {LazySpawner} from '../core/lazy-spawn.js';
 import {ExitTracker} from '../core/exit-tracker.js';
 import {PrefixedPrinter} from '../output/prefixed.js';
 import {HoldableSpawner, heldOutputWriter} from '../output/held-output.js';
+import {makeDirectory} from '../output/make-directory.js';
 import {shouldColor} from '../output/colors.js';
 import {addStackOptions, parseIntegerFlag, type StackOptions} from './stack-options.js';
 import {toLoadOptions} from './load-options.js';
@@ -68,6 +69,8 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   const isDaemonChild = takeDaemonChildMarker();
   const paths = projectPaths(projectDirFor(options.procfile));
   const logDir = options.logDir !== undefined ? path.resolve(options.logDir) : isDaemonChild || options.daemon ? paths.defaultLogDir : undefined;
+  // Made (or refused: a file in the way, no permission) before anything starts, the daemon's fork included.
+  if (logDir !== undefined) makeDirectory(logDir, {label: '--log-dir', argument: '--log-dir'});
   await ensureNotRunning(paths);
   const recovered = await recoverLeftovers(paths);
   if (options.daemon && !isDaemonChild) {

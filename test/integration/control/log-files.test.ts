@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {makeProject, type Project} from '../../helpers/cli.js';
@@ -17,6 +17,16 @@ function numberedOutput(count: number): string {
 }
 
 describe('log files (--log-dir)', () => {
+  it('refuse a --log-dir that cannot be a directory with one line, before anything starts', async () => {
+    project = makeProject({Procfile: 'web: echo started > started.txt\n', afile: ''});
+    for (const dir of ['afile', 'afile/sub']) {
+      const result = await project.run(['start', '--no-tui', '--log-dir', dir], {env: {XDG_RUNTIME_DIR: path.join(project.dir, 'run')}});
+      expect(result.exitCode).toBe(2);
+      expect(result.all).toBe(`procdeck: --log-dir: ${path.join(project.dir, 'afile')} is a file, not a directory, so ${path.join(project.dir, dir)} cannot be made (pass another --log-dir, or move that file away)`);
+    }
+    expect(existsSync(path.join(project.dir, 'started.txt'))).toBe(false);
+  });
+
   it('hold exactly what the process printed, all 100,000 lines, flushed before exit', async () => {
     project = makeProject({Procfile: 'numbers: node $FIXTURES/numbered.mjs 100000\nshort: echo last words; echo to stderr >&2\n'});
     const result = await project.run(['start', '--no-tui', '--log-dir', 'logs'], {env: {XDG_RUNTIME_DIR: path.join(project.dir, 'run')}});

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {UsageError} from '../../../src/config/errors.js';
-import {toUsageError, writeExportFiles} from '../../../src/export/write-files.js';
+import {writeExportFiles} from '../../../src/export/write-files.js';
 
 const work = mkdtempSync(join(tmpdir(), 'procdeck-write-'));
 afterAll(() => {
@@ -66,22 +66,5 @@ describe('writeExportFiles', () => {
     const started = Date.now();
     expect(() => writeExportFiles('/proc/procdeck-export-test/x', files)).toThrow(/^export: cannot create the directory \/proc\/procdeck-export-test: /);
     expect(Date.now() - started).toBeLessThan(2000);
-  });
-});
-
-describe('toUsageError', () => {
-  const systemError = (code: string, message: string): Error => Object.assign(new Error(message), {code, syscall: 'open'});
-
-  it.each([
-    ['EACCES', "EACCES: permission denied, open '/etc/x'", 'export: cannot write /etc/x: permission denied (pass a DIR you may write to, or change its permissions)'],
-    ['EROFS', "EROFS: read-only file system, open '/etc/x'", 'export: cannot write /etc/x: read-only file system (pass a DIR on a writable file system)'],
-    ['EIO', "EIO: i/o error, open '/etc/x'", 'export: cannot write /etc/x: i/o error (pass a DIR on an ordinary file system)'],
-  ])('turns %s into one line naming the path and a fix', (code, message, expected) => {
-    expect(toUsageError(systemError(code, message), 'write', '/etc/x')).toEqual(new UsageError(expected));
-  });
-
-  it('leaves anything but a system error alone, so a bug keeps its stack', () => {
-    const bug = new TypeError('x is undefined');
-    expect(toUsageError(bug, 'write', '/etc/x')).toBe(bug);
   });
 });
