@@ -11,7 +11,7 @@ import type {LogLine, SupervisorApi} from '../core/api.js';
 import {plainTextOf, readAfter, readBefore, type LogSource} from './log-window.js';
 import type {Matcher} from './search.js';
 import {dim, highlight, paint, resetSgr, type ColorName} from './theme.js';
-import {fit} from './view/text.js';
+import {fitName} from './view/text.js';
 
 export interface LogViewRequest {
   /** null when the selected row has no log (a type scaled to 0). */
@@ -127,7 +127,7 @@ export function formatLogLine(
   const {noColor} = options;
   let prefix = '';
   if (withName) {
-    const name = fit(line.id, options.nameWidth); // a name longer than the list's column is cut as there
+    const name = fitName(line.id, options.nameWidth); // a name longer than the list's column is cut as there
     prefix = line.stream === 'system' ? `${dim(name)} ` : `${paint(name, options.colorOfId(line.id), noColor)} `;
   }
   const gutter = line.stream === 'stderr' ? (noColor ? '!' : paint('▌', 'red', false)) : ' ';

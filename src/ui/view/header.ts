@@ -3,7 +3,7 @@ import {formatUsage} from '../format/usage.js';
 import {summarizeStack} from '../rows.js';
 import type {Frame} from '../store.js';
 import {bold, dim, paint} from '../theme.js';
-import {fit} from './text.js';
+import {fit, widthOf} from './text.js';
 
 export function renderHeader(frame: Frame): string {
   const {stack, noColor, layout} = frame;
@@ -16,7 +16,8 @@ export function renderHeader(frame: Frame): string {
   const help = '? help';
   const room = Math.max(0, width - help.length - 1);
   const plain = `procdeck ${name}   ${counts}${rest}`;
-  if (plain.length > room) return fit(plain, room) + ' ' + dim(help);
+  const plainWidth = widthOf(plain); // the directory's name may be CJK
+  if (plainWidth > room) return fit(plain, room) + ' ' + dim(help);
   const left = `${bold('procdeck')} ${name}   ${paint(counts, totals.up === totals.total ? 'green' : 'yellow', noColor)}${rest}`;
-  return left + ' '.repeat(room - plain.length + 1) + dim(help);
+  return left + ' '.repeat(room - plainWidth + 1) + dim(help);
 }

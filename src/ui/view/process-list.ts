@@ -7,7 +7,7 @@ import {widthOfColumn, type ListColumn} from '../layout.js';
 import {summarizeStack, type ListRow} from '../rows.js';
 import type {Frame} from '../store.js';
 import {bold, colorOfTone, colorOfType, dim, inverse, paintIf, type ColorName} from '../theme.js';
-import {fit} from './text.js';
+import {fit, fitName, widthOf} from './text.js';
 
 const titles: Record<ListColumn, string> = {
   symbol: '', name: 'NAME', state: 'STATE', pid: 'PID', cpu: 'CPU', mem: 'MEM', up: 'UP', restarts: '↺', ports: 'PORTS',
@@ -88,7 +88,7 @@ function renderRow(frame: Frame, cells: Record<ListColumn, Cell>, isSelected: bo
   for (const column of layout.listColumns) {
     const cell = cells[column];
     const text = cellText(cell.text, column, layout.nameWidth);
-    plainWidth += text.length;
+    plainWidth += widthOf(text);
     // Color the text, not the padding, so the selection bar reads as one block.
     const styled = paintIf(text, cell.color, noColor);
     line += cell.isBold ? bold(styled) : styled;
@@ -135,7 +135,8 @@ function cellsOf(frame: Frame, row: ListRow): Record<ListColumn, Cell> {
 
 /** A cell's text cut and padded to its column, with one space after. */
 function cellText(text: string, column: ListColumn, nameWidth: number): string {
-  return `${fit(text, widthOfColumn(column, nameWidth) - 1, rightAligned.has(column))} `;
+  const width = widthOfColumn(column, nameWidth) - 1;
+  return `${column === 'name' ? fitName(text, width) : fit(text, width, rightAligned.has(column))} `;
 }
 
 function isLiveState(state: InstanceState): boolean {

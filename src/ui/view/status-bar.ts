@@ -2,7 +2,7 @@
 import {formatCountdown} from '../format/duration.js';
 import type {Frame} from '../store.js';
 import {dim, paintIf, type ColorName} from '../theme.js';
-import {fit} from './text.js';
+import {fit, fitEnd, widthOf} from './text.js';
 
 const promptLabels = {search: '/', filter: 'filter: ', input: ''} as const;
 
@@ -25,9 +25,9 @@ export function renderStatusBar(frame: Frame): string {
     color = ui.status.ok ? 'green' : 'red';
   }
   const hints = fit(hintsFor(frame), Math.floor(layout.size.columns / 2)).trimEnd();
-  const room = Math.max(0, layout.size.columns - hints.length - (hints ? 1 : 0));
+  const room = Math.max(0, layout.size.columns - widthOf(hints) - (hints ? 1 : 0));
   // Prompts keep their end (the cursor) in view when the text is long.
-  const shown = mode.kind === 'prompt' && text.length > room ? `…${text.slice(text.length - room + 1)}` : fit(text, room);
+  const shown = mode.kind === 'prompt' ? fitEnd(text, room) : fit(text, room);
   return paintIf(shown, color, noColor) + (hints ? ` ${dim(hints)}` : '');
 }
 

@@ -1,17 +1,71 @@
-/** Fitting plain text into columns. Screen text is ASCII or one-column symbols, so length is width. */
+/**
+ * Fitting text into terminal columns. Most screen text is printable ASCII,
+ * where length is width and the fast path holds; anything else (a CJK
+ * process name, an emoji typed into a prompt) is measured with string-width,
+ * since a string wider than its length pushes the line past the screen's
+ * edge, and the terminal wraps and scrolls the whole screen.
+ */
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
+
+const printableAscii = /^[\x20-\x7e]*$/;
+
+/** Columns `text` (without ANSI styles) takes on screen. */
+export function widthOf(text: string): number {
+  return printableAscii.test(text) ? text.length : stringWidth(text);
+}
 
 /** Cuts `text` to `width` columns (ending in `…` when cut) and pads it with spaces to exactly `width`. */
 export function fit(text: string, width: number, alignRight = false): string {
   if (width <= 0) return '';
-  const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
-  return alignRight ? cut.padStart(width) : cut.padEnd(width);
+  if (printableAscii.test(text)) {
+    const cut = text.length > width ? `${text.slice(0, width - 1)}…` : text;
+    return alignRight ? cut.padStart(width) : cut.padEnd(width);
+  }
+  const cut = stringWidth(text) > width ? `${headColumns(text, width - 1)}…` : text;
+  // A wide character across the cut leaves one column short: the padding makes it up.
+  const padding = ' '.repeat(Math.max(0, width - stringWidth(cut)));
+  return alignRight ? padding + cut : cut + padding;
+}
+
+/** Like `fit`, but a text too long keeps its end (`…` first): a prompt shows where the cursor is. */
+export function fitEnd(text: string, width: number): string {
+  if (width <= 0) return '';
+  const textWidth = widthOf(text);
+  if (textWidth <= width) return fit(text, width);
+  let start = textWidth - (width - 1);
+  let tail = sliceAnsi(text, start);
+  // A wide character across the cut is kept whole by slice-ansi: start one column later.
+  while (stringWidth(tail) > width - 1) tail = sliceAnsi(text, ++start);
+  return fit(`…${tail}`, width);
+}
+
+/**
+ * The first `width` columns of `text` (ANSI styles kept). slice-ansi keeps a
+ * wide character that crosses the end whole, one column too many: such a
+ * character is left out instead.
+ */
+function headColumns(text: string, width: number): string {
+  let end = width;
+  let head = sliceAnsi(text, 0, end);
+  while (end > 0 && stringWidth(head) > width) head = sliceAnsi(text, 0, --end);
+  return head;
+}
+
+/**
+ * An instance name in `width` columns: cut in its type so that the instance
+ * number stays (`a_very_long_na….2`), or `.1` and `.2` would read the same.
+ */
+export function fitName(id: string, width: number): string {
+  const suffix = /\.\d+$/.exec(id)?.[0] ?? '';
+  if (widthOf(id) <= width || suffix === '' || width < suffix.length + 2) return fit(id, width);
+  // (Padding, if a wide character did not fit, goes after the number.)
+  return fit(fit(id.slice(0, -suffix.length), width - suffix.length).trimEnd() + suffix, width);
 }
 
 /** Cuts an ANSI-styled string to `width` columns, adding `…` when it was longer. */
 export function cutStyled(text: string, width: number): string {
   if (width <= 0) return '';
   if (stringWidth(text) <= width) return text;
-  return `${sliceAnsi(text, 0, width - 1)}\u001B[0m…`;
+  return `${headColumns(text, width - 1)}\u001B[0m…`;
 }

@@ -72,3 +72,33 @@ describe('renderScreen', () => {
     store.dispose();
   });
 });
+
+describe('wide characters on the screen', () => {
+  it('keeps every line within the screen with CJK and emoji in prompts, statuses and names', () => {
+    const now = Date.now();
+    const api = new FakeApi({
+      instances: [
+        instance('日本語のとても長いプロセス名.1', {status: 'running', pid: 1, since: now}),
+        instance('日本語のとても長いプロセス名.2', {status: 'running', pid: 2, since: now}),
+      ],
+    });
+    api.print('日本語のとても長いプロセス名.1', '出力 🚀');
+    const store = new UiStore(api, {size: {columns: 120, rows: 30}, noColor: false});
+    const wide = '日本語'.repeat(30);
+    const modes = [
+      {mode: {kind: 'prompt', purpose: 'search', text: wide}},
+      {mode: {kind: 'prompt', purpose: 'input', text: `héllo ${wide} 🚀`, target: '日本語のとても長いプロセス名.1'}},
+      {mode: {kind: 'normal'}, status: {text: `found "${wide}"`, ok: true}},
+    ] as const;
+    for (const state of modes) {
+      store.update(state);
+      for (const line of renderScreen(store.getSnapshot())) expect(stringWidth(line)).toBeLessThanOrEqual(120);
+    }
+    store.update({mode: {kind: 'normal'}});
+    // Cut names keep their instance number, so .1 and .2 stay apart.
+    const list = renderScreen(store.getSnapshot()).join('\n');
+    expect(list).toMatch(/…\.1 /);
+    expect(list).toMatch(/…\.2 /);
+    store.dispose();
+  });
+});
