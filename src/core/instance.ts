@@ -60,6 +60,8 @@ export class Instance {
   isReadyOverdue = false;
   /** See retire(). */
   private isRetired = false;
+  /** Calls of stop(): a restart that sees it change while it waits does not start the process again. */
+  private stopsRequested = 0;
   private epoch = 0;
   /** Timers set in the current state; `enter` clears them so none holds the event loop after a stop. */
   private readonly timers = new Set<unknown>();
@@ -302,6 +304,12 @@ export class Instance {
    * timeout, and resolves once the group and its escapees are all gone.
    */
   async stop(options: {force?: boolean} = {}): Promise<Outcome> {
+    this.stopsRequested += 1;
+    return this.halt(options);
+  }
+
+  /** stop() without counting as a request: a restart's own stop. */
+  private async halt(options: {force?: boolean} = {}): Promise<Outcome> {
     // A user stop or shutdown also ends a cron schedule: nothing runs again until started.
     this.schedule?.cancel();
     const s = this.state;
@@ -343,10 +351,13 @@ export class Instance {
   async restart(): Promise<Outcome> {
     if (this.isRetired) return this.refuseRetired();
     this.consecutiveRestarts = 0; // as for start(): a failed process given another go gets its restarts back
-    if (this.isAlive) await this.stop();
+    const stopsBefore = this.stopsRequested;
+    if (this.isAlive) await this.halt();
     else await this.settling;
     // A shutdown that began while this one was stopping has stopped it for good.
     if (this.host.isShuttingDown()) return {ok: false, message: `${this.id}: the stack is shutting down`};
+    // So has a stop asked for meanwhile (x while a slow process was going down for the restart).
+    if (this.stopsRequested !== stopsBefore) return {ok: false, message: `${this.id} was stopped before it could restart`};
     this.schedule?.arm();
     const outcome = this.run();
     if (!outcome.ok) return outcome;

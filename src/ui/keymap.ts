@@ -113,9 +113,15 @@ function selectedInstance({store}: KeyContext, verb: string): InstanceSnapshot |
   return null;
 }
 
+/** What the status bar says while a slow command runs: a stop may take the whole stop timeout. */
+const pendingWords: Record<string, string> = {stop: 'stopping', restart: 'restarting'};
+
 function dispatchForInstance(ctx: KeyContext, verb: string, toCommand: (id: string) => Command): void {
   const instance = selectedInstance(ctx, verb);
-  if (instance) void ctx.store.dispatch(toCommand(instance.id));
+  if (!instance) return;
+  const pending = pendingWords[verb];
+  if (pending && instance.pid !== null) ctx.store.setStatus(`${pending} ${instance.id}…`, true);
+  void ctx.store.dispatch(toCommand(instance.id));
 }
 
 /** The selected instance if it has a process now; else null after saying so (a menu or prompt for it could only fail). */

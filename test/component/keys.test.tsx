@@ -1,3 +1,4 @@
+import type {Outcome} from '../../src/core/commands.js';
 import {afterEach, describe, expect, it} from 'vitest';
 import {menuSignals} from '../../src/core/commands.js';
 import {displayKeyName} from '../../src/ui/key-names.js';
@@ -72,6 +73,17 @@ describe('keys', () => {
     await ui.press('!', '7');
     await ui.waitForScreen((s) => !s.includes('Send a signal'));
     expect(api.dispatched).toEqual([{type: 'signal', target: 'web.1', signal: 'SIGKILL'}]);
+  });
+
+  it('says a slow stop or restart is under way until its outcome comes', async () => {
+    const api = twoProcesses();
+    let finish!: (outcome: Outcome) => void;
+    api.respond = () => new Promise<Outcome>((resolve) => (finish = resolve));
+    ui = await renderUi(api);
+    await ui.press('j', 'x');
+    await ui.waitForScreen((s) => s.includes('stopping web.1…'));
+    finish({ok: true, message: 'web.1 stopped'});
+    await ui.waitForScreen((s) => s.includes('web.1 stopped') && !s.includes('stopping web.1…'));
   });
 
   it('s, x, r, c and +/- send commands for the selection and show the outcome', async () => {

@@ -13,7 +13,7 @@ export class FakeApi implements SupervisorApi {
   stack: StackSnapshot;
   readonly lines: LogLine[] = [];
   readonly dispatched: Command[] = [];
-  respond: (command: Command) => Outcome = (command) => ({
+  respond: (command: Command) => Outcome | Promise<Outcome> = (command) => ({
     ok: true,
     message: `${command.type} ${'target' in command ? command.target : ''}`.trim(),
   });

@@ -127,6 +127,18 @@ describe('Supervisor with real processes', () => {
     // dispose() fails if any group this stack started is still alive: none was forgotten.
   });
 
+  it('a stop asked for while a restart waits for the old process wins: it is not started again', async () => {
+    // Ignores SIGTERM (the loop's sleep dies; the shell goes on): the restart's stop waits for the timeout.
+    stack = await startStack({stub: `sh -c 'trap "echo ignoring" TERM; echo up; while :; do sleep 0.1; done'`}, {timeout: '1'});
+    const s = stack;
+    await s.waitForLine('stub.1', /^up$/);
+    const restart = s.api.dispatch({type: 'restart', target: 'stub.1'});
+    await waitFor(() => stateOf(s, 'stub.1')?.status === 'stopping');
+    expect(await s.api.dispatch({type: 'stop', target: 'stub.1'})).toMatchObject({ok: true});
+    expect(await restart).toEqual({ok: false, message: 'stub.1 was stopped before it could restart'});
+    expect(stateOf(s, 'stub.1')?.status).toBe('stopped');
+  });
+
   it('delivers a signal to the program, not to a shell that would die of it', async () => {
     // dash keeps `sh -c` as the parent of a command; SIGUSR1 to the group would end that shell, and the instance with it.
     stack = await startStack({simple: '$FIXTURES/trap-usr1.sh simple.usr1', compound: 'cd . && $FIXTURES/trap-usr1.sh compound.usr1'});
