@@ -10,7 +10,8 @@ import {shellScript} from './shell-command.js';
 import type {Outcome} from './commands.js';
 import type {ProcessSpec} from '../config/spec.js';
 import type {Clock} from './clock.js';
-import type {ChildHandle, Spawner} from './spawn.js';
+import type {ChildExit, ChildHandle, Spawner} from './spawn.js';
+import {findPipeHolders} from './stats/pipe-holders.js';
 import {LineSplitter, type LineSource} from './lines.js';
 import {signalGroup, terminateGroup, type ProcessRef} from './process-group.js';
 import {describeExit, describeExitShort} from './describe-exit.js';
@@ -339,6 +340,7 @@ export class Instance {
       // (A force quit sends SIGKILL first: no timeout passed, and `stopped (SIGKILL)` below says it all.)
       if (escalated && signal !== 'SIGKILL') this.host.system(`${this.id} did not stop within ${this.spec.stopTimeoutMs / 1000}s: killed with SIGKILL`);
       const exit = child ? await child.exited : undefined;
+      if (child && exit?.isOutputHeld) await this.endOutputHolders(child, pid);
       // As foreman does: the log says each process is gone, and how.
       this.host.system(`${this.id} stopped${exit ? ` (${describeExitShort(exit)})` : ''}`);
       this.enter({status: 'stopped', exit: exit && {code: exit.code, signal: exit.signal}});
@@ -396,13 +398,34 @@ export class Instance {
     return escalated;
   }
 
-  private onExit(child: ChildHandle, pid: number, exit: ExitInfo): void {
+  /**
+   * Ends what still holds this run's output once its group is gone: a child
+   * that daemonized (a double fork, setsid) and so left both the group and
+   * every parent link. Named, as escapees are; then the pipes are let go,
+   * or procdeck would wait for their end for ever.
+   */
+  private async endOutputHolders(child: ChildHandle, pgid: number): Promise<void> {
+    const holders = findPipeHolders(child.outputEnds);
+    for (const holder of holders) {
+      this.host.system(`${this.id}: ending pid ${holder.pid} (${holder.comm}), which still held its output after it exited`);
+    }
+    if (holders.length > 0) {
+      await terminateGroup({pgid, signal: this.spec.stopSignal, timeoutMs: this.spec.stopTimeoutMs, escapees: holders});
+    } else if (child.isOutputOpen()) {
+      // Its command exited before its output could be traced (within a millisecond or two of the spawn).
+      this.host.system(`${this.id}: warning: a process it started still holds its output, and procdeck cannot tell which; it may still be running`);
+    }
+    child.closeOutput();
+  }
+
+  private onExit(child: ChildHandle, pid: number, childExit: ChildExit): void {
     if (child !== this.child) return; // an earlier run's late exit
     if (this.state.status === 'stopping') return; // stop() reports it
+    const exit: ExitInfo = {code: childExit.code, signal: childExit.signal};
     const since = this.state.status === 'running' || this.state.status === 'starting' ? this.state.since : this.host.clock.now();
     this.host.system(`${this.id} ${describeExit(exit)}`);
     // The leader is gone but its children may not be: end them, we never leave orphans.
-    this.settling = this.killTree(pid, this.spec.stopSignal).then(() => undefined);
+    this.settling = this.killTree(pid, this.spec.stopSignal).then(() => (childExit.isOutputHeld ? this.endOutputHolders(child, pid) : undefined));
     if (this.schedule?.armed) {
       // A cron job's retry is its next run: the restart policy does not apply between runs.
       this.enter({status: 'scheduled', nextRunAt: this.schedule.nextRunAt, exit});

@@ -6,8 +6,10 @@
  * execa only ever signals its direct child, and its cleanup is off for
  * detached children, so stopping is done by process-group.ts, not here.
  */
+import {readlinkSync} from 'node:fs';
 import {execa} from 'execa';
 import type {ExitInfo} from './api.js';
+import {hasProcFs} from './stats/proc-files.js';
 
 export interface SpawnRequest {
   /** The script for `/bin/sh -c`. */
@@ -25,8 +27,21 @@ export interface ChildHooks {
 export interface ChildHandle {
   /** The leader's pid, which is also the process group id; null when spawning failed. */
   pid: number | null;
-  /** Resolves when the leader has exited and its pipes closed (or shortly after exit if a descendant holds them). */
-  exited: Promise<ExitInfo & {error?: string}>;
+  /**
+   * Resolves when the leader has exited and its pipes closed, or shortly
+   * after its exit if a descendant holds them (then `isOutputHeld`).
+   */
+  exited: Promise<ChildExit>;
+  /**
+   * What the child's stdout and stderr are, as /proc/PID/fd shows them
+   * (`socket:[123]`): whoever else holds them is the child's tree, or escaped
+   * from it. Empty where there is no /proc.
+   */
+  outputEnds: string[];
+  /** True while stdout or stderr is still open: someone holds its other end. */
+  isOutputOpen(): boolean;
+  /** Lets go of stdout and stderr: once their holders are gone, or nothing more will be read. */
+  closeOutput(): void;
   /** Writes to the child's stdin; false when it is closed. */
   write(text: string): boolean;
   /** Stops or resumes reading the child's stdout and stderr; a child that fills a pipe nobody reads waits. */
@@ -34,6 +49,30 @@ export interface ChildHandle {
 }
 
 export type Spawner = (request: SpawnRequest, hooks: ChildHooks) => ChildHandle;
+
+export interface ChildExit extends ExitInfo {
+  /** Why no process ran (the spawn failed). */
+  error?: string;
+  /** The leader exited but a descendant still held stdout or stderr open `pipeGraceMs` later. */
+  isOutputHeld?: boolean;
+}
+
+/**
+ * The child's fds 1 and 2, read right after the spawn: Node gives a child a
+ * socketpair per stream, and the child's end has an inode of its own, which
+ * only the child can show. A command that is already gone by then (a
+ * `(daemon &)` that returns within a millisecond or two) shows nothing.
+ */
+function outputEndsOf(pid: number): string[] {
+  if (!hasProcFs) return [];
+  return [1, 2].flatMap((fd) => {
+    try {
+      return [readlinkSync(`/proc/${pid}/fd/${fd}`)];
+    } catch {
+      return []; // it has already exited: what it left holding is out of reach
+    }
+  });
+}
 
 /** A descendant may keep the pipes open after the leader exits; don't wait for it longer than this. */
 const pipeGraceMs = 200;
@@ -64,10 +103,10 @@ export const spawnChild: Spawner = (request, hooks) => {
   // A process that closes stdin early must not crash us with EPIPE.
   subprocess.stdin?.on('error', () => {});
 
-  const exited = new Promise<ExitInfo & {error?: string}>((resolve) => {
+  const exited = new Promise<ChildExit>((resolve) => {
     let exit: ExitInfo | undefined;
     let settled = false;
-    const settle = (info: ExitInfo & {error?: string}) => {
+    const settle = (info: ChildExit) => {
       if (settled) return;
       settled = true;
       resolve(info);
@@ -76,7 +115,7 @@ export const spawnChild: Spawner = (request, hooks) => {
     subprocess.once('exit', (code, signal) => {
       exit = {code, signal: signal as NodeJS.Signals | null};
       if (openStreams === 0) settle(exit);
-      else setTimeout(() => settle(exit!), pipeGraceMs).unref();
+      else setTimeout(() => settle({...exit!, isOutputHeld: openStreams > 0}), pipeGraceMs).unref();
     });
     subprocess.once('close', () => exit && settle(exit));
   });
@@ -86,6 +125,12 @@ export const spawnChild: Spawner = (request, hooks) => {
   return {
     pid: subprocess.pid ?? null,
     exited,
+    outputEnds: subprocess.pid === undefined ? [] : outputEndsOf(subprocess.pid),
+    isOutputOpen: () => openStreams > 0,
+    closeOutput: () => {
+      subprocess.stdout?.destroy();
+      subprocess.stderr?.destroy();
+    },
     write: (text) => {
       const stdin = subprocess.stdin;
       if (!stdin || stdin.destroyed || !stdin.writable) return false;

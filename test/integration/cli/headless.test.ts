@@ -134,6 +134,25 @@ describe('procdeck start --no-tui', () => {
     expect([pidsLine[1], pidsLine[2]].map(Number).filter(isAlive)).toEqual([]);
   });
 
+  it('exits when its processes have, though a daemonized child holds their output, and ends that child', async () => {
+    // The daemon leaves the group and, with its subshell gone, every parent link: procdeck waited for its output's end for ever.
+    const daemon = (name: string) => `(setsid sh -c 'echo ${name} daemon $$; exec sleep 100' &)`;
+    project = makeProject({Procfile: `late: sleep 0.2; ${daemon('late')}\nquick: ${daemon('quick')}\n`});
+    const result = await project.run(['start', '--no-tui'], {timeoutMs: 15_000});
+    const pidOf = (name: string) => Number(new RegExp(`${name} daemon (\\d+)`).exec(result.all)?.[1]);
+    const quick = pidOf('quick');
+    try {
+      expect(result.exitCode, result.all).toBe(0);
+      expect(result.all).toContain(`late.1: ending pid ${pidOf('late')} (sleep), which still held its output after it exited`);
+      expect(isAlive(pidOf('late'))).toBe(false);
+      // One that daemonizes within a millisecond of its spawn may not be traceable: then it is said, not silently left.
+      const quickEnded = result.all.includes(`quick.1: ending pid ${quick} (sleep)`) && !isAlive(quick);
+      expect(quickEnded || result.all.includes('quick.1: warning: a process it started still holds its output')).toBe(true);
+    } finally {
+      if (quick && isAlive(quick)) process.kill(quick, 'SIGKILL');
+    }
+  });
+
   it('stops the stack instead of crashing when its output reader goes away (| head)', async () => {
     const marker = `tick-${process.pid}-${Date.now()}`;
     project = makeProject({Procfile: `ticker: while :; do echo ${marker}; sleep 0.05; done\nsleeper: $FIXTURES/fork-tree.sh\n`});

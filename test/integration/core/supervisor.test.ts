@@ -41,6 +41,20 @@ describe('Supervisor with real processes', () => {
     expect(pids.filter(isAlive)).toEqual([]);
   });
 
+  it('ends a child that daemonized (setsid, double fork) and still holds the output, when the leader exits or is stopped', async () => {
+    // The daemon leaves the group and, once its subshell is gone, every parent link: only the output it holds leads to it.
+    const daemonize = `sleep 0.2; (setsid sh -c 'echo daemon $$; exec sleep 100' &)`;
+    stack = await startStack({exits: `${daemonize}; echo parent-done`, stays: `${daemonize}; sleep 100`});
+    const s = stack;
+    const pids = await Promise.all(['exits.1', 'stays.1'].map(async (id) => Number((await s.waitForLine(id, /^daemon \d+$/)).text.split(' ')[1])));
+    await s.waitForLine('system', /^exits\.1: ending pid \d+ \(sleep\), which still held its output after it exited$/);
+    await waitFor(() => !isAlive(pids[0]!), {describe: () => `daemon ${pids[0]} still alive`});
+    expect(isAlive(pids[1]!)).toBe(true);
+    await s.api.dispatch({type: 'stop', target: 'stays.1'});
+    expect(isAlive(pids[1]!)).toBe(false);
+    expect(s.api.readLog('system', {limit: 50}).map((line) => line.text)).toContain(`stays.1: ending pid ${pids[1]} (sleep), which still held its output after it exited`);
+  });
+
   it('ends grandchildren at shutdown, even after the leader has exited', async () => {
     stack = await startStack({orphaner: "sh -c 'sleep 100 & echo child $!; exit 0'"});
     const line = await stack.waitForLine('orphaner.1', /^child /);

@@ -2,7 +2,7 @@
 import {describe, expect, it} from 'vitest';
 import type {ExitInfo, InstanceState} from '../../../../src/core/api.js';
 import {processDefaults, type ProcessSpec, type StackSpec} from '../../../../src/config/spec.js';
-import type {Spawner} from '../../../../src/core/spawn.js';
+import type {ChildExit, Spawner} from '../../../../src/core/spawn.js';
 import {Supervisor} from '../../../../src/core/supervisor.js';
 import {waitFor} from '../../../helpers/wait-for.js';
 import {FakeClock} from './fake-clock.js';
@@ -10,14 +10,30 @@ import {FakeClock} from './fake-clock.js';
 /** Above Linux's pid_max (2^22), so a signal to one of these can never reach a real process. */
 const fakePidBase = 5_000_000;
 
+interface FakeRun {
+  command: string;
+  finish(exit: ChildExit): void;
+  /** Whether something still holds the run's output (closeOutput lets go of it). */
+  isOutputOpen: boolean;
+}
+
 function fakeSpawner() {
-  const runs: {command: string; finish(exit: ExitInfo): void}[] = [];
+  const runs: FakeRun[] = [];
   const spawn: Spawner = (request) => {
-    let finish!: (exit: ExitInfo) => void;
-    const exited = new Promise<ExitInfo>((resolve) => (finish = resolve));
+    let finish!: (exit: ChildExit) => void;
+    const exited = new Promise<ChildExit>((resolve) => (finish = resolve));
     // The spawner gets the shell script: `exec CMD` for a simple command (core/shell-command.ts).
-    runs.push({command: request.command.replace(/^exec /, ''), finish});
-    return {pid: fakePidBase + runs.length, exited, write: () => false, setReading: () => undefined};
+    const run: FakeRun = {command: request.command.replace(/^exec /, ''), finish, isOutputOpen: false};
+    runs.push(run);
+    return {
+      pid: fakePidBase + runs.length,
+      exited,
+      outputEnds: [],
+      isOutputOpen: () => run.isOutputOpen,
+      closeOutput: () => (run.isOutputOpen = false),
+      write: () => false,
+      setReading: () => undefined,
+    };
   };
   return {spawn, runs};
 }
@@ -133,5 +149,16 @@ describe('engine policies in virtual time', () => {
     for (const run of e.runs) run.finish({code: null, signal: 'SIGTERM'});
     await done;
     expect(e.runs).toHaveLength(4);
+  });
+
+  it('lets go of output that something it cannot trace still holds after the process exits, and says so', async () => {
+    const e = makeEngine([spec('quick', {})]);
+    e.api.start();
+    const run = e.runs[0]!;
+    run.isOutputOpen = true; // a daemon forked within a millisecond of the spawn: no fd to trace it by
+    run.finish({code: 0, signal: null, isOutputHeld: true});
+    await waitFor(() => !run.isOutputOpen, {describe: () => e.system.join(' / ')});
+    expect(e.system).toContain('quick.1: warning: a process it started still holds its output, and procdeck cannot tell which; it may still be running');
+    expect(e.stateOf('quick.1')).toEqual({status: 'exited', exit: {code: 0, signal: null}});
   });
 });
