@@ -87,6 +87,9 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
     statsIntervalMs: needsStats ? statsIntervalMs : 0,
     inheritedEnv: process.env,
     spawn: held.spawn,
+    // A headless run has nobody to type into its processes: a read of stdin ends at once (as under
+    // foreman with </dev/null) instead of hanging a CI job. The UI and the daemon (attach) keep a pipe for `i`.
+    childStdin: useTui || isDaemonChild ? 'pipe' : 'ignore',
   });
   let isStopped = false;
   const stopped = new Promise<void>((resolve) =>

@@ -26,6 +26,8 @@ export interface InstanceHost {
   spawn: Spawner;
   /** How this instance's `exec:` readiness checks are spawned (recorded while they run). */
   probeSpawnerFor(instance: Instance): Spawner;
+  /** SpawnRequest.stdin for every run. */
+  childStdin: 'pipe' | 'ignore';
   /** The full environment for this instance, computed when it starts. */
   envFor(instance: Instance): Record<string, string>;
   onState(instance: Instance): void;
@@ -196,7 +198,7 @@ export class Instance {
     this.host.onUnfinished(this, 'stdout', '');
     this.host.onUnfinished(this, 'stderr', '');
     const child = this.host.spawn(
-      {command: shellScript(this.spec.command, this.spec.stopSignal), cwd: this.spec.cwd, env},
+      {command: shellScript(this.spec.command, this.spec.stopSignal), cwd: this.spec.cwd, env, stdin: this.host.childStdin},
       {
         onData: (stream, chunk) => {
           chunkTime = this.host.clock.now();

@@ -14,6 +14,12 @@ import {hasProcFs} from './stats/proc-files.js';
 export interface SpawnRequest {
   /** The script for `/bin/sh -c`. */
   command: string;
+  /**
+   * `pipe` (the default) for a stack a UI can type into; `ignore` gives the
+   * child /dev/null, where a read sees end-of-file at once instead of
+   * waiting for ever (headless runs: nobody can type).
+   */
+  stdin?: 'pipe' | 'ignore';
   cwd: string;
   env: Record<string, string>;
 }
@@ -84,7 +90,7 @@ export const spawnChild: Spawner = (request, hooks) => {
     extendEnv: false,
     detached: true,
     cleanup: false,
-    stdin: 'pipe',
+    stdin: request.stdin ?? 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',
     buffer: false,

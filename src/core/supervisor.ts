@@ -33,6 +33,8 @@ export interface SupervisorOptions {
   clock?: Clock;
   /** How processes are started: execa's spawner (through LazySpawner) or a test's fake. */
   spawn: Spawner;
+  /** What the processes read as stdin (SpawnRequest.stdin); default `pipe`, for the `i` key. */
+  childStdin?: 'pipe' | 'ignore';
 }
 
 export class Supervisor implements SupervisorApi {
@@ -77,6 +79,7 @@ export class Supervisor implements SupervisorApi {
       clock: this.clock,
       spawn: options.spawn,
       probeSpawnerFor: (instance) => this.probeGroups.spawnerFor(instance.id, options.spawn),
+      childStdin: options.childStdin ?? 'pipe',
       envFor: (instance) => instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv),
       onState: (instance) => {
         this.events.emit('state', instance.id, instance.state);

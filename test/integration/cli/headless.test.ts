@@ -134,6 +134,13 @@ describe('procdeck start --no-tui', () => {
     expect([pidsLine[1], pidsLine[2]].map(Number).filter(isAlive)).toEqual([]);
   });
 
+  it('gives processes an empty stdin, so one that reads it ends instead of hanging the run', async () => {
+    project = makeProject({Procfile: 'reader: cat; echo "cat got EOF"\n'});
+    const result = await project.run(['start', '--no-tui'], {timeoutMs: 15_000});
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).toMatch(/reader\.1 \| cat got EOF$/m);
+  });
+
   it('exits when its processes have, though a daemonized child holds their output, and ends that child', async () => {
     // The daemon leaves the group and, with its subshell gone, every parent link: procdeck waited for its output's end for ever.
     const daemon = (name: string) => `(setsid sh -c 'echo ${name} daemon $$; exec sleep 100' &)`;
