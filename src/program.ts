@@ -14,6 +14,13 @@ const program = new Command('procdeck')
   .exitOverride();
 registerCommands(program);
 
+// `procdeck check | head -1`: the reader is gone, so is the point of printing more. A command with
+// its own handler (start stops the stack first, logs -f stops following) is left to it.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE' || process.stdout.listenerCount('error') > 1) return;
+  process.exit();
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -134,6 +134,14 @@ describe('procdeck start --no-tui', () => {
     expect([pidsLine[1], pidsLine[2]].map(Number).filter(isAlive)).toEqual([]);
   });
 
+  it('check piped into head ends quietly, with no EPIPE trace', async () => {
+    project = makeProject({Procfile: Array.from({length: 600}, (_, i) => `w${i}: echo ${i}\n`).join('')});
+    const {execa} = await import('execa');
+    const result = await execa('sh', ['-c', `node ${cliPath} check -p 1000 | head -1`], {cwd: project.dir, reject: false});
+    expect(result.stdout).toMatch(/600 process types, base port 1000/);
+    expect(result.stderr).toBe('');
+  });
+
   it('gives processes an empty stdin, so one that reads it ends instead of hanging the run', async () => {
     project = makeProject({Procfile: 'reader: cat; echo "cat got EOF"\n'});
     const result = await project.run(['start', '--no-tui'], {timeoutMs: 15_000});
