@@ -13,7 +13,8 @@ import type {Clock} from './clock.js';
 import type {ChildExit, ChildHandle, Spawner} from './spawn.js';
 import {findPipeHolders} from './stats/pipe-holders.js';
 import {LineSplitter, type LineSource} from './lines.js';
-import {signalGroup, terminateGroup, type ProcessRef} from './process-group.js';
+import {signalGroup, signalProcess, terminateGroup, type ProcessRef} from './process-group.js';
+import {isSameProcess} from './stats/process-table.js';
 import {describeExit, describeExitShort} from './describe-exit.js';
 import {decideAfterExit, formatSeconds} from './policy/restart.js';
 import {ReadinessWatch, describeReadyCheck} from './policy/readiness.js';
@@ -316,11 +317,17 @@ export class Instance {
     // A user stop or shutdown also ends a cron schedule: nothing runs again until started.
     this.schedule?.cancel();
     const s = this.state;
-    if (s.status === 'stopping' && !options.force) {
+    if (s.status === 'stopping') {
+      // A force quit while a stop is under way hurries that stop along; its end is reported once, by it.
+      if (options.force && s.pid !== null && s.signal !== 'SIGKILL') {
+        this.enter({...s, signal: 'SIGKILL', killAt: this.host.clock.now()});
+        signalGroup(s.pid, 'SIGKILL');
+        for (const ref of this.host.treeOf(this).escapees) if (isSameProcess(ref.pid, ref.startTime)) signalProcess(ref.pid, 'SIGKILL');
+      }
       await this.settling;
       return {ok: true, message: `${this.id} stopped`};
     }
-    if (s.status !== 'running' && s.status !== 'starting' && s.status !== 'stopping') {
+    if (s.status !== 'running' && s.status !== 'starting') {
       // Not running, but a pending restart or schedule must not fire later.
       if (s.status === 'restarting' || s.status === 'scheduled' || s.status === 'waiting') {
         this.enter({status: 'stopped', exit: 'exit' in s ? s.exit : undefined});
@@ -332,10 +339,6 @@ export class Instance {
     const signal = options.force ? 'SIGKILL' : this.spec.stopSignal;
     const now = this.host.clock.now();
     const pid = s.pid;
-    if (pid === null) {
-      await this.settling;
-      return {ok: true, message: `${this.id} stopped`};
-    }
     const child = this.child;
     this.enter({status: 'stopping', pid, since: now, signal, killAt: now + (options.force ? 0 : this.spec.stopTimeoutMs)});
     this.settling = this.killTree(pid, signal).then(async (escalated) => {

@@ -32,6 +32,17 @@ describe('Supervisor with real processes', () => {
     expect(said.filter((text) => text.includes('did not stop within'))).toEqual([]);
   });
 
+  it('a force quit during a graceful one hurries it, and each stop is said once', async () => {
+    stack = await startStack({stubborn: '$FIXTURES/ignore-term.sh'}, {timeout: '30'});
+    await stack.waitForLine('stubborn.1', /^ready/);
+    const graceful = stack.api.shutdown();
+    await waitFor(() => stateOf(stack!, 'stubborn.1')?.status === 'stopping');
+    await stack.api.shutdown({force: true});
+    await graceful;
+    const said = stack.api.readLog('system', {limit: 50}).map((line) => line.text);
+    expect(said.filter((text) => text.startsWith('stubborn.1 stopped'))).toEqual(['stubborn.1 stopped (SIGKILL)']);
+  });
+
   it('ends grandchildren in the group when an instance stops', async () => {
     stack = await startStack({tree: '$FIXTURES/fork-tree.sh'});
     const line = await stack.waitForLine('tree.1', /^pids /);
