@@ -24,9 +24,10 @@ export function addStackOptions(command: Command): Command {
 }
 
 /** Parses a positive integer flag, naming the flag in the error. */
-export function parseIntegerFlag(flag: string, value: string, min = 0): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
-    throw new UsageError(`${flag}: expected a whole number${min > 0 ? ` of at least ${min}` : ''}, got ${JSON.stringify(value)}`);
+export function parseIntegerFlag(flag: string, value: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
+    const range = max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : '';
+    throw new UsageError(`${flag}: expected a whole number${range}, got ${JSON.stringify(value)}`);
   }
   return Number(value);
 }

@@ -13,7 +13,7 @@ import {loadEnvFiles} from './env.js';
 import type {EnvFileRef} from './env.js';
 import {parseFormation, instancesFor} from './formation.js';
 import type {Formation} from './formation.js';
-import {resolveBasePort} from './ports.js';
+import {describePortOverflow, resolveBasePort} from './ports.js';
 import {formatDuration, parseDuration, parseSize} from './durations.js';
 import type {ProcessConfig} from './schema.js';
 import {processDefaults} from './spec.js';
@@ -157,6 +157,8 @@ export async function loadStack(options: LoadOptions): Promise<StackSpec> {
 
   if (errors.length > 0) throw new ConfigErrors(errors);
   if (formationError !== undefined) throw formationError;
+  const overflow = describePortOverflow({basePort}, processes);
+  if (overflow) throw new UsageError(`${overflow} (pass a lower -p, or set a lower PORT)`);
   return {
     name: basename(root),
     root,

@@ -5,6 +5,22 @@ import {ConfigError} from './errors.js';
 /** The base port when neither -p, the env files nor $PORT give one. */
 export const defaultBasePort = 5000;
 
+/** The highest TCP port. */
+export const maxPort = 65_535;
+
+/**
+ * Why the formation gives some instance a PORT above 65535 (foreman's rule
+ * adds 100 per type and one per instance), or undefined when none.
+ */
+export function describePortOverflow(stack: Pick<StackSpec, 'basePort'>, processes: readonly Pick<ProcessSpec, 'name' | 'index' | 'instances'>[]): string | undefined {
+  for (const proc of processes) {
+    if (proc.instances === 0) continue;
+    const port = instancePort(stack, proc, proc.instances);
+    if (port > maxPort) return `${proc.name}.${proc.instances} would get PORT ${port}, above ${maxPort}`;
+  }
+  return undefined;
+}
+
 /**
  * The port of one instance (foreman's rule): the stack's base port, plus 100
  * per process type before it, plus one per instance before it (1-based).
@@ -35,7 +51,7 @@ export function resolveBasePort(sources: BasePortSources): number {
 function toPort(value: string, where: string): number {
   const text = value.trim();
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
+  if (!/^\d+$/.test(text) || port < 1 || port > maxPort) {
     throw new ConfigError(where, `expected a port number (1-65535), got ${JSON.stringify(value)}`, 'or pass -p N');
   }
   return port;

@@ -7,7 +7,7 @@ import type {InstanceId, LogLine, LogWindow, StackSnapshot, SupervisorApi, Super
 import type {Command, Outcome} from './commands.js';
 import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instanceEnv} from '../config/env.js';
-import {instancePort} from '../config/ports.js';
+import {describePortOverflow, instancePort} from '../config/ports.js';
 import {systemClock, type Clock} from './clock.js';
 import {Emitter} from './events.js';
 import {Instance, type InstanceHost} from './instance.js';
@@ -286,6 +286,8 @@ export class Supervisor implements SupervisorApi {
     const target = change.to ?? current + (change.by ?? 0);
     if (!Number.isInteger(target) || target < 0) return {ok: false, message: `cannot scale ${type} below 0 (it has ${current})`};
     if (target === current) return {ok: true, message: `${type} already has ${current} instance${current === 1 ? '' : 's'}`};
+    const overflow = describePortOverflow(this.stack, [{...spec, instances: target}]);
+    if (overflow) return {ok: false, message: `cannot scale ${type} to ${target}: ${overflow}`};
     this.formation.set(type, target);
     if (target > current) {
       // Said before the launches, so the log reads `web scaled from 1 to 2`, then `web.2 started`.

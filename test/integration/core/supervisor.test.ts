@@ -123,6 +123,7 @@ describe('Supervisor with real processes', () => {
     await stack.api.dispatch({type: 'scale', process: 'web', to: 1});
     expect(stack.api.snapshot().instances.map((i) => i.id)).toEqual(['web.1']);
     expect(await stack.api.dispatch({type: 'scale', process: 'web', by: -2})).toMatchObject({ok: false, message: 'cannot scale web below 0 (it has 1)'});
+    expect(await stack.api.dispatch({type: 'scale', process: 'web', to: 70_000})).toEqual({ok: false, message: 'cannot scale web to 70000: web.70000 would get PORT 74999, above 65535'});
     // The log tells it in order: the scale up, then the starts; the stops, then the scale down.
     const story = stack.api.readLog('system', {limit: 100}).map((line) => line.text.replace(/ \(pid \d+\)$/, ''));
     const events = story.filter((text) => /^web\.[23] (started|stopped)|^web scaled/.test(text));

@@ -92,4 +92,10 @@ describe('procdeck check', () => {
     const dir = makeProject({Procfile: 'web: x\n', 'app/.keep': '', 'procdeck.yaml': 'processes:\n  web:\n    cwd: app\n'});
     expect(describeStack(await loadStack({cwd: dir, env: {}}), dir)).toContain('1 instance, port 5000, cwd app  [Procfile:1]');
   });
+
+  it('refuses a base port outside 1-65535, and one that would push a PORT past 65535', async () => {
+    const dir = makeProject({Procfile: 'web: x\nworker: y\n'});
+    expect(String((await runCheck(dir, ['-p', '99999'])).error)).toBe('UsageError: --port: expected a whole number from 1 to 65535, got "99999"');
+    expect(String((await runCheck(dir, ['-p', '65500'])).error)).toBe('UsageError: worker.1 would get PORT 65600, above 65535 (pass a lower -p, or set a lower PORT)');
+  });
 });

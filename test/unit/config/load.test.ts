@@ -109,6 +109,13 @@ describe('loadStack: env files and ports', () => {
     expect(instancePort(stack, processNamed(stack, 'worker'), 2)).toBe(5101);
   });
 
+  it('refuses a base port that would give some instance a PORT above 65535', async () => {
+    const dir = makeProject({Procfile: 'web: x\nworker: y\n'});
+    expect(await rejectionMessagesOf(load(dir, {port: 65_500}))).toEqual(['worker.1 would get PORT 65600, above 65535 (pass a lower -p, or set a lower PORT)']);
+    expect(await rejectionMessagesOf(load(dir, {port: 1000, formation: 'web=100000'}))).toEqual(['web.100000 would get PORT 100999, above 65535 (pass a lower -p, or set a lower PORT)']);
+    expect((await load(dir, {port: 65_435})).basePort).toBe(65_435);
+  });
+
   it('reports a PORT in an env file that is not a number', async () => {
     const dir = makeProject({Procfile: 'web: x\n', '.env': 'PORT=abc\n'});
     expect(await rejectionMessagesOf(load(dir))).toEqual(['.env: PORT: expected a port number (1-65535), got "abc" (or pass -p N)']);
