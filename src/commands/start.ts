@@ -63,6 +63,9 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
     if (!known.includes(options.exitCodeFrom)) {
       throw new UsageError(`--exit-code-from: no process named ${JSON.stringify(options.exitCodeFrom)} (known: ${known.join(', ')})`);
     }
+    if (stack.processes.some((p) => p.name === options.exitCodeFrom && p.instances === 0)) {
+      throw new UsageError(`--exit-code-from: ${options.exitCodeFrom} has 0 instances in the formation, so it would never end (give it one with -m ${options.exitCodeFrom}=1)`);
+    }
   }
   const logMaxBytes = parseSize(options.logMaxSize, '--log-max-size');
   if (logMaxBytes < 1) throw new UsageError(`--log-max-size: expected a size of at least 1 byte, got ${JSON.stringify(options.logMaxSize)}`);

@@ -87,6 +87,10 @@ describe('procdeck start --no-tui', () => {
     project = makeProject({Procfile: 'tests: $FIXTURES/exit-with.sh 7 0.2\nserver: sleep 100\nother: $FIXTURES/exit-with.sh 0\n'});
     const result = await project.run(['--no-tui', '--exit-code-from', 'tests']);
     expect(result.exitCode).toBe(7);
+    // A type the formation gives no instance would never end: refused, as a name that is not there.
+    const none = await project.run(['--no-tui', '--exit-code-from', 'tests', '-m', 'tests=0']);
+    expect(none.exitCode).toBe(2);
+    expect(none.all).toBe('procdeck: --exit-code-from: tests has 0 instances in the formation, so it would never end (give it one with -m tests=1)');
   });
 
   it('exits 2 with file and line for an invalid Procfile, starting nothing', async () => {
