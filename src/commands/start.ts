@@ -49,7 +49,7 @@ export function registerStart(program: Command): void {
 }
 
 async function runStart(names: string[], options: StartOptions): Promise<number> {
-  const isTerminal = Boolean(process.stdout.isTTY) && !process.env.CI;
+  const isTerminal = Boolean(process.stdout.isTTY) && !isCiSet(process.env.CI);
   // The UI's chunk takes ~45 ms to load (~20 of them string-width's
   // Intl.Segmenter): start now, while the stack's files are read and the
   // control socket opens (a daemon's stdout is no terminal).
@@ -199,4 +199,9 @@ function handleSignals(supervisor: Supervisor): () => void {
   return () => {
     for (const signal of signals) process.off(signal, onSignal);
   };
+}
+
+/** `CI` as CI services set it (`true`, `1`, a name); `CI=false` or `CI=0` (a local override) is not CI. */
+export function isCiSet(value: string | undefined): boolean {
+  return value !== undefined && !['', '0', 'false', 'no'].includes(value.trim().toLowerCase());
 }
