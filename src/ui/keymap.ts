@@ -41,7 +41,12 @@ export const keymap: readonly KeyBinding[] = [
   {keys: ['/'], label: 'search the log', run: ({store}) => store.update({mode: {kind: 'prompt', purpose: 'search', text: ''}})},
   {keys: ['n'], label: 'next (older) match', run: (ctx) => jumpToMatch(ctx, true)},
   {keys: ['N'], label: 'previous (newer) match', run: (ctx) => jumpToMatch(ctx, false)},
-  {keys: ['escape'], label: 'clear the search', run: ({store}) => store.update({search: null, matchSeq: null})},
+  {
+    keys: ['escape'],
+    label: 'clear the search',
+    // The status said how to move between matches: it goes with them.
+    run: ({store}) => store.update({search: null, matchSeq: null, ...(store.state.search ? {status: {text: 'search cleared', ok: true}} : {})}),
+  },
   {keys: ['f'], label: 'filter lines (f again clears)', run: toggleFilter},
   {keys: ['e'], label: 'open the whole log in $PAGER', run: openPager},
   {keys: ['y'], label: 'copy the visible lines (OSC 52)', run: copyVisible},

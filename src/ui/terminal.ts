@@ -181,7 +181,11 @@ export async function runPager(text: string, env: NodeJS.ProcessEnv = process.en
         // Through sh, as git does, so that PAGER="less -R +G" works.
         const child = spawn('/bin/sh', ['-c', `${pager} "$1"`, 'procdeck-pager', file], {stdio: [input, 'inherit', 'inherit']});
         child.once('error', reject);
-        child.once('exit', () => resolve());
+        // The shell's own "not found" was drawn over by the UI on return: say it in the status bar.
+        child.once('exit', (code) => {
+          if (code === 0 || code === null) resolve();
+          else reject(new Error(code === 127 ? `"${pager}" was not found (set PAGER to a pager you have)` : `"${pager}" exited with code ${code}`));
+        });
       });
     } finally {
       if (input !== 'inherit') closeSync(input);

@@ -156,6 +156,9 @@ describe('log pane', () => {
     await ui.press('N');
     frame = await ui.waitForFrame((f) => new RegExp(`${current}needle\\S* number 100`).test(f), 'N goes back to a newer match');
     expect(frame).toContain('needle');
+    // Esc clears the search, and the status that was about its matches.
+    await ui.press(keys.escape);
+    await ui.waitForScreen((s) => s.includes('search cleared') && !s.includes('search "needle"'), 'the search cleared');
   });
 
   it('says so when a search finds nothing', async () => {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {ScreenWriter, toOsc52} from '../../../src/ui/terminal.js';
+import {runPager, ScreenWriter, toOsc52} from '../../../src/ui/terminal.js';
 
 function fakeStdout(): {stream: NodeJS.WriteStream; written: string[]} {
   const written: string[] = [];
@@ -40,5 +40,14 @@ describe('ScreenWriter', () => {
 describe('toOsc52', () => {
   it('encodes the text in base64 for the clipboard', () => {
     expect(toOsc52('héllo')).toBe(`\u001B]52;c;${Buffer.from('héllo').toString('base64')}\u0007`);
+  });
+});
+
+describe('runPager', () => {
+  it('resolves when the pager ends well, and says so when it cannot be run or fails', async () => {
+    const env = {PATH: process.env.PATH};
+    await expect(runPager('text\n', {...env, PAGER: 'true'})).resolves.toBeUndefined();
+    await expect(runPager('text\n', {...env, PAGER: 'no-such-pager-procdeck'})).rejects.toThrow('"no-such-pager-procdeck" was not found (set PAGER to a pager you have)');
+    await expect(runPager('text\n', {...env, PAGER: 'false'})).rejects.toThrow('"false" exited with code 1');
   });
 });
