@@ -53,4 +53,6 @@ export interface Frame {
   log: LogView;
   /** Sparkline data for the selected row (`all`: the stack's totals). */
   history: StatsHistory;
+  /** How many samples a sparkline spans: a minute at the stats interval. */
+  historySamples: number;
 }

@@ -320,6 +320,7 @@ export class UiStore {
       launching: this.launching.size === 0 ? noneLaunching : new Set(this.launching),
       log,
       history: {cpuPercent: [...(history?.cpuPercent ?? [])], rssBytes: [...(history?.rssBytes ?? [])]},
+      historySamples: this.historySamples,
     };
   }
 }

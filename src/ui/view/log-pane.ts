@@ -41,7 +41,7 @@ function renderPaneHeader(frame: Frame): string {
   // Flags come first because they explain what the pane shows; sparklines get what is left (up to 20 columns each).
   const fixed = title.length + state.length + flags.length + 3 + ` cpu  ${cpuText}  mem  ${rssText} `.length;
   const sparkWidth = Math.max(0, Math.min(20, Math.floor((layout.logWidth - fixed) / 2)));
-  const spark = (values: number[]): string => (sparkWidth > 0 ? `${formatSparkline(values, sparkWidth)} ` : '');
+  const spark = (values: number[]): string => (sparkWidth > 0 ? `${formatSparkline(values, sparkWidth, {span: frame.historySamples})} ` : '');
   const stats = ` cpu ${spark(history.cpuPercent)}${cpuText}  mem ${spark(history.rssBytes)}${rssText} `;
   const body = `${bold(title)}${look ? paintIf(state, colorOfTone(look.tone, false), noColor) : ''}· ${flags} ${stats}`;
   // Summed from the parts, which are ASCII and one-column symbols but for the
