@@ -81,17 +81,24 @@ export function buildLogView(api: SupervisorApi, request: LogViewRequest, cache 
   const {source, rows, anchorSeq, filter} = request;
   if (source === null || rows <= 0) return emptyLogView;
   const lines = readBefore(api, source, anchorSeq ?? undefined, rows, filter);
-  if (anchorSeq !== null && lines.length < rows) {
-    // Near the top of the scrollback: fill the pane with the lines that follow.
-    const from = lines.length > 0 ? lines[lines.length - 1]!.seq : anchorSeq - 1;
-    lines.push(...readAfter(api, source, from, rows - lines.length, filter));
-  }
   const out: string[] = [];
   const withName = source === 'all';
   cache.begin(request, withName);
-  for (const line of lines) {
+  const addRows = (line: LogLine) => {
     const color = withName ? request.colorOfId(line.id) : null;
     out.push(...cache.rowsOf(line, color, () => lineRows(line, withName, request)));
+  };
+  for (const line of lines) addRows(line);
+  // Near the top of the scrollback the lines before the anchor leave the pane
+  // part empty: the view shows the top, filled with the lines that follow.
+  const isAtTop = anchorSeq !== null && out.length < rows;
+  if (isAtTop) {
+    const from = lines.length > 0 ? lines[lines.length - 1]!.seq : anchorSeq - 1;
+    for (const line of readAfter(api, source, from, rows, filter)) {
+      if (out.length >= rows) break;
+      lines.push(line);
+      addRows(line);
+    }
   }
   cache.end();
   // Following one process, what it has begun but not ended printing (a prompt) comes last, as in a terminal.
@@ -103,7 +110,13 @@ export function buildLogView(api: SupervisorApi, request: LogViewRequest, cache 
       out.push(...lineRows(line, false, request));
     }
   }
-  return {rows: out.length > rows ? out.slice(out.length - rows) : out, lines};
+  if (out.length <= rows) return {rows: out, lines};
+  return {rows: isAtTop ? out.slice(0, rows) : out.slice(out.length - rows), lines};
+}
+
+/** How many screen rows `line` takes in the view `request` describes: one, unless lines wrap. */
+export function countLogRows(line: LogLine, request: LogViewRequest): number {
+  return request.wrap ? lineRows(line, request.source === 'all', request).length : 1;
 }
 
 /** One line's screen rows: formatted, then cut or wrapped to the pane width. */

@@ -9,7 +9,7 @@ import type {InstanceId, LogLine, StatsSample, SupervisorApi} from '../core/api.
 import type {Command} from '../core/commands.js';
 import type {Frame, StatsHistory, UiState} from './frame.js';
 import {computeLayout, type Size} from './layout.js';
-import {buildLogView, emptyLogView, LogRowCache, type LogView, type LogViewRequest} from './log-view.js';
+import {buildLogView, countLogRows, emptyLogView, LogRowCache, type LogView, type LogViewRequest} from './log-view.js';
 import type {LogSource} from './log-window.js';
 import {buildListRows, nameOfRow, type ListRow} from './rows.js';
 import type {ScrollContext} from './scroll.js';
@@ -151,7 +151,10 @@ export class UiStore {
   scrollContext(): ScrollContext | null {
     const source = this.sourceOf(this.selectedRow());
     if (source === null) return null;
-    return {api: this.api, source, filter: this.ui.filter, rows: this.frame.layout.logRows};
+    // With wrap on, distances are counted in the rows lines take as the pane draws them.
+    const request = this.lastLog?.request;
+    const rowsOf = this.ui.wrap && request?.source === source ? (line: LogLine) => countLogRows(line, request) : undefined;
+    return {api: this.api, source, filter: this.ui.filter, rows: this.frame.layout.logRows, ...(rowsOf && {rowsOf})};
   }
 
   /** The name width the `all` view pads instance names to. */

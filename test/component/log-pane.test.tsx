@@ -88,6 +88,32 @@ describe('log pane', () => {
     await ui.waitForScreen((s) => s.includes('line 61'));
   });
 
+  it('with wrap on, g shows the first line at the top and a page up skips no line', async () => {
+    // Each line wraps to several rows of the pane.
+    const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 10, since: now})]});
+    for (let i = 1; i <= 60; i += 1) api.print('web.1', `line ${i} ${'0'.repeat(100)}`);
+    ui = await renderUi(api, {rows: 30});
+    await selectWeb(ui);
+    await ui.press('w');
+    await ui.waitForScreen((s) => s.includes('· wrap'), 'wrap on');
+    const shownLines = (screen: string): number[] => [...screen.matchAll(/│ ?line (\d+) /g)].map((m) => Number(m[1]));
+    // Page up from the bottom, again and again: each view must reach the one before it (no line skipped).
+    let previous = shownLines(ui.screen());
+    expect(previous).toContain(60);
+    for (let page = 0; page < 30 && !previous.includes(1); page++) {
+      await ui.press(keys.pageUp);
+      const before = previous;
+      const screen = await ui.waitForScreen((s) => shownLines(s).length > 0 && shownLines(s).join() !== before.join(), `page ${page + 1} up`);
+      previous = shownLines(screen);
+      // The first (partly shown) line of the last view is at most one line below the bottom of this one.
+      expect(Math.max(...previous) + 1).toBeGreaterThanOrEqual(Math.min(...before));
+    }
+    expect(previous).toContain(1);
+    await ui.press('G', 'g');
+    const top = await ui.waitForScreen((s) => /│ ?line 1 0/.test(s), 'line 1 after g');
+    expect(top.split('\n').find((row) => row.includes('│') && /line \d+/.test(row))).toMatch(/│ ?line 1 0/);
+  });
+
   it('scrolls by one line with j/k when the log pane has focus', async () => {
     const api = webApi(100);
     ui = await renderUi(api, {rows: 30});
