@@ -1,6 +1,7 @@
 /**
- * Fitting text into terminal columns. Most screen text is printable ASCII,
- * where length is width and the fast path holds; anything else (a CJK
+ * Fitting text into terminal columns. Most screen text is printable ASCII
+ * and procdeck's own symbols, where length is width and the fast path holds;
+ * anything else (a CJK
  * process name, an emoji typed into a prompt) is measured with string-width,
  * since a string wider than its length pushes the line past the screen's
  * edge, and the terminal wraps and scrolls the whole screen.
@@ -8,23 +9,47 @@
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 
-const printableAscii = /^[\x20-\x7e]*$/;
+/**
+ * The one-column characters procdeck itself draws (status symbols, arrows,
+ * `·` `…` `│`, sparkline blocks). Text made of these and printable ASCII is
+ * measured by its length: string-width's first call sets up ICU and its
+ * regexes, ~80 ms that the first frame must not pay (a unit test checks
+ * that string-width agrees on each of them).
+ */
+export const oneColumnSymbols = '·…↻↓↑←→✗✓◐◑◌○●■◷▌▁▂▃▄▅▆▇█│≡↺›‖×';
+const oneColumnText = new RegExp(`^[\\x20-\\x7e${oneColumnSymbols}]*$`);
+
+/**
+ * string-width, remembered: the screen text that is not ASCII (status
+ * symbols, key hints with `·`, names) is the same frame after frame, and
+ * measuring it each time was ~0.3% of a core in an idle UI.
+ */
+const measuredWidths = new Map<string, number>();
+function measure(text: string): number {
+  let width = measuredWidths.get(text);
+  if (width === undefined) {
+    if (measuredWidths.size >= 1000) measuredWidths.clear();
+    width = stringWidth(text);
+    measuredWidths.set(text, width);
+  }
+  return width;
+}
 
 /** Columns `text` (without ANSI styles) takes on screen. */
 export function widthOf(text: string): number {
-  return printableAscii.test(text) ? text.length : stringWidth(text);
+  return oneColumnText.test(text) ? text.length : measure(text);
 }
 
 /** Cuts `text` to `width` columns (ending in `…` when cut) and pads it with spaces to exactly `width`. */
 export function fit(text: string, width: number, alignRight = false): string {
   if (width <= 0) return '';
-  if (printableAscii.test(text)) {
+  if (oneColumnText.test(text)) {
     const cut = text.length > width ? `${text.slice(0, width - 1)}…` : text;
     return alignRight ? cut.padStart(width) : cut.padEnd(width);
   }
-  const cut = stringWidth(text) > width ? `${headColumns(text, width - 1)}…` : text;
+  const cut = measure(text) > width ? `${headColumns(text, width - 1)}…` : text;
   // A wide character across the cut leaves one column short: the padding makes it up.
-  const padding = ' '.repeat(Math.max(0, width - stringWidth(cut)));
+  const padding = ' '.repeat(Math.max(0, width - measure(cut)));
   return alignRight ? padding + cut : cut + padding;
 }
 
