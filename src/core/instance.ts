@@ -342,9 +342,13 @@ export class Instance {
     const child = this.child;
     this.enter({status: 'stopping', pid, since: now, signal, killAt: now + (options.force ? 0 : this.spec.stopTimeoutMs)});
     this.settling = this.killTree(pid, signal).then(async (escalated) => {
-      // (A force quit sends SIGKILL first: no timeout passed, and `stopped (SIGKILL)` below says it all.)
-      if (escalated && signal !== 'SIGKILL') this.host.system(`${this.id} did not stop within ${this.spec.stopTimeoutMs / 1000}s: killed with SIGKILL`);
       const exit = child ? await child.exited : undefined;
+      // (A force quit sends SIGKILL first: no timeout passed, and `stopped (SIGKILL)` below says it all.)
+      if (escalated && signal !== 'SIGKILL') {
+        // The leader may have obeyed while something else in its group did not: say which, or the next line contradicts it.
+        const who = exit && exit.signal !== 'SIGKILL' ? `${this.id}: the rest of its process group` : this.id;
+        this.host.system(`${who} did not stop within ${this.spec.stopTimeoutMs / 1000}s: killed with SIGKILL`);
+      }
       if (child && exit?.isOutputHeld) await this.endOutputHolders(child, pid);
       // As foreman does: the log says each process is gone, and how.
       this.host.system(`${this.id} stopped${exit ? ` (${describeExitShort(exit)})` : ''}`);

@@ -39,4 +39,14 @@ describe('stop_signal and stop_timeout with real processes', () => {
     expect(system).toContain('own.1 did not stop within 0.2s: killed with SIGKILL');
     expect(system).toContain('inherited.1 did not stop within 0.4s: killed with SIGKILL');
   });
+
+  it('says when the leader obeyed the stop signal but the rest of its group needed SIGKILL', async () => {
+    // The shell obeys SIGTERM; the sleep it started ignores it.
+    stack = await startStack({g: `sh -c 'trap "" TERM; echo ready; exec sleep 100' & wait`}, {timeout: '0.3'});
+    const s = stack;
+    await s.waitForLine('g.1', /^ready$/);
+    await s.api.dispatch({type: 'stop', target: 'g.1'});
+    const system = s.lines.filter((l) => l.id === 'system').map((l) => l.text);
+    expect(system.slice(-2)).toEqual(['g.1: the rest of its process group did not stop within 0.3s: killed with SIGKILL', 'g.1 stopped (SIGTERM)']);
+  });
 });
