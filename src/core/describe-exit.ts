@@ -1,4 +1,5 @@
 /** Exit codes and their words, shared by every face that reports an exit. */
+import os from 'node:os';
 import type {ExitInfo} from './api.js';
 import {signalNumber} from './process-group.js';
 
@@ -8,10 +9,20 @@ export function exitCodeOf(exit: ExitInfo): number {
   return exit.signal ? 128 + signalNumber(exit.signal) : 1;
 }
 
-/** `exited with code 1`, `exited with code 137 (killed by SIGKILL)`. */
+/**
+ * `exited with code 1`, `exited with code 137 (killed by SIGKILL)`. A shell
+ * whose command a signal ended exits with 128 + its number itself: that code
+ * names the signal too (`exited with code 138 (SIGUSR1)`).
+ */
 export function describeExit(exit: ExitInfo): string {
   if (exit.signal) return `exited with code ${exitCodeOf(exit)} (killed by ${exit.signal})`;
-  return `exited with code ${exit.code ?? 1}`;
+  const code = exit.code ?? 1;
+  const signal = code > 128 && code <= 128 + 64 ? signalNamed(code - 128) : undefined;
+  return signal ? `exited with code ${code} (${signal})` : `exited with code ${code}`;
+}
+
+function signalNamed(number: number): string | undefined {
+  return Object.entries(os.constants.signals).find(([, value]) => value === number)?.[0];
 }
 
 /** `exit 1`, `SIGKILL`: how a process ended, in at most 8 columns (the UI's list, stop lines). */

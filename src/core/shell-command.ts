@@ -51,7 +51,9 @@ export function isSimpleCommand(command: string): boolean {
   const text = command.trim();
   if (text === '') return false;
   const firstWord = /^[^\s;&|()<>]*/.exec(text)![0];
-  if (shellOnlyWords.has(firstWord) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(firstWord)) return false;
+  // Quotes do not make a builtin a program: `'exit' 3` is still the shell's exit.
+  const unquoted = firstWord.replace(/['"\\]/g, '');
+  if (shellOnlyWords.has(unquoted) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(firstWord)) return false;
   let quote: "'" | '"' | null = null;
   for (let i = 0; i < text.length; i++) {
     const char = text[i]!;

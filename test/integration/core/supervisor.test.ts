@@ -85,9 +85,11 @@ describe('Supervisor with real processes', () => {
   });
 
   it('reports exit codes and signals in words', async () => {
-    stack = await startStack({three: '$FIXTURES/exit-with.sh 3', killed: 'kill -KILL $$'});
+    stack = await startStack({three: '$FIXTURES/exit-with.sh 3', killed: 'kill -KILL $$', shell: 'sh -c "kill -USR1 \\$\\$"; exit $?'});
     await stack.waitForLine('system', /three\.1 exited with code 3$/);
     await stack.waitForLine('system', /killed\.1 exited with code 137 \(killed by SIGKILL\)/);
+    // A shell whose command a signal ended exits with 128 + its number: the code names it.
+    await stack.waitForLine('system', /shell\.1 exited with code 138 \(SIGUSR1\)$/);
     expect(stateOf(stack, 'three.1')).toEqual({status: 'exited', exit: {code: 3, signal: null}});
   });
 

@@ -33,6 +33,8 @@ describe('isSimpleCommand', () => {
     ['substitution inside double quotes', 'echo "$(date)"'],
     ['an assignment first', 'NODE_ENV=production node server.js'],
     ['a builtin', 'exit 3'],
+    ['a quoted builtin', "'exit' 3"],
+    ['a builtin with a backslash', '\\echo "a\\nb"'],
     ['echo, which differs from /bin/echo', 'echo "a\\nb"'],
     ['a reserved word', 'while :; do date; done'],
     ['already exec', 'exec node server.js'],
