@@ -162,7 +162,6 @@ export class Instance {
     });
   }
 
-  /** Spawns one run of the command. */
   /**
    * Scaled away: it is being stopped to be removed, so nothing may start it
    * again (a restart, a crash restart, a cron run), or its process would
@@ -176,6 +175,7 @@ export class Instance {
     return {ok: false, message: `${this.id} is being removed (scaled down)`};
   }
 
+  /** Spawns one run of the command. */
   private run(): Outcome {
     if (this.isRetired) return this.refuseRetired();
     if (this.isAlive) return {ok: false, message: `${this.id} is already running (pid ${this.pid})`};
