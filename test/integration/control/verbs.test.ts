@@ -29,7 +29,13 @@ describe('control verbs against a headless stack', () => {
   it('status --json prints the SPEC §9 shape, and the table names every instance', async () => {
     stack = makeControlProject({Procfile: 'web: sleep 100\nworker: sleep 100\n'});
     await stack.startHeadless(['-m', 'web=2']);
-    const result = await stack.run(['status', '--json']);
+    // Headless samples nothing until a client asks: the first status may come before the processes
+    // were spawned (its sample had none of them), and the next sample is a stats interval later.
+    let result = await stack.run(['status', '--json']);
+    await waitFor(async () => {
+      result = await stack!.run(['status', '--json']);
+      return (JSON.parse(result.stdout) as {processes: {rss: number}[]}).processes.every((p) => p.rss > 0);
+    }, {describe: () => result.stdout});
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout) as {version: number; processes: Record<string, unknown>[]};
     expect(report.version).toBe(1);
@@ -38,7 +44,6 @@ describe('control verbs against a headless stack', () => {
       expect(Object.keys(p).sort()).toEqual(['cpu', 'exit_code', 'name', 'pid', 'ports', 'restarts', 'rss', 'state', 'type', 'uptime_ms'].sort());
       expect(p).toMatchObject({type: expect.any(String), state: 'running', pid: expect.any(Number), restarts: 0, exit_code: null});
       expect(Array.isArray(p.ports)).toBe(true);
-      // Headless samples nothing until asked; the first status waits for a sample.
       expect(p.rss).toBeGreaterThan(0);
     }
     const table = await stack.run(['status']);
