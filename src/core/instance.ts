@@ -414,7 +414,8 @@ export class Instance {
    * or procdeck would wait for their end for ever.
    */
   private async endOutputHolders(child: ChildHandle, pgid: number): Promise<void> {
-    const holders = findPipeHolders(child.outputEnds);
+    const ends = child.outputEnds;
+    const holders = findPipeHolders(ends.links).filter((holder) => ends.startedSince === undefined || holder.startTime >= ends.startedSince);
     for (const holder of holders) {
       this.host.system(`${this.id}: ending pid ${holder.pid} (${holder.comm}), which still held its output after it exited`);
     }

@@ -6,10 +6,11 @@
  * execa only ever signals its direct child, and its cleanup is off for
  * detached children, so stopping is done by process-group.ts, not here.
  */
-import {readlinkSync} from 'node:fs';
+import {fstatSync, readlinkSync} from 'node:fs';
+import type {Readable} from 'node:stream';
 import {execa} from 'execa';
 import type {ExitInfo} from './api.js';
-import {hasProcFs} from './stats/proc-files.js';
+import {hasProcFs, readUptimeTicks} from './stats/proc-files.js';
 
 export interface SpawnRequest {
   /** The script for `/bin/sh -c`. */
@@ -38,12 +39,8 @@ export interface ChildHandle {
    * after its exit if a descendant holds them (then `isOutputHeld`).
    */
   exited: Promise<ChildExit>;
-  /**
-   * What the child's stdout and stderr are, as /proc/PID/fd shows them
-   * (`socket:[123]`): whoever else holds them is the child's tree, or escaped
-   * from it. Empty where there is no /proc.
-   */
-  outputEnds: string[];
+  /** The child's ends of its stdout and stderr: whoever else holds them is its tree, or escaped from it. */
+  outputEnds: OutputEnds;
   /** True while stdout or stderr is still open: someone holds its other end. */
   isOutputOpen(): boolean;
   /** Lets go of stdout and stderr: once their holders are gone, or nothing more will be read. */
@@ -56,6 +53,18 @@ export interface ChildHandle {
 
 export type Spawner = (request: SpawnRequest, hooks: ChildHooks) => ChildHandle;
 
+/** Where a child's output goes, to find who still holds it (stats/pipe-holders.ts). Empty where there is no /proc. */
+export interface OutputEnds {
+  /** As /proc/PID/fd links read: `socket:[123]`. */
+  links: string[];
+  /**
+   * Set when a link was inferred, not read (the child was gone already):
+   * only processes started at or after this (clock ticks since boot) may be
+   * taken for its holders, so an inference can never point at an older one.
+   */
+  startedSince?: number;
+}
+
 export interface ChildExit extends ExitInfo {
   /** Why no process ran (the spawn failed). */
   error?: string;
@@ -66,24 +75,44 @@ export interface ChildExit extends ExitInfo {
 /**
  * The child's fds 1 and 2, read right after the spawn: Node gives a child a
  * socketpair per stream, and the child's end has an inode of its own, which
- * only the child can show. A command that is already gone by then (a
- * `(daemon &)` that returns within a millisecond or two) shows nothing.
+ * only the child can show. A command already gone by then (a `(daemon &)`
+ * returning within a millisecond) shows nothing; its end is then inferred:
+ * Linux numbers the two sockets of a pair one after the other, ours first.
  */
-function outputEndsOf(pid: number): string[] {
-  if (!hasProcFs) return [];
-  return [1, 2].flatMap((fd) => {
+function outputEndsOf(pid: number, streams: readonly (Readable | null)[], spawnedAt: number | null): OutputEnds {
+  if (!hasProcFs) return {links: []};
+  const links: string[] = [];
+  let isInferred = false;
+  [1, 2].forEach((fd, i) => {
     try {
-      return [readlinkSync(`/proc/${pid}/fd/${fd}`)];
+      links.push(readlinkSync(`/proc/${pid}/fd/${fd}`));
     } catch {
-      return []; // it has already exited: what it left holding is out of reach
+      const ours = socketInode(streams[i]);
+      if (ours === null) return;
+      links.push(`socket:[${ours + 1}]`);
+      isInferred = true;
     }
   });
+  // (One tick of slack: /proc/uptime and start times round differently.)
+  return isInferred && spawnedAt !== null ? {links, startedSince: spawnedAt - 1} : {links: isInferred ? [] : links};
+}
+
+/** The inode of our end of a child's stdio socket (libuv's handle has the fd), or null. */
+function socketInode(stream: Readable | null | undefined): number | null {
+  const fd = (stream as {_handle?: {fd?: number}} | null | undefined)?._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0) return null;
+  try {
+    return fstatSync(fd).ino;
+  } catch {
+    return null;
+  }
 }
 
 /** A descendant may keep the pipes open after the leader exits; don't wait for it longer than this. */
 const pipeGraceMs = 200;
 
 export const spawnChild: Spawner = (request, hooks) => {
+  const spawnedAt = hasProcFs ? readUptimeTicks() : null;
   const subprocess = execa('/bin/sh', ['-c', request.command], {
     cwd: request.cwd,
     env: request.env,
@@ -131,7 +160,7 @@ export const spawnChild: Spawner = (request, hooks) => {
   return {
     pid: subprocess.pid ?? null,
     exited,
-    outputEnds: subprocess.pid === undefined ? [] : outputEndsOf(subprocess.pid),
+    outputEnds: subprocess.pid === undefined ? {links: []} : outputEndsOf(subprocess.pid, [subprocess.stdout, subprocess.stderr], spawnedAt),
     isOutputOpen: () => openStreams > 0,
     closeOutput: () => {
       subprocess.stdout?.destroy();

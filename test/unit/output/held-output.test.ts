@@ -11,7 +11,7 @@ function recordingSpawner() {
     const exited = new Promise<{code: number; signal: null}>((resolve) => (exit = () => resolve({code: 0, signal: null})));
     const record = {reading: [] as boolean[], exit, exited};
     children.push(record);
-    const child: ChildHandle = {pid: 1000 + children.length, exited, outputEnds: [], isOutputOpen: () => false, closeOutput: () => undefined, write: () => false, setReading: (isReading) => record.reading.push(isReading)};
+    const child: ChildHandle = {pid: 1000 + children.length, exited, outputEnds: {links: []}, isOutputOpen: () => false, closeOutput: () => undefined, write: () => false, setReading: (isReading) => record.reading.push(isReading)};
     return child;
   };
   return {spawn, children};

@@ -28,7 +28,7 @@ function fakeSpawner() {
     return {
       pid: fakePidBase + runs.length,
       exited,
-      outputEnds: [],
+      outputEnds: {links: []},
       isOutputOpen: () => run.isOutputOpen,
       closeOutput: () => (run.isOutputOpen = false),
       write: () => false,
