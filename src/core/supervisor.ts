@@ -59,6 +59,8 @@ export class Supervisor implements SupervisorApi {
   /** 0 while stats are off; `enableStats` turns them on later. */
   private statsIntervalMs: number;
   private statsEnabling: Promise<void> | undefined;
+  /** The group leaders the last stats sample covered. */
+  private sampledPids = new Set<number>();
   private shuttingDown: {force: boolean; done: Promise<void>} | null = null;
   /** True while `start` launches everything: dependencies are judged once all have had their chance. */
   private isLaunching = false;
@@ -380,6 +382,10 @@ export class Supervisor implements SupervisorApi {
       if (this.statsIntervalMs > 0 || intervalMs <= 0 || this.shuttingDown) return Promise.resolve();
       this.statsIntervalMs = intervalMs;
       this.statsEnabling = this.sampleStats();
+    } else if (this.liveGroups().some((group) => !this.sampledPids.has(group.pid))) {
+      // A client that asked first, before start() spawned anything, would
+      // otherwise read a sample with none of the processes for an interval.
+      this.statsEnabling = this.statsEnabling.then(() => this.takeSample());
     }
     return this.statsEnabling;
   }
@@ -399,18 +405,25 @@ export class Supervisor implements SupervisorApi {
 
   private async sampleStats(): Promise<void> {
     try {
-      const sample = await this.sampler.sample(this.liveGroups());
-      for (const instance of this.instances) {
-        const stats = sample.instances[instance.id];
-        instance.cpuPercent = stats?.cpuPercent ?? 0;
-        instance.rssBytes = stats?.rssBytes ?? 0;
-        instance.listenPorts = stats?.listenPorts ?? [];
-        instance.paused = stats?.paused ?? false;
-        if (stats) instance.observeMemory(stats.rssBytes);
-      }
-      this.events.emit('stats', sample);
+      await this.takeSample();
     } finally {
       if (this.statsTimer !== undefined || !this.shuttingDown) this.scheduleStats();
     }
+  }
+
+  /** One stats sample, applied to the instances and emitted. */
+  private async takeSample(): Promise<void> {
+    const groups = this.liveGroups();
+    const sample = await this.sampler.sample(groups);
+    this.sampledPids = new Set(groups.map((group) => group.pid));
+    for (const instance of this.instances) {
+      const stats = sample.instances[instance.id];
+      instance.cpuPercent = stats?.cpuPercent ?? 0;
+      instance.rssBytes = stats?.rssBytes ?? 0;
+      instance.listenPorts = stats?.listenPorts ?? [];
+      instance.paused = stats?.paused ?? false;
+      if (stats) instance.observeMemory(stats.rssBytes);
+    }
+    this.events.emit('stats', sample);
   }
 }

@@ -197,6 +197,17 @@ describe('Supervisor with real processes', () => {
     expect(stack.api.spawnedAtStartIds()).toEqual(['web.1']);
   });
 
+  it('samples again for a client when a process started since the last sample', async () => {
+    // Headless: no stats until a client asks; then one a minute here, so only a fresh sample can measure web.2.
+    stack = await startStack({web: 'sleep 100'});
+    const s = stack;
+    await waitFor(() => stateOf(s, 'web.1')?.status === 'running');
+    await s.api.enableStats(60_000);
+    await s.api.dispatch({type: 'scale', process: 'web', to: 2});
+    await s.api.enableStats(60_000);
+    expect(s.api.snapshot().instances.map((i) => [i.id, i.rssBytes > 0])).toEqual([['web.1', true], ['web.2', true]]);
+  });
+
   it('says why a command does not apply and changes nothing', async () => {
     stack = await startStack({done: 'true'});
     await waitFor(() => stateOf(stack!, 'done.1')?.status === 'exited');
