@@ -43,6 +43,10 @@ function linesWithin(ctx: ScrollContext, lines: readonly LogLine[], budget: numb
 /** Moves the view up by `rows` (older), never past the point where the oldest line is at the top. */
 export function scrollUp(ctx: ScrollContext, anchorSeq: number | null, rows: number): number | null {
   const bottom = anchorSeq ?? newestSeq(ctx) + 1;
+  // When the pane's top is less than `rows` rows below the first line, the move ends at the top:
+  // counting whole lines back from the bottom instead could stop a few rows short of it.
+  const onScreenAndAbove = readBefore(ctx.api, ctx.source, bottom, ctx.rows + rows, ctx.filter);
+  if (ctx.rowsOf && rowsOfLines(ctx, onScreenAndAbove) <= ctx.rows + rows) return scrollToTop(ctx);
   const above = readBefore(ctx.api, ctx.source, bottom, rows, ctx.filter).reverse();
   if (above.length === 0) return anchorSeq;
   // Whole lines, as many as fit in the distance (a line taller than it still moves the view).

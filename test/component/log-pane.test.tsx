@@ -114,6 +114,22 @@ describe('log pane', () => {
     expect(top.split('\n').find((row) => row.includes('│') && /line \d+/.test(row))).toMatch(/│ ?line 1 0/);
   });
 
+  it('with wrap on, PgDn then PgUp comes back to the first line, tall lines and all', async () => {
+    const api = new FakeApi({instances: [instance('web.1', {status: 'running', pid: 10, since: now})]});
+    for (let i = 1; i <= 80; i += 1) api.print('web.1', i % 7 === 0 ? `line ${i} ${'x'.repeat(400)}` : `line ${i}`);
+    ui = await renderUi(api, {rows: 30});
+    await selectWeb(ui);
+    await ui.press('w');
+    await ui.waitForScreen((s) => s.includes('· wrap'), 'wrap on');
+    const firstShown = (screen: string): number => Number(/│ ?line (\d+)/.exec(screen)?.[1]);
+    await ui.press('g');
+    await ui.waitForScreen((s) => firstShown(s) === 1, 'line 1 at the top');
+    await ui.press(keys.pageDown);
+    await ui.waitForScreen((s) => firstShown(s) > 1, 'a page down');
+    await ui.press(keys.pageUp);
+    await ui.waitForScreen((s) => firstShown(s) === 1, 'line 1 at the top again');
+  });
+
   it('scrolls by one line with j/k when the log pane has focus', async () => {
     const api = webApi(100);
     ui = await renderUi(api, {rows: 30});
