@@ -13,7 +13,7 @@ import {makeDirectory} from '../output/make-directory.js';
 import {shouldColor} from '../output/colors.js';
 import {addStackOptions, parseIntegerFlag, type StackOptions} from './stack-options.js';
 import {toLoadOptions} from './load-options.js';
-import {projectDirFor, projectPaths, type ProjectPaths} from '../control/paths.js';
+import {ensurePrivateDir, projectDirFor, projectPaths, stateDirPurpose, type ProjectPaths} from '../control/paths.js';
 import {ControlSession, ensureNotRunning, recoverLeftovers} from '../control/session.js';
 import {spawnDaemon, takeDaemonChildMarker} from '../control/daemon.js';
 
@@ -73,6 +73,8 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   const paths = projectPaths(projectDirFor(options.procfile));
   const logDir = options.logDir !== undefined ? path.resolve(options.logDir) : isDaemonChild || options.daemon ? paths.defaultLogDir : undefined;
   // Made (or refused: a file in the way, no permission) before anything starts, the daemon's fork included.
+  // The default one is under the project's state directory, which only the user may read (logs hold secrets).
+  if (logDir === paths.defaultLogDir) ensurePrivateDir(paths.stateDir, stateDirPurpose);
   if (logDir !== undefined) makeDirectory(logDir, {label: '--log-dir', argument: '--log-dir'});
   await ensureNotRunning(paths);
   const recovered = await recoverLeftovers(paths);

@@ -4,8 +4,8 @@
  * until its control socket answers, and reports where it is.
  */
 import {spawn} from 'node:child_process';
-import {closeSync, mkdirSync, openSync, readFileSync} from 'node:fs';
-import type {ProjectPaths} from './paths.js';
+import {closeSync, openSync, readFileSync} from 'node:fs';
+import {ensurePrivateDir, stateDirPurpose, type ProjectPaths} from './paths.js';
 import {probeServer} from './connection.js';
 
 /** Set in the daemon child's environment (and removed from it at once, so processes never see it). */
@@ -25,7 +25,7 @@ export type DaemonStart = {ok: true; pid: number} | {ok: false; message: string}
 /** Starts the daemon with this process's own arguments and waits until it serves its socket. */
 export async function spawnDaemon(paths: ProjectPaths): Promise<DaemonStart> {
   // The logs may hold secrets a process printed: only the user may read them.
-  mkdirSync(paths.stateDir, {recursive: true, mode: 0o700});
+  ensurePrivateDir(paths.stateDir, stateDirPurpose);
   const output = openSync(paths.daemonOutput, 'a');
   const startOffset = readFileSync(paths.daemonOutput).length;
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {

@@ -70,13 +70,14 @@ export function runtimeDirFor(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Creates the runtime directory with mode 0700, or checks an existing one:
- * in a shared /tmp another user could have made it first to read our sockets,
- * so a directory that is not ours, or is a symlink, is refused.
+ * Creates a directory only the user may use (mode 0700), or checks an
+ * existing one: the runtime directory (in a shared /tmp another user could
+ * have made it first to read our sockets) and a project's state directory
+ * (its logs may hold secrets). One that is not ours, or is a symlink, is refused.
  */
-export function ensurePrivateDir(dir: string): void {
+export function ensurePrivateDir(dir: string, purpose: {what: string; variable: string} = {what: 'the control socket', variable: 'XDG_RUNTIME_DIR'}): void {
   const refuse = (): never => {
-    throw new UsageError(`${dir}: not a directory owned by you, refusing to put the control socket there (remove it, or set XDG_RUNTIME_DIR)`);
+    throw new UsageError(`${dir}: not a directory owned by you, refusing to put ${purpose.what} there (remove it, or set ${purpose.variable})`);
   };
   try {
     mkdirSync(dir, {recursive: true, mode: 0o700});
@@ -92,3 +93,6 @@ export function ensurePrivateDir(dir: string): void {
   // mkdir's mode is filtered by the umask, and an older directory may be looser.
   if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
 }
+
+/** ensurePrivateDir's words for a project's state directory (the daemon's logs). */
+export const stateDirPurpose = {what: "the stack's logs", variable: 'XDG_STATE_HOME'};

@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {cliPath} from '../helpers/cli.js';
@@ -63,9 +63,10 @@ describe('procdeck start -D, attach, detach, quit', () => {
     expect(status.exitCode).toBe(0);
     expect(status.stdout).toMatch(/^web\.1\s+running/m);
 
-    // The daemon keeps its logs on disk.
+    // The daemon keeps its logs on disk, in a directory only the user may read (they may hold secrets).
     const webLog = path.join(stack.paths.defaultLogDir, 'web.1.log');
     await waitFor(() => existsSync(webLog) && /^tick 1$/m.test(readFileSync(webLog, 'utf8')));
+    expect(statSync(stack.paths.stateDir).mode & 0o777).toBe(0o700);
 
     const quit = await stack.run(['quit']);
     expect(quit.exitCode, quit.all).toBe(0);
