@@ -35,5 +35,10 @@ async function runAttach(options: {procfile?: string}): Promise<number> {
   } finally {
     await api.close();
   }
+  if (api.isConnectionLost) {
+    // Not a stop anyone asked for: say so, or it reads like a quit.
+    process.stderr.write(`procdeck: lost the connection to the stack: its procdeck is gone (the next procdeck start in ${paths.projectDir} ends what it left running)\n`);
+    return 1;
+  }
   return 0;
 }

@@ -26,6 +26,8 @@ export class RemoteSupervisor implements SupervisorApi {
   private current: StackSnapshot;
   private lastSeq = 0;
   private isStopped = false;
+  /** The connection closed while the stack was not stopping: its procdeck is gone. */
+  isConnectionLost = false;
   /** How often the stack samples stats (1 s from a server that does not say). */
   readonly statsIntervalMs: number;
 
@@ -46,6 +48,8 @@ export class RemoteSupervisor implements SupervisorApi {
     });
     connection.onClose(() => {
       if (this.isStopped) return;
+      // Closed with no `stopped` event first: the stack did not stop, its procdeck went away (killed, crashed).
+      this.isConnectionLost = true;
       this.addLocalLine('the connection to procdeck was closed');
       this.markStopped();
     });

@@ -92,6 +92,19 @@ describe('procdeck start -D, attach, detach, quit', () => {
     expect(existsSync(stack.paths.socket)).toBe(false);
   });
 
+  it('an attached UI whose daemon is killed says the connection was lost and exits 1', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    daemonPid = await startDaemon(stack);
+    const pid = (await stack.status()).processes[0]!.pid!;
+    terminal = await openAttach(stack);
+    await terminal.waitForScreen((screen) => /web\.1/.test(screen), {what: 'the attached UI'});
+    process.kill(daemonPid, 'SIGKILL');
+    const screen = await terminal.waitForScreen((s) => s.includes('attach exited 1'), {what: 'attach to exit', timeoutMs: 15_000});
+    expect(screen).toContain('procdeck: lost the connection to the stack: its procdeck is gone');
+    // What the killed daemon left is the next start's to end (state file); here, the test's.
+    process.kill(-pid, 'SIGKILL');
+  });
+
   it('a second start -D while the daemon runs exits 2 and says where it runs', async () => {
     stack = makeControlProject({Procfile: 'web: sleep 100\n'});
     daemonPid = await startDaemon(stack);
