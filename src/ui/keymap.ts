@@ -54,7 +54,7 @@ export const keymap: readonly KeyBinding[] = [
   {keys: ['c'], label: 'clear the log', run: clearLog},
   {keys: ['w'], label: 'toggle line wrap', run: ({store}) => store.update({wrap: !store.state.wrap, status: {text: `wrap ${store.state.wrap ? 'off' : 'on'}`, ok: true}})},
   {keys: ['?'], label: 'this help', run: ({store}) => store.update({mode: {kind: 'help', page: 0}})},
-  {keys: ['q', 'ctrl-c'], label: 'quit: stop everything gracefully', run: (ctx) => quit(ctx, false)},
+  {keys: ['q', 'ctrl-c'], label: 'quit gracefully (attached: stop or detach)', run: (ctx) => quit(ctx, false)},
   {keys: ['Q'], label: 'force quit: SIGKILL every process group', run: (ctx) => quit(ctx, true)},
 ];
 
