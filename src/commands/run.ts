@@ -9,7 +9,7 @@ import {exitCodeOf} from '../core/describe-exit.js';
 import {addStackOptions, type StackOptions} from './stack-options.js';
 import {toLoadOptions} from './load-options.js';
 import {quoteForShell} from './shell-quote.js';
-import {isSimpleCommand} from '../core/shell-command.js';
+import {execScript} from '../core/shell-command.js';
 import {signalProcess} from '../core/process-group.js';
 import {collectTree, readProcessTable} from '../core/stats/process-table.js';
 
@@ -49,7 +49,7 @@ async function runOneOff(words: string[], options: StackOptions): Promise<number
   try {
     const {execa} = await import('execa');
     // One program replaces the shell (core/shell-command.ts), so it is our direct child.
-    const subprocess = execa('/bin/sh', ['-c', isSimpleCommand(command) ? `exec ${command}` : command], {
+    const subprocess = execa('/bin/sh', ['-c', execScript(command)], {
       cwd: entry?.cwd ?? stack.root,
       env,
       extendEnv: false,

@@ -1,7 +1,6 @@
 /** Exit codes and their words, shared by every face that reports an exit. */
-import os from 'node:os';
 import type {ExitInfo} from './api.js';
-import {signalNumber} from './process-group.js';
+import {parseSignal, signalNumber} from './process-group.js';
 
 /** The shell's convention: a code, or 128 + the signal's number. */
 export function exitCodeOf(exit: ExitInfo): number {
@@ -17,12 +16,8 @@ export function exitCodeOf(exit: ExitInfo): number {
 export function describeExit(exit: ExitInfo): string {
   if (exit.signal) return `exited with code ${exitCodeOf(exit)} (killed by ${exit.signal})`;
   const code = exit.code ?? 1;
-  const signal = code > 128 && code <= 128 + 64 ? signalNamed(code - 128) : undefined;
+  const signal = code > 128 && code <= 128 + 64 ? parseSignal(String(code - 128)) : undefined;
   return signal ? `exited with code ${code} (${signal})` : `exited with code ${code}`;
-}
-
-function signalNamed(number: number): string | undefined {
-  return Object.entries(os.constants.signals).find(([, value]) => value === number)?.[0];
 }
 
 /** `exit 1`, `SIGKILL`: how a process ended, in at most 8 columns (the UI's list, stop lines). */

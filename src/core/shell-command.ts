@@ -34,10 +34,19 @@ const shellOnlyWords = new Set([
 
 /** The `-c` script for `command` (see above); `stopSignal` is the signal that stops the instance. */
 export function shellScript(command: string, stopSignal: NodeJS.Signals): string {
-  if (isSimpleCommand(command)) return `exec ${command}`;
+  if (isSimpleCommand(command)) return execScript(command);
   const trapped = survivableSignals.filter((signal) => signal !== stopSignal).map((signal) => signal.slice(3));
   // On its own line, so that nothing in the command can change how the trap parses.
   return `trap : ${trapped.join(' ')}\n${command}`;
+}
+
+/**
+ * `exec CMD` for one program, else the command as it is: where nothing but
+ * the program should get signals and no shell needs to survive them (`run`
+ * in the foreground, a container's PID 1).
+ */
+export function execScript(command: string): string {
+  return isSimpleCommand(command) ? `exec ${command}` : command;
 }
 
 /**

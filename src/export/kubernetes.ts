@@ -4,6 +4,7 @@
  * oneshot or a CronJob for a cron process. Apply with `kubectl apply -f DIR`.
  */
 // Types only (erased at build time): they make the compiler check every field name we write.
+import {execScript} from '../core/shell-command.js';
 import type {IConfigMap} from 'kubernetes-models/v1/ConfigMap';
 import type {IContainer} from 'kubernetes-models/v1/Container';
 import type {IEnvVar} from 'kubernetes-models/v1/EnvVar';
@@ -18,7 +19,7 @@ import {instancePort} from '../config/ports.js';
 import {UsageError} from '../config/errors.js';
 import {escapeKubernetesExpansion, toDnsLabel} from './quote.js';
 import {toYamlDocument} from './yaml-output.js';
-import {containerScript, expandPort, exportUser, parseHttpCheck, requireImage, servedPort, toFiveFieldCron, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {expandPort, exportUser, parseHttpCheck, requireImage, servedPort, toFiveFieldCron, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type Resource = IConfigMap | IService | IDeployment | IJob | ICronJob;
 
@@ -129,7 +130,8 @@ function containerOf(context: Context, proc: ProcessSpec, withProbe: boolean): I
     name: toDnsLabel(proc.name),
     image: context.image,
     // Kubernetes expands $(VAR) in command; doubling every $ keeps the command literal for sh.
-    command: ['/bin/sh', '-c', escapeKubernetesExpansion(containerScript(proc.command))],
+    // exec: the program is PID 1 and gets the pod's SIGTERM, which a shell as PID 1 would ignore.
+    command: ['/bin/sh', '-c', escapeKubernetesExpansion(execScript(proc.command))],
     workingDir: proc.cwd,
     env: envOf(context, proc),
   };

@@ -7,7 +7,6 @@ import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {instanceName} from '../config/env.js';
 import {UsageError} from '../config/errors.js';
-import {isSimpleCommand} from '../core/shell-command.js';
 import {quoteShellWord} from './quote.js';
 
 /** One generated file, its path relative to the export directory. */
@@ -128,15 +127,6 @@ export function readyCheckCommand(proc: ProcessSpec, port: number): string | und
   }
 }
 
-/**
- * The `-c` script of a container's `/bin/sh`. A simple command runs as
- * `exec CMD`, so the program itself is PID 1 and gets the SIGTERM of
- * `docker stop` or Kubernetes: a shell as PID 1 neither passes it on nor
- * dies of it, and the container would only end by SIGKILL after the grace period.
- */
-export function containerScript(command: string): string {
-  return isSimpleCommand(command) ? `exec ${command}` : command;
-}
 
 /** Whole seconds, rounded up so a timeout never shrinks (at least `min`). */
 export function toSeconds(ms: number, min = 0): number {

@@ -47,7 +47,7 @@ export function scrollUp(ctx: ScrollContext, anchorSeq: number | null, rows: num
   // counting whole lines back from the bottom instead could stop a few rows short of it.
   const onScreenAndAbove = readBefore(ctx.api, ctx.source, bottom, ctx.rows + rows, ctx.filter);
   if (ctx.rowsOf && rowsOfLines(ctx, onScreenAndAbove) <= ctx.rows + rows) return scrollToTop(ctx);
-  const above = readBefore(ctx.api, ctx.source, bottom, rows, ctx.filter).reverse();
+  const above = onScreenAndAbove.slice(-rows).reverse();
   if (above.length === 0) return anchorSeq;
   // Whole lines, as many as fit in the distance (a line taller than it still moves the view).
   const passed = linesWithin(ctx, above, rows, true);
