@@ -41,6 +41,16 @@ async function openAttach(s: ControlProject): Promise<TmuxTerminal> {
   return term;
 }
 
+/** A daemon running `web: sleep 100` (web.1's pid: `pid`), with a UI attached to it in `term`. */
+async function attachToOneSleeper(): Promise<{s: ControlProject; daemon: number; term: TmuxTerminal; pid: number}> {
+  const s = (stack = makeControlProject({Procfile: 'web: sleep 100\n'}));
+  const daemon = (daemonPid = await startDaemon(s));
+  const pid = (await s.status()).processes[0]!.pid!;
+  const term = (terminal = await openAttach(s));
+  await term.waitForScreen((screen) => /web\.1/.test(screen), {what: 'the attached UI'});
+  return {s, daemon, term, pid};
+}
+
 describe('procdeck start -D, attach, detach, quit', () => {
   it('runs in the background, attaches the UI, detaches, answers status, and quits leaving nothing', async () => {
     stack = makeControlProject({Procfile: `web: ${ticker}\nworker: sleep 100\n`});
@@ -78,28 +88,20 @@ describe('procdeck start -D, attach, detach, quit', () => {
   });
 
   it('y at the quit prompt of an attached UI stops the daemon and everything it runs', async () => {
-    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
-    daemonPid = await startDaemon(stack);
-    const pid = (await stack.status()).processes[0]!.pid!;
-    terminal = await openAttach(stack);
-    await terminal.waitForScreen((screen) => /web\.1/.test(screen), {what: 'the attached UI'});
-    terminal.sendKeys('q');
-    await terminal.waitForScreen((screen) => screen.includes('Stop the stack?'), {what: 'the quit prompt'});
-    terminal.sendKeys('y');
-    await terminal.waitForScreen((screen) => screen.includes('attach exited 0'), {what: 'attach to exit after the stack stopped', timeoutMs: 15_000});
-    await waitFor(() => !isAlive(daemonPid!), {timeoutMs: 15_000});
+    const {s, daemon, term, pid} = await attachToOneSleeper();
+    term.sendKeys('q');
+    await term.waitForScreen((screen) => screen.includes('Stop the stack?'), {what: 'the quit prompt'});
+    term.sendKeys('y');
+    await term.waitForScreen((screen) => screen.includes('attach exited 0'), {what: 'attach to exit after the stack stopped', timeoutMs: 15_000});
+    await waitFor(() => !isAlive(daemon), {timeoutMs: 15_000});
     expect(isAlive(pid)).toBe(false);
-    expect(existsSync(stack.paths.socket)).toBe(false);
+    expect(existsSync(s.paths.socket)).toBe(false);
   });
 
   it('an attached UI whose daemon is killed says the connection was lost and exits 1', async () => {
-    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
-    daemonPid = await startDaemon(stack);
-    const pid = (await stack.status()).processes[0]!.pid!;
-    terminal = await openAttach(stack);
-    await terminal.waitForScreen((screen) => /web\.1/.test(screen), {what: 'the attached UI'});
-    process.kill(daemonPid, 'SIGKILL');
-    const screen = await terminal.waitForScreen((s) => s.includes('attach exited 1'), {what: 'attach to exit', timeoutMs: 15_000});
+    const {daemon, term, pid} = await attachToOneSleeper();
+    process.kill(daemon, 'SIGKILL');
+    const screen = await term.waitForScreen((screen) => screen.includes('attach exited 1'), {what: 'attach to exit', timeoutMs: 15_000});
     expect(screen).toContain('procdeck: lost the connection to the stack: its procdeck is gone');
     // What the killed daemon left is the next start's to end (state file); here, the test's.
     process.kill(-pid, 'SIGKILL');
