@@ -21,7 +21,7 @@ import {StatsSampler} from './stats/sampler.js';
 import {resolveTargets} from './targets.js';
 import {shutdownWaves} from './shutdown-order.js';
 import {DependencyGate} from './policy/depends-on.js';
-import {signalGroup, signalProcess, type ProcessRef} from './process-group.js';
+import {isGroupAlive, signalGroup, signalProcess, type ProcessRef} from './process-group.js';
 import {isSameProcess} from './stats/process-table.js';
 
 export interface SupervisorOptions {
@@ -342,8 +342,15 @@ export class Supervisor implements SupervisorApi {
     if (pgid === null) return {members: [], escapees: []};
     // A fresh look at the tree now, while parent links are still intact
     // (shutdown scans every tree at once, just before stopping them all).
-    if (this.clock.now() - this.lastTreeScanAt > 100) this.sampler.scanTree([{id: instance.id, pid: pgid, pgid}]);
-    const known = this.sampler.knownMembers(instance.id);
+    // Not when no process of the tree is left (the usual exit): a scan finds
+    // descendants by parent links from live members, so it would find none,
+    // and it reads all of /proc (~5-50 ms) on every exit of a short command.
+    let known = this.sampler.knownMembers(instance.id);
+    const mayHaveTree = isGroupAlive(pgid) || known.some((member) => isSameProcess(member.pid, member.startTime));
+    if (mayHaveTree && this.clock.now() - this.lastTreeScanAt > 100) {
+      this.sampler.scanTree([{id: instance.id, pid: pgid, pgid}]);
+      known = this.sampler.knownMembers(instance.id);
+    }
     return {
       members: known.filter((member) => member.pgid === pgid),
       escapees: known.filter((member) => member.pgid !== pgid && member.pid !== pgid),

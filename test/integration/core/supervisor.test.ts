@@ -1,7 +1,8 @@
 import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {readProcessEntry} from '../../../src/core/stats/process-table.js';
+import {StatsSampler} from '../../../src/core/stats/sampler.js';
 import {stateOf, startStack, type TestStack} from '../../helpers/stack.js';
 import {isAlive, waitFor} from '../../helpers/wait-for.js';
 
@@ -82,6 +83,27 @@ describe('Supervisor with real processes', () => {
     await stack.api.shutdown();
     expect(isAlive(pid)).toBe(false);
     await stack.waitForLine('system', new RegExp(`escaper\\.1: ending pid ${pid}, which left the process group`));
+  });
+
+  it('when the leader exits, ends what is left of its group and what left it from there', async () => {
+    // The leader exits at once; its child stays in the group, and that child's child called setsid.
+    stack = await startStack({leaver: "$FIXTURES/escaper.sh & exit 0"});
+    const line = await stack.waitForLine('leaver.1', /^escaped \d+/);
+    const pid = Number(line.text.split(' ')[1]);
+    await stack.waitForLine('system', new RegExp(`leaver\\.1: ending pid ${pid}, which left the process group`));
+    await waitFor(() => !isAlive(pid), {timeoutMs: 2000, describe: () => `pid ${pid} still alive`});
+  });
+
+  it('does not read all of /proc after an exit that left no process behind', async () => {
+    const scans = vi.spyOn(StatsSampler.prototype, 'scanTree');
+    try {
+      stack = await startStack({quick: 'true'});
+      await stack.waitForLine('system', /quick\.1 exited with code 0/);
+      await stack.api.shutdown();
+      expect(scans).not.toHaveBeenCalled();
+    } finally {
+      scans.mockRestore();
+    }
   });
 
   it('reports exit codes and signals in words', async () => {
