@@ -7,7 +7,8 @@ import type {InstanceSnapshot} from '../core/api.js';
 import type {Command} from '../core/commands.js';
 import type {KeyPress} from './key-names.js';
 import {readAll} from './log-window.js';
-import {formatPlainLine, sanitizeText} from './log-view.js';
+import {formatPlainLine} from './log-view.js';
+import {displayText} from './view/safe-text.js';
 import {handleModeKey, quit} from './modes.js';
 import {buildListRows} from './rows.js';
 import {newestSeq, scrollDown, scrollToTop, scrollUp, findMatch, anchorAround} from './scroll.js';
@@ -194,7 +195,7 @@ function openPager(ctx: KeyContext): void {
   const withName = source === 'all';
   const nameWidth = store.nameWidth();
   const text = readAll(store.api, source)
-    .map((line) => (withName ? `${line.id.padEnd(nameWidth)} ` : '') + sanitizeText(line.text, store.noColor))
+    .map((line) => (withName ? `${line.id.padEnd(nameWidth)} ` : '') + displayText(line.text, store.noColor) + (line.cut ? ' …[cut]' : ''))
     .join('\n');
   host.openPager(`${text}\n`).then(
     () => store.setStatus(`back from the pager (${source})`),

@@ -12,6 +12,7 @@ import {plainTextOf, readAfter, readBefore, type LogSource} from './log-window.j
 import type {Matcher} from './search.js';
 import {dim, highlight, paint, resetSgr, type ColorName} from './theme.js';
 import {fitName} from './view/text.js';
+import {copyableText, displayText} from './view/safe-text.js';
 
 export interface LogViewRequest {
   /** null when the selected row has no log (a type scaled to 0). */
@@ -144,32 +145,17 @@ export function formatLogLine(
     prefix = line.stream === 'system' ? `${dim(name)} ` : `${paint(name, options.colorOfId(line.id), noColor)} `;
   }
   const gutter = line.stream === 'stderr' ? (noColor ? '!' : paint('▌', 'red', false)) : ' ';
-  let text = sanitizeText(line.text, noColor);
+  let text = displayText(line.text, noColor);
   if (options.search) text = highlightMatches(text, options.search, line.seq === options.currentMatchSeq, noColor);
   if (line.stream === 'system') text = dim(text);
   const cut = line.cut ? dim(' …[cut]') : '';
   return `${prefix}${gutter}${text}${resetSgr}${cut}`;
 }
 
-/** Plain text of a line as the pager and the clipboard get it. */
+/** Plain text of a line as the clipboard gets it. */
 export function formatPlainLine(line: LogLine, withName: boolean, nameWidth: number): string {
-  const text = stripAnsi(line.text);
+  const text = copyableText(line.text) + (line.cut ? ' …[cut]' : '');
   return withName ? `${line.id.padEnd(nameWidth)} ${text}` : text;
-}
-
-/**
- * Keeps SGR (colors) and drops every other escape and control character, which
- * would move the cursor or break width arithmetic; tabs become spaces.
- */
-export function sanitizeText(text: string, noColor: boolean): string {
-  let out = text;
-  if (out.includes('\u001B')) {
-    out = noColor ? stripAnsi(out) : out.replace(/\u001B\[[0-9;:?]*[ -/]*[@-~]/g, (seq) => (/^\u001B\[[0-9;:]*m$/.test(seq) ? seq : ''));
-    out = out.replace(/\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)/g, '').replace(/\u001B(?!\[)/g, '');
-  }
-  if (out.includes('\t')) out = out.replaceAll('\t', '    ');
-  // eslint-disable-next-line no-control-regex
-  return out.replace(/[\u0000-\u0008\u000A-\u001A\u001C-\u001F\u007F]/g, '');
 }
 
 /** Wraps each match in a highlight, keeping the line's own colors around it. */

@@ -3,7 +3,7 @@
  * only the lines a filter matches. Only what is asked for is read: a frame
  * reads its visible rows, a scroll reads the lines it moves over.
  */
-import stripAnsi from 'strip-ansi';
+import {searchableText} from './view/safe-text.js';
 import type {InstanceId, LogLine, SupervisorApi} from '../core/api.js';
 import type {Matcher} from './search.js';
 
@@ -76,7 +76,7 @@ export function readAll(api: SupervisorApi, source: LogSource): LogLine[] {
   return chunks.reverse().flat();
 }
 
-/** A line's text without ANSI codes: what search and filter look at. */
+/** A line's text as the pane shows it, without colors: what search and filter look at. */
 export function plainTextOf(line: LogLine): string {
-  return stripAnsi(line.text);
+  return searchableText(line.text);
 }

@@ -239,6 +239,34 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     await term.waitForScreen((s) => /exit=0/.test(s), {what: 'procdeck to exit'});
   });
 
+  it('process output cannot talk to the terminal: no query answers typed as keys, no modes left after q', async () => {
+    stackDir = mkdtempSync(path.join(tmpdir(), 'procdeck-e2e-'));
+    // A terminal answers \e[>c and \e[>0q by typing into procdeck's input (answers ending in c and
+    // holding an x: clear and stop keys); a NUL inside a sequence must not let it through either.
+    writeFileSync(path.join(stackDir, 'talker.sh'), [
+      'echo line-before',
+      String.raw`printf 'da2:\033[>c\n'`,
+      String.raw`printf 'version:\033[>0q\n'`,
+      String.raw`printf 'modes:\033[\000?1000h\033[\0001;5r\033[\000?1049l\033[\0002J\n'`,
+      'echo line-after',
+      'exec sleep 100',
+    ].join('\n'));
+    writeFileSync(path.join(stackDir, 'Procfile'), 'talker: sh ./talker.sh\n');
+    term = await TmuxTerminal.open({cwd: stackDir, env: {}});
+    term.type(`node ${cli} start -f Procfile; echo "exit=$?"`, {enter: true});
+    term.sendKeys('j');
+    await term.waitForScreen((s) => /│ line-after/.test(s), {what: 'the line after the sequences'});
+    // The answers, had they come, would be read within a frame or two; the UI is then redrawn.
+    await term.waitForScreen((s) => /talker\.1\s+running\s+\d+/.test(s) && s.includes('line-before'), {what: 'talker.1 still running, its log kept'});
+    const screen = term.capture();
+    expect(screen).not.toMatch(/cleared|stopped/);
+    expect(screen.split('\n')[0]).toMatch(/^procdeck /);
+    expect(term.modes()).toMatchObject({alternateScreen: true, mouse: false, scrollRegion: '0-39'});
+    term.sendKeys('q');
+    await term.waitForScreen((s) => /exit=0/.test(s), {what: 'procdeck to exit'});
+    expect(term.modes()).toEqual({alternateScreen: false, mouse: false, scrollRegion: '0-39', cursorVisible: true});
+  });
+
   it('stays open when every process has ended, so the user can read why', async () => {
     stackDir = mkdtempSync(path.join(tmpdir(), 'procdeck-e2e-'));
     writeFileSync(path.join(stackDir, 'Procfile'), 'short: echo bye from short; exit 3\n');

@@ -59,6 +59,15 @@ export class TmuxTerminal {
     return this.lastScreen;
   }
 
+  /** Terminal modes a program can leave behind, as tmux tracks them for the pane. */
+  modes(): {alternateScreen: boolean; mouse: boolean; scrollRegion: string; cursorVisible: boolean} {
+    const [alternate, mouse, upper, lower, cursor] = this.tmux(
+      'display-message', '-p', '-t', this.target,
+      '#{alternate_on} #{mouse_any_flag} #{scroll_region_upper} #{scroll_region_lower} #{cursor_flag}',
+    ).trim().split(' ');
+    return {alternateScreen: alternate === '1', mouse: mouse === '1', scrollRegion: `${upper}-${lower}`, cursorVisible: cursor === '1'};
+  }
+
   resize(columns: number, rows: number): void {
     this.tmux('resize-window', '-t', this.target, '-x', String(columns), '-y', String(rows));
   }

@@ -1,22 +1,8 @@
 import stripAnsi from 'strip-ansi';
 import {describe, expect, it} from 'vitest';
 import type {LogLine, SupervisorApi} from '../../../src/core/api.js';
-import {buildLogView, formatLogLine, highlightMatches, LogRowCache, sanitizeText} from '../../../src/ui/log-view.js';
+import {buildLogView, formatLogLine, highlightMatches, LogRowCache} from '../../../src/ui/log-view.js';
 import {compileMatcher} from '../../../src/ui/search.js';
-
-describe('sanitizeText', () => {
-  it.each([
-    ['plain', false, 'plain'],
-    ['\u001B[31mred\u001B[39m', false, '\u001B[31mred\u001B[39m'],
-    ['\u001B[31mred\u001B[39m', true, 'red'],
-    ['a\tb', false, 'a    b'],
-    ['move\u001B[2Aup', false, 'moveup'],
-    ['bell\u0007 and \u0008back', false, 'bell and back'],
-    ['link \u001B]8;;http://x\u0007text\u001B]8;;\u0007', false, 'link text'],
-  ])('%j (NO_COLOR %s) becomes %j', (input, noColor, expected) => {
-    expect(sanitizeText(input, noColor)).toBe(expected);
-  });
-});
 
 describe('highlightMatches', () => {
   it('wraps each match and keeps the colors around it', () => {
