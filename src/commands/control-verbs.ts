@@ -179,7 +179,8 @@ async function printLogs(connection: ControlConnection, name: string | undefined
     const type = line.id.slice(0, line.id.lastIndexOf('.'));
     const padded = line.id.padEnd(width);
     const prefix = color ? paint(padded, line.id === 'system' ? 1 : colorFor(typeIndex.get(type) ?? 0)) : padded;
-    return `${formatClock(line.time)} ${prefix} | ${line.text}\n`;
+    // The scrollback keeps the first 64 KiB of a longer line: say so, as the UI does.
+    return `${formatClock(line.time)} ${prefix} | ${line.text}${line.cut ? ' …[cut]' : ''}\n`;
   };
   let stopped: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (stopped = resolve));

@@ -166,6 +166,16 @@ describe('control verbs against a headless stack', () => {
     expect(ended.exitCode).toBe(0);
   });
 
+  it('logs marks a line the scrollback kept cut, as the UI does', async () => {
+    stack = makeControlProject({Procfile: `long: head -c 200000 /dev/zero | tr '\\0' x; echo; echo short; sleep 100\n`});
+    await stack.startHeadless();
+    let out = '';
+    await waitFor(async () => (out = (await stack!.run(['logs', 'long', '-n', '2'])).stdout).includes('short'), {describe: () => out.slice(-200)});
+    const [long, short] = out.trim().split('\n');
+    expect(long).toMatch(/\| x{65536} …\[cut\]$/);
+    expect(short).toMatch(/\| short$/);
+  });
+
   it('an unknown name is refused with exit 2 listing the known ones', async () => {
     stack = makeControlProject({Procfile: 'web: sleep 100\nworker: sleep 100\n'});
     await stack.startHeadless();
