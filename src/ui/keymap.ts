@@ -57,10 +57,12 @@ export const keymap: readonly KeyBinding[] = [
   {keys: ['?'], label: 'this help', run: ({store}) => store.update({mode: {kind: 'help', page: 0}})},
   {keys: ['q', 'ctrl-c'], label: 'quit gracefully (attached: stop or detach)', run: (ctx) => quit(ctx, false)},
   {keys: ['Q'], label: 'force quit: SIGKILL every process group', run: (ctx) => quit(ctx, true)},
+  {keys: ['ctrl-z'], label: 'suspend to the shell (fg resumes)', run: ({host}) => host.suspend()},
 ];
 
 /** Acts on one key press. */
 export function handleKey(ctx: KeyContext, press: KeyPress): void {
+  if (!ctx.host.acceptsKeys()) return;
   // Keys typed faster than they are read arrive as one chunk ("jjr"): outside
   // a prompt each character is its own key, and one may open a prompt for the rest.
   if (press.text.length > 1 && ctx.store.state.mode.kind !== 'prompt') {

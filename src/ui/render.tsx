@@ -12,7 +12,7 @@ import type {Size} from './layout.js';
 import {UiStore} from './store.js';
 import type {InkMount} from './mount-ink.js';
 import {importInk} from './import-ink.js';
-import {InkSink, runPager, ScreenWriter, stopReadingTerminal, TerminalModes, toOsc52} from './terminal.js';
+import {InkSink, isForegroundJob, openKeyboard, resumeReadingTerminal, runPager, ScreenWriter, stopReadingTerminal, TerminalModes, toOsc52} from './terminal.js';
 import {renderScreen} from './view/screen.js';
 
 export interface TuiOptions {
@@ -33,7 +33,9 @@ export interface TuiOptions {
  */
 export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{detached: boolean}> {
   beginUiStartup();
-  const stdin = options.stdin ?? process.stdin;
+  // `procdeck < /dev/null` still has a keyboard: the terminal itself, as less and fzf read it.
+  const keyboard = options.stdin ? null : openKeyboard();
+  const stdin = options.stdin ?? keyboard ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const modes = new TerminalModes(stdin, stdout);
   const screen = new ScreenWriter(stdout);
@@ -50,6 +52,10 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     let mountInk: typeof import('./mount-ink.js').mountInk | null = null;
     let isDone = false;
     let isPagerOpen = false;
+    /** Ctrl-z or SIGTSTP: the shell has the terminal until SIGCONT finds us in the foreground again. */
+    let isSuspended = false;
+    /** suspend() took the terminal back itself; the SIGCONT that woke it is still to come. */
+    let isContinueHandled = false;
     let isStackStopped = false;
     let resizeTimer: NodeJS.Timeout | null = null;
 
@@ -76,10 +82,85 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
       if (resizeTimer) return;
       resizeTimer = setTimeout(() => {
         resizeTimer = null;
-        if (isDone || isPagerOpen) return;
+        if (isDone || isPagerOpen || isSuspended) return;
         screen.invalidate();
         store.setSize(sizeOf(stdout));
       }, 15);
+    };
+
+    /** Takes the terminal back after the pager or a suspension: the shell or the pager may have changed anything. */
+    const takeTerminalBack = (): void => {
+      modes.enter();
+      // After a stop the shell put the terminal back in cooked mode behind our back, and
+      // libuv skips setting a mode it believes is already set: leave raw mode, then enter it.
+      if (stdin.isTTY) {
+        stdin.setRawMode(false);
+        stdin.setRawMode(true);
+      }
+      screen.invalidate();
+      mount();
+      if (ink) resumeReadingTerminal(stdin);
+      store.setSize(sizeOf(stdout));
+    };
+
+    // The terminal's Ctrl-z sends no SIGTSTP in raw mode, so the key does what it would;
+    // `kill -TSTP` gets the same. The whole job stops (npm start's npm and sh too, or the
+    // shell would go on waiting for them), procdeck last, with the terminal restored.
+    // With the pager open, the pager restores the terminal itself: the job just stops.
+    const onSuspendSignal = (): void => suspend();
+    const suspend = (): void => {
+      if (isDone) return;
+      if (!isPagerOpen && !isSuspended) {
+        isSuspended = true;
+        unmount();
+        modes.restore();
+        stopReadingTerminal(stdin);
+      }
+      process.off('SIGTSTP', onSuspendSignal); // the default action, stopping, for the signal below
+      try {
+        process.kill(0, 'SIGTSTP');
+      } finally {
+        // Here again once continued, or at once if the stop was refused (an orphaned process group).
+        process.on('SIGTSTP', onSuspendSignal);
+      }
+      if (isPagerOpen) return;
+      resumeIfForeground();
+      isContinueHandled = !isSuspended;
+    };
+    const resumeIfForeground = (): void => {
+      // Continued in the background (bg, or kill -CONT): the terminal is the shell's until fg.
+      if (isDone || !isSuspended || !isForegroundJob()) return;
+      stopForegroundPoll();
+      isSuspended = false;
+      takeTerminalBack();
+    };
+    // SIGCONT after a stop procdeck did not see coming (kill -STOP, which the shell saw and took
+    // the terminal back), or after `bg` then `fg`.
+    const onContinue = (): void => {
+      const isHandled = isContinueHandled;
+      isContinueHandled = false;
+      if (isDone || isPagerOpen || isHandled) return;
+      if (isForegroundJob()) {
+        isSuspended = false;
+        takeTerminalBack();
+        return;
+      }
+      // In the background: draw nothing over the shell, and touch no terminal mode (that
+      // would stop procdeck with SIGTTOU). The shell saw the job continue, so its `fg` will
+      // hand over the terminal without a SIGCONT: look for that.
+      isSuspended = true;
+      screen.isPaused = true;
+      foregroundPoll ??= setInterval(() => {
+        if (isDone || !isSuspended || isForegroundJob()) {
+          stopForegroundPoll();
+          resumeIfForeground();
+        }
+      }, 200);
+    };
+    let foregroundPoll: NodeJS.Timeout | undefined;
+    const stopForegroundPoll = (): void => {
+      clearInterval(foregroundPoll);
+      foregroundPoll = undefined;
     };
 
     const host: UiHost = {
@@ -93,14 +174,11 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
           await runPager(text);
         } finally {
           isPagerOpen = false;
-          if (!isDone) {
-            modes.enter();
-            screen.invalidate();
-            mount();
-            store.setSize(sizeOf(stdout));
-          }
+          if (!isDone) takeTerminalBack();
         }
       },
+      suspend,
+      acceptsKeys: () => !isDone && !isPagerOpen && !isSuspended,
       copyToClipboard(text) {
         stdout.write(toOsc52(text));
       },
@@ -126,16 +204,20 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     const release = (): void => {
       isDone = true;
       if (resizeTimer) clearTimeout(resizeTimer);
+      stopForegroundPoll();
       stdout.off('resize', onResize);
       stdout.off('error', onOutputError);
       offFrames();
       process.off('uncaughtException', onFatal);
       process.off('unhandledRejection', onFatal);
+      process.off('SIGTSTP', onSuspendSignal);
+      process.off('SIGCONT', onContinue);
       try {
         unmount();
       } finally {
         store.dispose();
         modes.restore();
+        keyboard?.destroy();
         process.off('exit', onExit);
       }
     };
@@ -184,6 +266,8 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     process.on('uncaughtException', onFatal);
     process.on('unhandledRejection', onFatal);
     process.on('exit', onExit);
+    process.on('SIGTSTP', onSuspendSignal);
+    process.on('SIGCONT', onContinue);
     modes.enter();
     // Raw mode before the first frame: keys typed meanwhile must neither echo
     // onto the screen nor wait in the terminal's line buffer.

@@ -4,10 +4,8 @@
  */
 import {spawn} from 'node:child_process';
 import {EventEmitter} from 'node:events';
-import {closeSync, openSync} from 'node:fs';
-import {writeFile, unlink} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {closeSync, openSync, readFileSync} from 'node:fs';
+import {ReadStream} from 'node:tty';
 
 const enterAltScreen = '\u001B[?1049h';
 const leaveAltScreen = '\u001B[?1049l';
@@ -145,56 +143,79 @@ export function stopReadingTerminal(stdin: NodeJS.ReadStream): void {
 }
 
 /**
- * The pager's stdin: the terminal opened afresh rather than procdeck's own.
- * A child's stdin is made blocking as it starts (libuv does so for fds 0-2),
- * and an inherited one shares its open file with procdeck's stdin: procdeck's
- * next read of the terminal would then block the whole event loop (the UI
- * froze after less). Falls back to sharing when there is no /dev/tty.
+ * Undoes stopReadingTerminal once the terminal is ours again. The stream's
+ * own restart is not enough when a read was still pending as reading
+ * stopped (a stop by a signal, not by a key): the stream then believes a
+ * read is under way and never asks the handle again, and no key arrives.
  */
-function openTerminalForChild(): number | 'inherit' {
-  try {
-    return openSync('/dev/tty', 'r');
-  } catch {
-    return 'inherit';
+export function resumeReadingTerminal(stdin: NodeJS.ReadStream): void {
+  const handle = (stdin as unknown as {_handle?: {reading?: boolean; readStart?: () => number}})._handle;
+  if (handle?.reading === false && typeof handle.readStart === 'function') {
+    handle.reading = true;
+    handle.readStart();
   }
 }
 
 /**
- * Runs `$PAGER` (default `less -R`) on `text` with the terminal's stdio and
- * resolves when it exits. The caller must have left the alternate screen and
- * raw mode, and stopped reading the terminal (stopReadingTerminal). Ctrl-C
- * belongs to the pager meanwhile: it reaches procdeck too (same process
- * group), so SIGINT listeners are held back until it exits.
+ * The keyboard when stdin is not the terminal (`procdeck < /dev/null`,
+ * `true | procdeck`): the terminal opened afresh, as less and fzf do. Null
+ * when stdin is the terminal, or when there is no terminal to open.
+ */
+export function openKeyboard(): ReadStream | null {
+  if (process.stdin.isTTY) return null;
+  try {
+    return new ReadStream(openSync('/dev/tty', 'r'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when procdeck's job owns the terminal (its process group is the
+ * terminal's foreground group): after `fg`, not after `bg` or a `kill -CONT`
+ * alone. Where there is no /proc to ask, assumed.
+ */
+export function isForegroundJob(): boolean {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    // After the command's closing parenthesis: state ppid pgrp session tty_nr tpgid.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[2] === fields[5];
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Runs `$PAGER` (default `less -R`) with `text` on its stdin, through sh as
+ * git and man do (so `PAGER="less -R +G"` and `PAGER="vim -"` work; the pager
+ * reads its keys from the terminal itself), and resolves when it exits. The
+ * caller must have left the alternate screen and raw mode, and stopped
+ * reading the terminal (stopReadingTerminal). Ctrl-C belongs to the pager
+ * meanwhile: it reaches procdeck too (same process group), so SIGINT
+ * listeners are held back until it exits.
  */
 export async function runPager(text: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const file = join(tmpdir(), `procdeck-${process.pid}-${Date.now()}.log`);
-  await writeFile(file, text, {mode: 0o600});
   const heldListeners = process.listeners('SIGINT');
   process.removeAllListeners('SIGINT');
   const ignoreInterrupt = (): void => {};
   process.on('SIGINT', ignoreInterrupt);
   try {
     const pager = env.PAGER?.trim() || 'less -R';
-    const input = openTerminalForChild();
-    try {
-      await new Promise<void>((resolve, reject) => {
-        // Through sh, as git does, so that PAGER="less -R +G" works.
-        const child = spawn('/bin/sh', ['-c', `${pager} "$1"`, 'procdeck-pager', file], {stdio: [input, 'inherit', 'inherit']});
-        child.once('error', reject);
-        // The shell's own "not found" was drawn over by the UI on return: say it in the status bar.
-        child.once('exit', (code) => {
-          if (code === 0 || code === null) resolve();
-          else reject(new Error(code === 127 ? `"${pager}" was not found (set PAGER to a pager you have)` : `"${pager}" exited with code ${code}`));
-        });
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', pager], {stdio: ['pipe', 'inherit', 'inherit']});
+      child.once('error', reject);
+      // The shell's own "not found" was drawn over by the UI on return: say it in the status bar.
+      child.once('exit', (code) => {
+        if (code === 0 || code === null) resolve();
+        else reject(new Error(code === 127 ? `"${pager}" was not found (set PAGER to a pager you have)` : `"${pager}" exited with code ${code}`));
       });
-    } finally {
-      if (input !== 'inherit') closeSync(input);
-    }
+      // A pager quit before reading everything closes the pipe: that is not an error.
+      child.stdin.on('error', () => {});
+      child.stdin.end(text);
+    });
   } finally {
     process.off('SIGINT', ignoreInterrupt);
     for (const listener of heldListeners) process.on('SIGINT', listener as NodeJS.SignalsListener);
-    await unlink(file).catch(() => {
-      // The temp file is already gone (tmp cleaner); nothing to undo.
-    });
   }
 }

@@ -22,6 +22,13 @@ export class FakeHost implements UiHost {
   copyToClipboard(text: string): void {
     this.clipboard.push(text);
   }
+  suspended = 0;
+  suspend(): void {
+    this.suspended += 1;
+  }
+  acceptsKeys(): boolean {
+    return true;
+  }
   detach(): void {
     this.detached += 1;
   }

@@ -166,8 +166,9 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
   });
 
   it('e hands the log to $PAGER, and every key typed there reaches it', async () => {
-    // A pager that keeps a copy of what it was given, reads a line and quits.
-    const t = await startStack({env: {PAGER: `sh -c 'cp "$1" "$MARKER_DIR/paged.log"; read -r answer; echo "$answer" > "$MARKER_DIR/answer"' pager`}});
+    // A pager that keeps a copy of what it was given on stdin (as git and man give it: PAGER="vim -"
+    // works), reads a line from the terminal, as less does, and quits.
+    const t = await startStack({env: {PAGER: `cat > "$MARKER_DIR/paged.log"; read -r answer < /dev/tty; echo "$answer" > "$MARKER_DIR/answer"`}});
     t.sendKeys('e');
     const paged = path.join(stackDir!, 'paged.log');
     await waitFor(() => existsSync(paged) && readFileSync(paged, 'utf8').includes('clock tick'), {timeoutMs: 5000, describe: () => t.capture()});
@@ -175,6 +176,18 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     await waitFor(() => existsSync(path.join(stackDir!, 'answer')), {timeoutMs: 5000, describe: () => t.capture()});
     expect(readFileSync(path.join(stackDir!, 'answer'), 'utf8')).toBe('typed at the pager\n');
     await t.waitForScreen((s) => /^● clock\.1\s+running/m.test(s), {what: 'the UI after the pager'});
+  });
+
+  it('keys read together with e are not acted on by the UI (e then x must not stop a process)', async () => {
+    const t = await startStack({env: {PAGER: `cat > /dev/null; read -r answer < /dev/tty`}});
+    t.sendKeys('j');
+    await t.waitForScreen((s) => /│ web\.1 ● running/.test(s), {what: 'web.1 selected'});
+    t.sendKeys('e', 'x', 'c'); // one write, as fast typing or a paste arrives
+    await t.waitForScreen((s) => !s.includes('│ web.1'), {what: 'the pager to have the terminal'});
+    t.type('', {enter: true});
+    const back = await t.waitForScreen((s) => /back from the pager/.test(s), {what: 'the UI after the pager'});
+    expect(back).toMatch(/^● web\.1\s+running/m);
+    expect(back).toMatch(/│ web tick \d+/);
   });
 
   it('+ adds web.2', async () => {
@@ -265,6 +278,40 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     term.sendKeys('q');
     await term.waitForScreen((s) => /exit=0/.test(s), {what: 'procdeck to exit'});
     expect(term.modes()).toEqual({alternateScreen: false, mouse: false, scrollRegion: '0-39', cursorVisible: true});
+  });
+
+  it('Ctrl-z gives the shell a restored terminal and stops procdeck; fg brings the UI back, keys working', async () => {
+    // Not startStack's `; echo`: the shell would run it as soon as the job stops.
+    stackDir = mkdtempSync(path.join(tmpdir(), 'procdeck-e2e-'));
+    for (const file of ['Procfile', 'ticker.sh']) copyFileSync(path.join(fixtureDir, file), path.join(stackDir, file));
+    const t = (term = await TmuxTerminal.open({cwd: stackDir, env: {MARKER_DIR: stackDir}}));
+    t.type(`node ${cli} start -f Procfile -t ${stopTimeoutMs / 1000}s`, {enter: true});
+    await t.waitForScreen((s) => /^● clock\.1\s+running/m.test(s) && /tick \d+/.test(s), {what: 'the UI'});
+    t.sendKeys('C-z');
+    await t.waitForScreen((s) => /Stopped/i.test(s) && /^\$\s*$/m.test(s), {what: 'the shell saying the job stopped'});
+    expect(t.modes()).toMatchObject({alternateScreen: false, mouse: false, cursorVisible: true});
+    const procdeck = processesIn(stackDir!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('cli.js'));
+    expect(readFileSync(`/proc/${procdeck}/stat`, 'utf8')).toMatch(/\) T /);
+    // The stack runs on meanwhile (its processes are in groups of their own).
+    t.type('fg', {enter: true});
+    await t.waitForScreen((s) => /^● clock\.1\s+running/m.test(s) && t.modes().alternateScreen, {what: 'the UI back after fg'});
+    t.sendKeys('j');
+    await t.waitForScreen((s) => /│ web\.1 ● running/.test(s), {what: 'j selecting web.1 after fg'});
+    t.sendKeys('q');
+    await waitFor(() => processesIn(stackDir!).length === 0, {timeoutMs: stopTimeoutMs + 2000, describe: () => t.capture()});
+    expect(t.modes()).toMatchObject({alternateScreen: false, cursorVisible: true});
+  });
+
+  it('with stdin not a terminal (procdeck < /dev/null), the UI reads its keys from the terminal', async () => {
+    stackDir = mkdtempSync(path.join(tmpdir(), 'procdeck-e2e-'));
+    for (const file of ['Procfile', 'ticker.sh']) copyFileSync(path.join(fixtureDir, file), path.join(stackDir, file));
+    term = await TmuxTerminal.open({cwd: stackDir, env: {}});
+    term.type(`node ${cli} start -f Procfile < /dev/null; echo "exit=$?"`, {enter: true});
+    await term.waitForScreen((s) => /^● clock\.1\s+running/m.test(s), {what: 'the UI'});
+    term.sendKeys('j');
+    await term.waitForScreen((s) => /│ web\.1 ● running/.test(s), {what: 'j selecting web.1'});
+    term.sendKeys('q');
+    await term.waitForScreen((s) => /exit=0/.test(s), {what: 'procdeck to exit'});
   });
 
   it('stays open when every process has ended, so the user can read why', async () => {
