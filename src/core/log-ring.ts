@@ -66,6 +66,15 @@ export class LogRing {
   /** Stores `line`, whose text lies in `source` at `start` (by default the text itself). */
   push(line: LogLine, source: LineSource = line.text, start = 0): void {
     if (this.capacity === 0) return;
+    let length = line.text.length;
+    let isCut = line.cut === true;
+    if (length > maxStoredLineChars) {
+      // A copy of its own: a slice would keep the whole line (megabytes) alive in the string it was cut from.
+      source = Buffer.from(line.text.slice(0, maxStoredLineChars), 'utf16le').toString('utf16le');
+      start = 0;
+      length = maxStoredLineChars;
+      isCut = true;
+    }
     let slot: number;
     if (this.count < this.capacity) {
       // Until the ring is full nothing wraps: start is 0 and slots are in order.
@@ -78,11 +87,11 @@ export class LogRing {
     }
     this.seqs[slot] = line.seq;
     this.times[slot] = line.time;
-    this.flags[slot] = streamCodes[line.stream] | (line.cut ? cutBit : 0);
+    this.flags[slot] = streamCodes[line.stream] | (isCut ? cutBit : 0);
     this.ids[slot] = line.id;
     this.sources[slot] = source;
     this.starts[slot] = start;
-    this.lengths[slot] = line.text.length;
+    this.lengths[slot] = length;
   }
 
   clear(): void {

@@ -12,7 +12,7 @@ import {systemClock, type Clock} from './clock.js';
 import {Emitter} from './events.js';
 import {Instance, type InstanceHost} from './instance.js';
 import {UnfinishedLines} from './unfinished-lines.js';
-import {LogRing, mergeWindows, toStoredLine} from './log-ring.js';
+import {LogRing, mergeWindows} from './log-ring.js';
 import type {LineSource} from './lines.js';
 import type {Spawner} from './spawn.js';
 import {ProbeGroups} from './probe-groups.js';
@@ -331,8 +331,8 @@ export class Supervisor implements SupervisorApi {
 
   private storeLine(instance: Instance, stream: 'stdout' | 'stderr', text: string, time: number, source: LineSource, start: number): void {
     const line: LogLine = {seq: ++this.seq, id: instance.id, stream, text, time};
-    // Listeners (headless output, log files) get the whole line; memory keeps its start.
-    this.rings.get(instance.id)?.push(toStoredLine(line), source, start);
+    // Listeners (headless output, log files) get the whole line; the ring keeps its start.
+    this.rings.get(instance.id)?.push(line, source, start);
     instance.lastSeq = line.seq;
     this.events.emit('log', line);
   }

@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {LogRing, mergeWindows} from '../../../src/core/log-ring.js';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import {LogRing, maxStoredLineChars, mergeWindows} from '../../../src/core/log-ring.js';
 import type {LogLine} from '../../../src/core/api.js';
 
 const line = (seq: number): LogLine => ({seq, id: 'web.1', stream: 'stdout', text: `line ${seq}`, time: 0});
@@ -65,6 +67,25 @@ describe('LogRing', () => {
       ['line', false],
       ['first', true],
     ]);
+  });
+
+  it('keeps the first 64 KiB of a longer line, marked cut, and not the rest of it in memory', () => {
+    // A gc to call: without it, whether the long lines were let go cannot be seen.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const ring = new LogRing(100);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let seq = 1; seq <= 100; seq++) {
+      const text = `${seq} ${'L'.repeat(1_000_000)}`; // 1 MB each; 100 MB if kept whole
+      ring.push({seq, id: 'web.1', stream: 'stdout', text, time: 0});
+    }
+    gc();
+    const grownMb = (process.memoryUsage().heapUsed - before) / 1e6;
+    expect(grownMb).toBeLessThan(20); // 100 x 64 KiB = 6.6 MB
+    const [first] = ring.read({limit: 1, afterSeq: 0});
+    expect(first?.cut).toBe(true);
+    expect(first?.text).toBe(`1 ${'L'.repeat(maxStoredLineChars - 2)}`);
   });
 
   it('is empty after clear', () => {
