@@ -53,6 +53,7 @@ export class Supervisor implements SupervisorApi {
   private readonly host: InstanceHost;
   private seq = 0;
   private lastTreeScanAt = 0;
+  private isTreeScannedThisTurn = false;
   /** Ports listened on, read once for all the instances one `start` or `scale` spawns (undefined: not read this turn). */
   private listeningPortsThisTurn: Set<number> | null | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
@@ -347,8 +348,9 @@ export class Supervisor implements SupervisorApi {
     // and it reads all of /proc (~5-50 ms) on every exit of a short command.
     let known = this.sampler.knownMembers(instance.id);
     const mayHaveTree = isGroupAlive(pgid) || known.some((member) => isSameProcess(member.pid, member.startTime));
-    if (mayHaveTree && this.clock.now() - this.lastTreeScanAt > 100) {
+    if (mayHaveTree && !this.isTreeScanFresh()) {
       this.sampler.scanTree([{id: instance.id, pid: pgid, pgid}]);
+      this.noteTreeScan();
       known = this.sampler.knownMembers(instance.id);
     }
     return {
@@ -362,7 +364,24 @@ export class Supervisor implements SupervisorApi {
     const groups = this.liveGroups();
     if (groups.length === 0) return;
     this.sampler.scanTree(groups);
+    this.noteTreeScan();
+  }
+
+  /**
+   * A scan within the last 100 ms, or in this same turn however long it has
+   * taken: stopping 60 instances in one pass after a shutdown's scan must
+   * not scan again for each (on a loaded machine the pass outlasts 100 ms,
+   * and every scan made the next ones later still).
+   */
+  private isTreeScanFresh(): boolean {
+    return this.isTreeScannedThisTurn || this.clock.now() - this.lastTreeScanAt <= 100;
+  }
+
+  private noteTreeScan(): void {
     this.lastTreeScanAt = this.clock.now();
+    if (this.isTreeScannedThisTurn) return;
+    this.isTreeScannedThisTurn = true;
+    queueMicrotask(() => (this.isTreeScannedThisTurn = false));
   }
 
   private warnIfPortTaken(instance: Instance): void {

@@ -115,4 +115,15 @@ describe('findLiveGroupMember', () => {
     process.kill(-tree.pgid, 'SIGKILL');
     await waitFor(() => findLiveGroupMember(tree.pgid) === null, {describe: () => JSON.stringify(findLiveGroupMember(tree.pgid))});
   });
+
+  it('finds a member of a group created just after a scan it reuses', async () => {
+    const {tree} = await startTree();
+    expect(findLiveGroupMember(tree.pgid)).not.toBeNull(); // a scan, reused for a little while
+    const child = spawn('sleep', ['100'], {stdio: 'ignore', detached: true});
+    try {
+      expect(findLiveGroupMember(child.pid!)?.pid).toBe(child.pid);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
 });
