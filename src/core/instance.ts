@@ -66,6 +66,8 @@ export class Instance {
   private isRetired = false;
   /** Calls of stop(): a restart that sees it change while it waits does not start the process again. */
   private stopsRequested = 0;
+  /** Runs spawned so far: a restart that finds one spawned while it waited has had its effect. */
+  private runsStarted = 0;
   private epoch = 0;
   /** Timers set in the current state; `enter` clears them so none holds the event loop after a stop. */
   private readonly timers = new Set<unknown>();
@@ -120,9 +122,14 @@ export class Instance {
     };
   }
 
-  /** Starts the process unless it is already alive; a cron process gets its schedule armed instead. */
-  start(): Outcome {
+  /**
+   * Starts the process unless it is already alive; a cron process gets its
+   * schedule armed instead. While it is stopping, starts it once it has
+   * stopped (`x` then `s` on a slow process).
+   */
+  start(): Outcome | Promise<Outcome> {
     if (this.isRetired) return this.refuseRetired();
+    if (this.state.status === 'stopping') return this.startAfterStop();
     this.consecutiveRestarts = 0; // a start by hand begins a new crash loop: max_restarts and the backoff count again
     if (this.schedule) return this.armSchedule();
     return this.run();
@@ -175,10 +182,19 @@ export class Instance {
     return {ok: false, message: `${this.id} is being removed (scaled down)`};
   }
 
+  private async startAfterStop(): Promise<Outcome> {
+    const runsBefore = this.runsStarted;
+    await this.settling;
+    if (this.host.isShuttingDown()) return {ok: false, message: `${this.id}: the stack is shutting down`};
+    if (this.runsStarted !== runsBefore && this.isAlive) return {ok: true, message: `${this.id} started (pid ${this.pid})`};
+    return this.start();
+  }
+
   /** Spawns one run of the command. */
   private run(): Outcome {
     if (this.isRetired) return this.refuseRetired();
     if (this.isAlive) return {ok: false, message: `${this.id} is already running (pid ${this.pid})`};
+    this.runsStarted += 1;
     this.host.beforeSpawn(this);
     const env = this.host.envFor(this);
     // One clock reading per chunk, not per line: a chunk's lines arrived together.
@@ -363,12 +379,15 @@ export class Instance {
     if (this.isRetired) return this.refuseRetired();
     this.consecutiveRestarts = 0; // as for start(): a failed process given another go gets its restarts back
     const stopsBefore = this.stopsRequested;
+    const runsBefore = this.runsStarted;
     if (this.isAlive) await this.halt();
     else await this.settling;
     // A shutdown that began while this one was stopping has stopped it for good.
     if (this.host.isShuttingDown()) return {ok: false, message: `${this.id}: the stack is shutting down`};
     // So has a stop asked for meanwhile (x while a slow process was going down for the restart).
     if (this.stopsRequested !== stopsBefore) return {ok: false, message: `${this.id} was stopped before it could restart`};
+    // Another restart (or a start) asked for while this one waited has run it anew: one restart for both.
+    if (this.runsStarted !== runsBefore && this.isAlive) return {ok: true, message: `${this.id} restarted (pid ${this.pid})`};
     this.schedule?.arm();
     const outcome = this.run();
     if (!outcome.ok) return outcome;

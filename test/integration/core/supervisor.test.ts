@@ -106,6 +106,33 @@ describe('Supervisor with real processes', () => {
     }
   });
 
+  // Stops in about a second: long enough to act while it is stopping.
+  const slowStopper = "trap 'sleep 1; exit 0' TERM; echo ready; while :; do sleep 0.1; done";
+
+  it('a start asked for while the process is stopping starts it once stopped', async () => {
+    stack = await startStack({slow: slowStopper});
+    await stack.waitForLine('slow.1', /^ready/);
+    const firstPid = stack.api.snapshot().instances[0]!.pid;
+    const stopping = stack.api.dispatch({type: 'stop', target: 'slow.1'});
+    await waitFor(() => stateOf(stack!, 'slow.1')?.status === 'stopping');
+    const started = await stack.api.dispatch({type: 'start', target: 'slow.1'});
+    expect((await stopping).ok).toBe(true);
+    expect(started).toMatchObject({ok: true, message: expect.stringMatching(/^slow\.1 started \(pid \d+\)$/)});
+    expect(stateOf(stack, 'slow.1')?.status).toMatch(/^(starting|running)$/);
+    expect(stack.api.snapshot().instances[0]!.pid).not.toBe(firstPid);
+  });
+
+  it('two restarts asked for together make one restart, and both say so', async () => {
+    stack = await startStack({slow: slowStopper});
+    await stack.waitForLine('slow.1', /^ready/);
+    const first = stack.api.dispatch({type: 'restart', target: 'slow.1'});
+    await waitFor(() => stateOf(stack!, 'slow.1')?.status === 'stopping');
+    const second = await stack.api.dispatch({type: 'restart', target: 'slow.1'});
+    expect(await first).toMatchObject({ok: true, message: expect.stringMatching(/^slow\.1 restarted \(pid \d+\)$/)});
+    expect(second).toMatchObject({ok: true, message: expect.stringMatching(/^slow\.1 restarted \(pid \d+\)$/)});
+    expect(stack.api.snapshot().instances[0]!.restarts).toBe(1);
+  });
+
   it('reports exit codes and signals in words', async () => {
     stack = await startStack({three: '$FIXTURES/exit-with.sh 3', killed: 'kill -KILL $$', shell: 'sh -c "kill -USR1 \\$\\$"; exit $?'});
     await stack.waitForLine('system', /three\.1 exited with code 3$/);
