@@ -9,7 +9,7 @@ import {LazySpawner} from '../core/lazy-spawn.js';
 import {ExitTracker} from '../core/exit-tracker.js';
 import {PrefixedPrinter} from '../output/prefixed.js';
 import {HoldableSpawner, heldOutputWriter} from '../output/held-output.js';
-import {makeDirectory} from '../output/make-directory.js';
+import {makeWritableDirectory} from '../output/make-directory.js';
 import {shouldColor} from '../output/colors.js';
 import {addStackOptions, parseIntegerFlag, type StackOptions} from './stack-options.js';
 import {toLoadOptions} from './load-options.js';
@@ -71,11 +71,13 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   if (logMaxBytes < 1) throw new UsageError(`--log-max-size: expected a size of at least 1 byte, got ${JSON.stringify(options.logMaxSize)}`);
   const isDaemonChild = takeDaemonChildMarker();
   const paths = projectPaths(projectDirFor(options.procfile));
+  // An unset variable (--log-dir "$LOGS") would otherwise scatter log files into the current directory.
+  if (options.logDir?.trim() === '') throw new UsageError('--log-dir: the path is empty (pass a directory)');
   const logDir = options.logDir !== undefined ? path.resolve(options.logDir) : isDaemonChild || options.daemon ? paths.defaultLogDir : undefined;
   // Made (or refused: a file in the way, no permission) before anything starts, the daemon's fork included.
   // The default one is under the project's state directory, which only the user may read (logs hold secrets).
   if (logDir === paths.defaultLogDir) ensurePrivateDir(paths.stateDir, stateDirPurpose);
-  if (logDir !== undefined) makeDirectory(logDir, {label: '--log-dir', argument: '--log-dir'});
+  if (logDir !== undefined) makeWritableDirectory(logDir, {label: '--log-dir', argument: '--log-dir'});
   await ensureNotRunning(paths);
   const recovered = await recoverLeftovers(paths);
   if (options.daemon && !isDaemonChild) {

@@ -85,7 +85,11 @@ export function ensurePrivateDir(dir: string, purpose: {what: string; variable: 
     // EEXIST: a file (or a link to one) is in the way, refused below; ENOTDIR: one is in the way higher up.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') refuse();
-    if (code !== 'EEXIST') throw error;
+    if (code !== 'EEXIST') {
+      // A read-only or foreign HOME, say: one line, not an internal error with a stack trace.
+      const reason = /^[A-Z0-9]+: ([^,]+)/.exec((error as Error).message)?.[1] ?? code;
+      throw new UsageError(`cannot create ${dir} for ${purpose.what}: ${reason} (set ${purpose.variable} to a directory you may write to)`);
+    }
   }
   const stat = lstatSync(dir);
   const uid = process.getuid?.();

@@ -3,8 +3,8 @@
  * every refusal of the file system as one line naming the path and a fix
  * (a UsageError: exit 2), not a crash with a stack trace.
  */
-import {mkdirSync, statSync, type Stats} from 'node:fs';
-import {dirname} from 'node:path';
+import {closeSync, mkdirSync, openSync, statSync, unlinkSync, type Stats} from 'node:fs';
+import {dirname, join} from 'node:path';
 import {UsageError} from '../config/errors.js';
 
 /** Where the directory came from, for messages: `{label: 'export', argument: 'DIR'}`. */
@@ -38,6 +38,23 @@ export function makeDirectory(dir: string, origin: DirectoryOrigin): void {
     } catch (error) {
       throw toUsageError(error, 'create the directory', path, origin);
     }
+  }
+}
+
+/**
+ * makeDirectory, then proof that files can be made in it: a directory that
+ * exists but refuses writes (read-only mount, no permission) would be found
+ * out only at the first line, as a warning in a log nobody reads (a daemon
+ * whose only output is these files would run with none).
+ */
+export function makeWritableDirectory(dir: string, origin: DirectoryOrigin): void {
+  makeDirectory(dir, origin);
+  const probe = join(dir, `.procdeck-write-check-${process.pid}`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+  } catch (error) {
+    throw toUsageError(error, 'write files in', dir, origin);
   }
 }
 

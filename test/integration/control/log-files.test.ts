@@ -27,6 +27,18 @@ describe('log files (--log-dir)', () => {
     expect(existsSync(path.join(project.dir, 'started.txt'))).toBe(false);
   });
 
+  it('refuse a --log-dir that exists but takes no files, and an empty one, before anything starts', async () => {
+    project = makeProject({Procfile: 'web: echo started > started.txt\n'});
+    const env = {XDG_RUNTIME_DIR: path.join(project.dir, 'run')};
+    const readOnly = await project.run(['start', '--no-tui', '--log-dir', '/proc/self'], {env});
+    expect(readOnly.exitCode).toBe(2);
+    expect(readOnly.all).toMatch(/^procdeck: --log-dir: cannot write files in \/proc\/self: .+ \(pass a --log-dir .+\)$/);
+    const empty = await project.run(['start', '--no-tui', '--log-dir', ''], {env});
+    expect(empty.exitCode).toBe(2);
+    expect(empty.all).toBe('procdeck: --log-dir: the path is empty (pass a directory)');
+    expect(existsSync(path.join(project.dir, 'started.txt'))).toBe(false);
+  });
+
   it('hold exactly what the process printed, all 100,000 lines, flushed before exit', async () => {
     project = makeProject({Procfile: 'numbers: node $FIXTURES/numbered.mjs 100000\nshort: echo last words; echo to stderr >&2\n'});
     const result = await project.run(['start', '--no-tui', '--log-dir', 'logs'], {env: {XDG_RUNTIME_DIR: path.join(project.dir, 'run')}});
