@@ -1,4 +1,4 @@
-import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -72,16 +72,37 @@ describe('LogFileWriter', () => {
     writer.close();
   });
 
-  it('reports a file it cannot write once and keeps going', () => {
-    const {writer, emit, errors, read} = setUp(1000);
-    rmSync(dir!, {recursive: true});
-    emit('a.1', 'lost');
+  it('reports a file it cannot write, counts what is lost, and writes again once it can', () => {
+    let now = 0;
+    dir = mkdtempSync(path.join(tmpdir(), 'procdeck-logs-'));
+    const api = new FakeApi({instances: []});
+    const errors: string[] = [];
+    const writer = new LogFileWriter(api, {dir, maxBytes: 1000, onError: (message) => errors.push(message), retryAfterMs: 10_000, now: () => now});
+    mkdirSync(path.join(dir, 'a.1.log')); // a directory where the file goes: every open fails
+    api.print('a.1', 'lost');
     writer.flush();
-    emit('a.1', 'lost too');
+    api.print('a.1', 'lost too');
     writer.flush();
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/a\.1\.log: cannot write the log file/);
-    expect(() => read('a.1.log')).toThrow();
+    expect(errors[0]).toMatch(/a\.1\.log: cannot write the log file \(EISDIR.*\); its lines are not saved until a write works again/);
+    rmSync(path.join(dir, 'a.1.log'), {recursive: true});
+    now = 10_000;
+    api.print('a.1', 'saved');
+    writer.flush();
+    expect(readFileSync(path.join(dir, 'a.1.log'), 'utf8')).toBe('saved\n');
+    expect(errors[1]).toMatch(/a\.1\.log: writing again; 2 lines were not saved$/);
     writer.close();
+  });
+
+  it('opens the file afresh when the process starts again: a deleted log directory is made again', () => {
+    const {api, writer, emit, read} = setUp(1000);
+    emit('a.1', 'first run');
+    writer.flush();
+    rmSync(dir!, {recursive: true});
+    // The fake's setState wants an instance in its stack; the writer only hears the event.
+    (api as unknown as {events: NodeJS.EventEmitter}).events.emit('state', 'a.1', {status: 'starting', pid: 1, since: 0});
+    emit('a.1', 'second run');
+    writer.close();
+    expect(read('a.1.log')).toBe('second run\n');
   });
 });
