@@ -28,8 +28,9 @@ async function runAttach(options: {procfile?: string}): Promise<number> {
     process.stderr.write(`procdeck: ${noStackMessage(paths.projectDir)}\n`);
     return 1;
   }
-  const {runTui} = await import('../ui/render.js');
   try {
+    // Inside the try: a failed load (procdeck upgraded while the daemon ran) must close the connection, or it keeps us alive.
+    const {runTui} = await import('../ui/render.js');
     const {detached} = await runTui(api, {statsIntervalMs: api.statsIntervalMs, noColor: Boolean(process.env.NO_COLOR)});
     if (detached) process.stdout.write(`detached; the stack keeps running (procdeck attach to come back, procdeck quit to stop it)\n`);
   } finally {

@@ -1,4 +1,5 @@
-import {existsSync, readFileSync, statSync} from 'node:fs';
+import {cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {cliPath} from '../helpers/cli.js';
@@ -129,5 +130,24 @@ describe('procdeck start -D, attach, detach, quit', () => {
     terminal = await openAttach(stack);
     await terminal.waitForScreen((screen) => screen.includes('attach exited 1'), {what: 'attach to fail'});
     expect(terminal.capture()).toContain('no stack is running');
+  });
+
+  it('attach exits with an error, not a hang, when the UI cannot be loaded (procdeck upgraded under a running daemon)', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    daemonPid = await startDaemon(stack);
+    // A copy of the build without the UI's chunk, as an upgrade in progress leaves it.
+    const broken = mkdtempSync(path.join(tmpdir(), 'procdeck-broken-'));
+    try {
+      cpSync(path.dirname(cliPath), broken, {recursive: true});
+      for (const file of readdirSync(broken)) if (/^render-.*\.js$/.test(file)) rmSync(path.join(broken, file));
+      const term = (terminal = await TmuxTerminal.open({cwd: stack.dir, env: stack.env}));
+      term.type(`node ${path.join(broken, 'cli.js')} attach; echo "attach exited $?"`, {enter: true});
+      const screen = await term.waitForScreen((s) => /attach exited \d+/.test(s), {what: 'attach to exit'});
+      expect(screen).toMatch(/procdeck: internal error: .*render-/);
+      expect(screen).toContain('attach exited 1');
+      expect(isAlive(daemonPid)).toBe(true); // the stack is not attach's to stop
+    } finally {
+      rmSync(broken, {recursive: true, force: true});
+    }
   });
 });
