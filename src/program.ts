@@ -5,6 +5,9 @@
 import {Command, CommanderError} from 'commander';
 import {ConfigError, ConfigErrors, UsageError} from './config/errors.js';
 import {registerCommands} from './commands/index.js';
+import {forgetHungUpTerminalAtExit} from './hung-up-terminal.js';
+
+forgetHungUpTerminalAtExit();
 
 const program = new Command('procdeck')
   .description('Run a Procfile stack with a live terminal UI, headless, or as a daemon.')

@@ -314,6 +314,20 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     await term.waitForScreen((s) => /exit=0/.test(s), {what: 'procdeck to exit'});
   });
 
+  it('a closed terminal stops the stack, and procdeck exits without an abort', async () => {
+    const t = await startStack();
+    const errors = path.join(stackDir!, 'stderr.txt');
+    t.sendKeys('q');
+    await t.waitForScreen((s) => /exit=0/.test(s), {what: 'the first run to exit'});
+    t.type(`node ${cli} start -f Procfile 2> ${errors}`, {enter: true});
+    await t.waitForScreen((s) => /^● clock\.1\s+running/m.test(s), {what: 'the UI'});
+    t.kill(); // the window closes: the terminal hangs up and procdeck gets SIGHUP
+    term = undefined;
+    await waitFor(() => processesIn(stackDir!).length === 0, {timeoutMs: stopTimeoutMs + 3000, describe: () => processesIn(stackDir!).join(' ')});
+    // Node put the saved terminal settings back on exit and aborted (SIGABRT, a native trace) when the terminal was gone.
+    expect(readFileSync(errors, 'utf8')).not.toMatch(/Assertion failed|ResetStdio/);
+  });
+
   it('stays open when every process has ended, so the user can read why', async () => {
     stackDir = mkdtempSync(path.join(tmpdir(), 'procdeck-e2e-'));
     writeFileSync(path.join(stackDir, 'Procfile'), 'short: echo bye from short; exit 3\n');
