@@ -51,8 +51,10 @@ describe('control paths', () => {
       expect(() => ensurePrivateDir(path.join(root, 'file'))).toThrow(UsageError);
       expect(() => ensurePrivateDir(path.join(root, 'file', 'procdeck'))).toThrow(/file\/procdeck: not a directory owned by you/);
       // One that cannot be made (a read-only HOME, say) is one line naming the directory and the fix.
-      expect(() => ensurePrivateDir('/proc/self/procdeck', {what: "the stack's logs", variable: 'XDG_STATE_HOME'})).toThrow(
-        new UsageError("cannot create /proc/self/procdeck for the stack's logs: no such file or directory (set XDG_STATE_HOME to a directory you may write to)"),
+      // (As root no permission is refused; a name too long fails as plainly. Not /proc: a recursive mkdir there never returns.)
+      const tooLong = path.join(root, 'x'.repeat(300));
+      expect(() => ensurePrivateDir(tooLong, {what: "the stack's logs", variable: 'XDG_STATE_HOME'})).toThrow(
+        new UsageError(`cannot create ${tooLong} for the stack's logs: name too long (set XDG_STATE_HOME to a directory you may write to)`),
       );
     } finally {
       rmSync(root, {recursive: true, force: true});
