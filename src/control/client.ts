@@ -22,7 +22,6 @@ export class RemoteSupervisor implements SupervisorApi {
   private readonly unfinished = new UnfinishedLines();
   private readonly systemRing: LogRing;
   private readonly allRing: LogRing;
-  private readonly clearedThrough = new Map<InstanceId, number>();
   private current: StackSnapshot;
   private lastSeq = 0;
   private isStopped = false;
@@ -89,10 +88,10 @@ export class RemoteSupervisor implements SupervisorApi {
     }
   }
 
-  readLog(id: InstanceId | 'all', window: LogWindow): readonly LogLine[] {
-    if (id === 'all') return this.allRing.read(window, (line) => line.seq > (this.clearedThrough.get(line.id) ?? 0));
-    if (id === 'system') return this.systemRing.read(window);
-    return this.rings.get(id)?.read(window) ?? [];
+  readLog(id: InstanceId | 'all', window: LogWindow, keep?: (line: LogLine) => boolean): readonly LogLine[] {
+    if (id === 'all') return this.allRing.read(window, keep);
+    if (id === 'system') return this.systemRing.read(window, keep);
+    return this.rings.get(id)?.read(window, keep) ?? [];
   }
 
   unfinishedLines(id: InstanceId): readonly UnfinishedLine[] {
@@ -138,13 +137,6 @@ export class RemoteSupervisor implements SupervisorApi {
         this.syncRings();
         this.events.emit('formation');
         break;
-      case 'clear': {
-        const {id} = data as {id: InstanceId};
-        this.rings.get(id)?.clear();
-        this.clearedThrough.set(id, this.lastSeq);
-        this.events.emit('clear', id);
-        break;
-      }
       case 'stats': {
         const sample = data as StatsSample;
         this.current = {

@@ -19,7 +19,6 @@ const commandSchema = z.discriminatedUnion('type', [
   z.object({type: z.literal('signal'), target, signal: signalName}),
   z.object({type: z.literal('scale'), process: target, by: z.optional(z.number().check(z.int())), to: z.optional(z.number().check(z.int(), z.minimum(0)))}),
   z.object({type: z.literal('input'), target, text: z.string()}),
-  z.object({type: z.literal('clear'), target}),
   z.object({type: z.literal('shutdown'), force: z.optional(z.boolean())}),
 ]);
 

@@ -259,7 +259,6 @@ export class ServerConnection {
       this.api.on('state', stateEvent),
       this.api.on('log', (line) => this.event(id, 'log', toStoredLine(line))),
       this.api.on('unfinished', unfinishedEvent),
-      this.api.on('clear', (instanceId: InstanceId) => this.event(id, 'clear', {id: instanceId}, false)),
       this.api.on('stats', (sample) => this.event(id, 'stats', sample)),
       this.api.on('formation', () => this.event(id, 'formation', {snapshot: this.api.snapshot()}, false)),
       this.api.on('stopped', () => this.event(id, 'stopped', {}, false)),

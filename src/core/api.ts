@@ -109,8 +109,6 @@ export type SupervisorEvents = {
   log: [line: LogLine];
   /** An instance's unfinished lines changed (see `SupervisorApi.unfinishedLines`). */
   unfinished: [id: InstanceId];
-  /** An instance's scrollback was cleared. */
-  clear: [id: InstanceId];
   stats: [sample: StatsSample];
   /** Instances were added or removed (scale). */
   formation: [];
@@ -135,8 +133,12 @@ export interface LogWindow {
 export interface SupervisorApi {
   snapshot(): StackSnapshot;
   dispatch(command: Command): Promise<Outcome>;
-  /** Lines of one instance, of `system`, or of `all` (every instance and system merged), oldest first. */
-  readLog(id: InstanceId | 'all', window: LogWindow): readonly LogLine[];
+  /**
+   * Lines of one instance, of `system`, or of `all` (every instance and
+   * system merged), oldest first; `keep` leaves lines out without costing
+   * the window its size (a UI's cleared lines).
+   */
+  readLog(id: InstanceId | 'all', window: LogWindow, keep?: (line: LogLine) => boolean): readonly LogLine[];
   /**
    * What an instance has begun printing on each stream but not yet ended
    * with a newline: a prompt waiting for input, a progress bar. Not stored;

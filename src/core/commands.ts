@@ -13,7 +13,6 @@ export type Command =
   | {type: 'scale'; process: string; by?: number; to?: number}
   /** Write `text` plus a newline to the instance's stdin. */
   | {type: 'input'; target: Target; text: string}
-  | {type: 'clear'; target: Target}
   /** Stop everything (gracefully, or SIGKILL every group at once with `force`). */
   | {type: 'shutdown'; force?: boolean};
 

@@ -166,13 +166,13 @@ export class Supervisor implements SupervisorApi {
     return this.events.on(event, listener);
   }
 
-  readLog(id: InstanceId | 'all', window: LogWindow): readonly LogLine[] {
+  readLog(id: InstanceId | 'all', window: LogWindow, keep?: (line: LogLine) => boolean): readonly LogLine[] {
     if (id === 'all') {
       // Merged per read (one window per frame), not per line: each line is stored once.
-      return mergeWindows([this.systemRing, ...this.rings.values()].map((ring) => ring.read(window)), window);
+      return mergeWindows([this.systemRing, ...this.rings.values()].map((ring) => ring.read(window, keep)), window);
     }
-    if (id === 'system') return this.systemRing.read(window);
-    return this.rings.get(id)?.read(window) ?? [];
+    if (id === 'system') return this.systemRing.read(window, keep);
+    return this.rings.get(id)?.read(window, keep) ?? [];
   }
 
   unfinishedLines(id: InstanceId): readonly UnfinishedLine[] {
@@ -261,10 +261,6 @@ export class Supervisor implements SupervisorApi {
         return instance.signal(command.signal);
       case 'input':
         return instance.input(command.text);
-      case 'clear':
-        this.rings.get(instance.id)?.clear();
-        this.events.emit('clear', instance.id);
-        return {ok: true, message: `${instance.id} log cleared`};
     }
   }
 

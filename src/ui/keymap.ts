@@ -52,7 +52,7 @@ export const keymap: readonly KeyBinding[] = [
   {keys: ['e'], label: 'open the whole log in $PAGER', run: openPager},
   {keys: ['y'], label: 'copy the visible lines (OSC 52)', run: copyVisible},
   {keys: ['i'], label: 'input mode: type a line for stdin', run: openInput},
-  {keys: ['c'], label: 'clear the log', run: clearLog},
+  {keys: ['c'], label: 'clear the log (here only)', run: clearLog},
   {keys: ['w'], label: 'toggle line wrap', run: ({store}) => store.update({wrap: !store.state.wrap, status: {text: `wrap ${store.state.wrap ? 'off' : 'on'}`, ok: true}})},
   {keys: ['?'], label: 'this help', run: ({store}) => store.update({mode: {kind: 'help', page: 0}})},
   {keys: ['q', 'ctrl-c'], label: 'quit gracefully (attached: stop or detach)', run: (ctx) => quit(ctx, false)},
@@ -218,18 +218,11 @@ function copyVisible({store, host}: KeyContext): void {
 }
 
 function clearLog({store}: KeyContext): void {
-  const row = store.selectedRow();
-  if (row.kind === 'instance') {
-    void store.dispatch({type: 'clear', target: row.instance.id});
+  const source = store.sourceOf(store.selectedRow());
+  if (source === null) {
+    store.setStatus('clear: this type has no instances, so no log', false);
     return;
   }
-  if (row.kind === 'type') {
-    store.setStatus(`clear: ${row.type} has no instances`, false);
-    return;
-  }
-  const ids = store.api.snapshot().instances.map((instance) => instance.id);
-  void Promise.all(ids.map((id) => store.api.dispatch({type: 'clear', target: id}))).then(
-    () => store.setStatus(`cleared ${ids.length} logs`),
-    (error: unknown) => store.setStatus(`clear failed: ${error instanceof Error ? error.message : String(error)}`, false),
-  );
+  store.clearLog(source);
+  store.setStatus(`cleared ${source === 'all' ? 'every log' : source} here (e and procdeck logs still have the lines)`);
 }

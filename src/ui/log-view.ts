@@ -7,8 +7,8 @@ import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import stripAnsi from 'strip-ansi';
 import wrapAnsi from 'wrap-ansi';
-import type {LogLine, SupervisorApi} from '../core/api.js';
-import {plainTextOf, readAfter, readBefore, type LogSource} from './log-window.js';
+import type {LogLine} from '../core/api.js';
+import {plainTextOf, readAfter, readBefore, type LogReader, type LogSource} from './log-window.js';
 import type {Matcher} from './search.js';
 import {dim, highlight, paint, resetSgr, type ColorName} from './theme.js';
 import {fitName} from './view/text.js';
@@ -78,7 +78,7 @@ export class LogRowCache {
 }
 
 /** Reads and formats the rows a log pane shows. */
-export function buildLogView(api: SupervisorApi, request: LogViewRequest, cache = new LogRowCache()): LogView {
+export function buildLogView(api: LogReader, request: LogViewRequest, cache = new LogRowCache()): LogView {
   const {source, rows, anchorSeq, filter} = request;
   if (source === null || rows <= 0) return emptyLogView;
   const lines = readBefore(api, source, anchorSeq ?? undefined, rows, filter);

@@ -9,12 +9,15 @@ import type {Matcher} from './search.js';
 
 export type LogSource = InstanceId | 'all';
 
+/** What reading a log takes: the engine itself, or the lines this UI has not cleared (UiStore.shownLogs). */
+export type LogReader = Pick<SupervisorApi, 'readLog' | 'unfinishedLines'>;
+
 // A filter that matches rarely must not scan a whole merged scrollback on every frame.
 const maxScannedLines = 50_000;
 
 /** The newest `limit` lines before `beforeSeq` (or before the end), oldest first. */
 export function readBefore(
-  api: SupervisorApi, source: LogSource, beforeSeq: number | undefined, limit: number, filter: Matcher | null,
+  api: LogReader, source: LogSource, beforeSeq: number | undefined, limit: number, filter: Matcher | null,
 ): LogLine[] {
   if (limit <= 0) return [];
   const window = beforeSeq === undefined ? {limit} : {beforeSeq, limit};
@@ -39,7 +42,7 @@ export function readBefore(
 
 /** The oldest `limit` lines after `afterSeq`, oldest first. */
 export function readAfter(
-  api: SupervisorApi, source: LogSource, afterSeq: number, limit: number, filter: Matcher | null,
+  api: LogReader, source: LogSource, afterSeq: number, limit: number, filter: Matcher | null,
 ): LogLine[] {
   if (limit <= 0) return [];
   if (!filter) return [...api.readLog(source, {afterSeq, limit})];

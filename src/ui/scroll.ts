@@ -8,12 +8,12 @@
  * Distances are in screen rows: with wrap on a line may take several, and a
  * page up must move by a page of rows, not of lines, or it skips some.
  */
-import type {LogLine, SupervisorApi} from '../core/api.js';
-import {plainTextOf, readAfter, readBefore, type LogSource} from './log-window.js';
+import type {LogLine} from '../core/api.js';
+import {plainTextOf, readAfter, readBefore, type LogReader, type LogSource} from './log-window.js';
 import type {Matcher} from './search.js';
 
 export interface ScrollContext {
-  api: SupervisorApi;
+  api: LogReader;
   source: LogSource;
   filter: Matcher | null;
   /** Log rows on screen. */

@@ -10,7 +10,7 @@ import type {Command} from '../core/commands.js';
 import type {Frame, StatsHistory, UiState} from './frame.js';
 import {computeLayout, type Size} from './layout.js';
 import {buildLogView, countLogRows, emptyLogView, LogRowCache, type LogView, type LogViewRequest} from './log-view.js';
-import type {LogSource} from './log-window.js';
+import type {LogReader, LogSource} from './log-window.js';
 import {buildListRows, nameOfRow, type ListRow} from './rows.js';
 import type {ScrollContext} from './scroll.js';
 import {colorOfType, type ColorName} from './theme.js';
@@ -80,7 +80,6 @@ export class UiStore {
         this.invalidate();
       }),
       api.on('stats', (sample) => this.onStats(sample)),
-      api.on('clear', (id) => this.onClear(id)),
       api.on('formation', () => this.onFormation()),
       api.on('stopped', () => {
         this.isStopped = true;
@@ -154,7 +153,7 @@ export class UiStore {
     // With wrap on, distances are counted in the rows lines take as the pane draws them.
     const request = this.lastLog?.request;
     const rowsOf = this.ui.wrap && request?.source === source ? (line: LogLine) => countLogRows(line, request) : undefined;
-    return {api: this.api, source, filter: this.ui.filter, rows: this.frame.layout.logRows, ...(rowsOf && {rowsOf})};
+    return {api: this.shownLogs, source, filter: this.ui.filter, rows: this.frame.layout.logRows, ...(rowsOf && {rowsOf})};
   }
 
   /** The name width the `all` view pads instance names to. */
@@ -203,13 +202,31 @@ export class UiStore {
     if (this.ui.anchorSeq === null) this.invalidate();
   }
 
-  private onClear(id: InstanceId): void {
+  /**
+   * `c`: hides the lines a log has now, in this UI only. The engine keeps
+   * them: `procdeck logs`, the pager and another attached UI still have
+   * them (a clear in one attached UI once wiped a daemon's scrollback for
+   * everyone). Clearing `all` hides every log's lines so far.
+   */
+  clearLog(source: LogSource): void {
+    const newest = this.api.readLog('all', {limit: 1})[0]?.seq ?? 0;
+    if (source === 'all') this.allHiddenThrough = newest;
+    else this.hiddenThrough.set(source, newest);
     this.logChanges += 1;
-    if (this.ui.selectedKey === id || this.ui.selectedKey === 'all') {
-      this.ui = {...this.ui, anchorSeq: null, matchSeq: null};
-    }
+    this.ui = {...this.ui, anchorSeq: null, matchSeq: null};
     this.invalidate();
   }
+
+  private allHiddenThrough = 0;
+  private readonly hiddenThrough = new Map<InstanceId, number>();
+  private readonly isShown = (line: LogLine): boolean =>
+    line.seq > this.allHiddenThrough && line.seq > (this.hiddenThrough.get(line.id) ?? 0);
+
+  /** The logs as this UI shows them: without the lines `c` cleared here. */
+  readonly shownLogs: LogReader = {
+    readLog: (id, window) => this.api.readLog(id, window, this.allHiddenThrough === 0 && this.hiddenThrough.size === 0 ? undefined : this.isShown),
+    unfinishedLines: (id) => this.api.unfinishedLines(id),
+  };
 
   private onFormation(): void {
     this.logChanges += 1;
@@ -267,7 +284,7 @@ export class UiStore {
   private logView(request: LogViewRequest): LogView {
     const last = this.lastLog;
     if (last && last.logChanges === this.logChanges && isSameRequest(last.request, request)) return last.view;
-    const view = buildLogView(this.api, request, this.logRows);
+    const view = buildLogView(this.shownLogs, request, this.logRows);
     this.lastLog = {request, logChanges: this.logChanges, view};
     return view;
   }

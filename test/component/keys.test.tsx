@@ -98,7 +98,6 @@ describe('keys', () => {
       {type: 'restart', target: 'web.1'},
       {type: 'stop', target: 'web.1'},
       {type: 'start', target: 'web.1'},
-      {type: 'clear', target: 'web.1'},
       {type: 'scale', process: 'web', by: 1},
       {type: 'scale', process: 'web', by: -1},
     ]);
@@ -122,7 +121,27 @@ describe('keys', () => {
       expect(ui.screen()).not.toMatch(/Send a signal|stdin>/);
       await ui.press('c'); // the next key is a normal key again, not menu or prompt input
     }
-    expect(api.dispatched).toEqual([{type: 'clear', target: 'web.1'}, {type: 'clear', target: 'web.1'}]);
+    expect(api.dispatched).toEqual([]);
+    expect(ui.screen()).toContain('cleared web.1 here');
+  });
+
+  it('c hides the selected log here only: the engine keeps the lines, and new ones show', async () => {
+    const api = twoProcesses();
+    api.print('web.1', 'old web line');
+    api.print('worker.1', 'old worker line');
+    ui = await renderUi(api);
+    await ui.press('j');
+    await ui.waitForScreen((s) => s.includes('old web line'));
+    await ui.press('c');
+    await ui.waitForScreen((s) => s.includes('cleared web.1 here (e and procdeck logs still have the lines)') && !s.includes('old web line'));
+    api.print('web.1', 'new web line');
+    await ui.waitForScreen((s) => s.includes('new web line'));
+    expect(api.dispatched).toEqual([]);
+    expect(api.readLog('web.1', {limit: 10}).map((line) => line.text)).toEqual(['old web line', 'new web line']);
+    // In `all` too, web.1's cleared line is hidden while worker.1's stays.
+    await ui.press('k');
+    const all = await ui.waitForScreen((s) => s.includes('new web line') && s.includes('old worker line'));
+    expect(all).not.toContain('old web line');
   });
 
   it('instance keys on all say to select a process and send nothing', async () => {

@@ -38,12 +38,12 @@ export class FakeApi implements SupervisorApi {
     return this.respond(command);
   }
 
-  readLog(id: string, window: LogWindow): readonly LogLine[] {
+  readLog(id: string, window: LogWindow, keep: (line: LogLine) => boolean = () => true): readonly LogLine[] {
     this.readCalls += 1;
     this.largestLimit = Math.max(this.largestLimit, window.limit);
     const source = id === 'all' ? this.lines : this.lines.filter((line) => line.id === id);
     const inWindow = source.filter(
-      (line) => (window.beforeSeq === undefined || line.seq < window.beforeSeq) && (window.afterSeq === undefined || line.seq > window.afterSeq),
+      (line) => (window.beforeSeq === undefined || line.seq < window.beforeSeq) && (window.afterSeq === undefined || line.seq > window.afterSeq) && keep(line),
     );
     return window.afterSeq === undefined ? inWindow.slice(Math.max(0, inWindow.length - window.limit)) : inWindow.slice(0, window.limit);
   }
