@@ -24,6 +24,14 @@ import {DependencyGate} from './policy/depends-on.js';
 import {isGroupAlive, signalGroup, signalProcess, type ProcessRef} from './process-group.js';
 import {isSameProcess} from './stats/process-table.js';
 
+/** How long start() spawns before it lets the event loop run (keys, signals, a frame). */
+const launchSliceMs = 30;
+
+/** Launching it spawns its process now: it waits for no dependency and no cron time. */
+function spawnsAtLaunch(instance: Instance): boolean {
+  return Object.keys(instance.spec.dependsOn).length === 0 && instance.spec.cron === undefined;
+}
+
 export interface SupervisorOptions {
   /** Lines kept per instance (and in the merged view). */
   scrollback: number;
@@ -104,20 +112,37 @@ export class Supervisor implements SupervisorApi {
     }
   }
 
-  /** Starts the autostart processes (all, or only `names` when given); reports types with 0 instances. */
+  /**
+   * Starts the autostart processes (all, or only `names` when given); reports
+   * types with 0 instances. A spawn blocks the event loop while the child is
+   * forked (~10 ms, more on a loaded machine), so a big stack is launched
+   * `launchSliceMs` at a time: 60 processes in one pass held it for a second
+   * or more, the screen stale and Q or a second Ctrl-c unanswered.
+   */
   start(): void {
     for (const spec of this.stack.processes) {
       if (spec.instances === 0) this.system(`${spec.name} has 0 instances in the formation: not started`);
     }
+    const queue = this.autostartInstances();
     this.isLaunching = true;
-    try {
-      for (const instance of this.autostartInstances()) this.gate.launch(instance);
-    } finally {
-      this.isLaunching = false;
-    }
-    this.gate.release();
-    // enableStats may have started the loop already (a control client was quicker).
-    if (this.statsIntervalMs > 0 && this.statsEnabling === undefined) this.scheduleStats();
+    const launchSome = (): void => {
+      const sliceEnd = performance.now() + launchSliceMs;
+      try {
+        // Only a spawn costs time: one that waits for its dependencies, or for its cron time, is held at once.
+        while (queue.length > 0 && this.shuttingDown === null && (performance.now() < sliceEnd || !spawnsAtLaunch(queue[0] as Instance))) {
+          this.gate.launch(queue.shift() as Instance);
+        }
+      } finally {
+        if (queue.length > 0 && this.shuttingDown === null) setImmediate(launchSome);
+        else this.isLaunching = false;
+      }
+      // A shutdown that came between slices launches nothing more, and nothing waiting is released.
+      if (this.isLaunching || this.shuttingDown !== null) return;
+      this.gate.release();
+      // enableStats may have started the loop already (a control client was quicker).
+      if (this.statsIntervalMs > 0 && this.statsEnabling === undefined) this.scheduleStats();
+    };
+    launchSome();
   }
 
   /**
@@ -128,7 +153,7 @@ export class Supervisor implements SupervisorApi {
    */
   spawnedAtStartIds(): InstanceId[] {
     return this.autostartInstances()
-      .filter((instance) => Object.keys(instance.spec.dependsOn).length === 0 && instance.spec.cron === undefined)
+      .filter(spawnsAtLaunch)
       .map((instance) => instance.id);
   }
 

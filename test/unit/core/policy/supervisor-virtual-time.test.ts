@@ -17,9 +17,14 @@ interface FakeRun {
   isOutputOpen: boolean;
 }
 
-function fakeSpawner() {
+/** `busyMs`: how long each spawn holds the event loop, as a fork does. */
+function fakeSpawner(busyMs = 0) {
   const runs: FakeRun[] = [];
   const spawn: Spawner = (request) => {
+    const until = performance.now() + busyMs;
+    while (performance.now() < until) {
+      // A fork's cost: the event loop waits.
+    }
     let finish!: (exit: ChildExit) => void;
     const exited = new Promise<ChildExit>((resolve) => (finish = resolve));
     // The spawner gets the shell script: `exec CMD` for a simple command (core/shell-command.ts).
@@ -44,9 +49,9 @@ const spec = (name: string, overrides: Partial<ProcessSpec>, index = 0): Process
   ...overrides,
 });
 
-function makeEngine(processes: ProcessSpec[], start = Date.parse('2026-03-01T10:00:00.250Z')) {
+function makeEngine(processes: ProcessSpec[], start = Date.parse('2026-03-01T10:00:00.250Z'), spawnBusyMs = 0) {
   const clock = new FakeClock(start);
-  const {spawn, runs} = fakeSpawner();
+  const {spawn, runs} = fakeSpawner(spawnBusyMs);
   const stack: StackSpec = {name: 't', root: '/', procfilePath: '/Procfile', envFiles: [], fileEnv: {}, basePort: 61_000, processes};
   const api = new Supervisor(stack, {scrollback: 100, statsIntervalMs: 0, inheritedEnv: {}, clock, spawn});
   const system: string[] = [];
@@ -54,6 +59,34 @@ function makeEngine(processes: ProcessSpec[], start = Date.parse('2026-03-01T10:
   const stateOf = (id: string): InstanceState | undefined => api.snapshot().instances.find((i) => i.id === id)?.state;
   return {api, clock, runs, system, stateOf};
 }
+
+describe('launching a big stack', () => {
+  const thirty = Array.from({length: 30}, (_, i) => spec(`p${i}`, {}, i));
+
+  it('spawns a slice at a time, so keys, signals and frames are served in between', async () => {
+    const e = makeEngine(thirty, undefined, 5); // 150 ms of spawning in all
+    e.api.start();
+    expect(e.runs.length).toBeGreaterThan(0);
+    expect(e.runs.length).toBeLessThan(30); // start() returned with the rest to come
+    await waitFor(() => e.runs.length === 30, {describe: () => `${e.runs.length} spawned`});
+  });
+
+  it('holds what waits at once, even after a spawn that outlasted the slice, and releases it in the same turn', () => {
+    const e = makeEngine([spec('db', {}), spec('web', {dependsOn: {db: 'started'}}, 1)], undefined, 40);
+    e.api.start();
+    expect(e.stateOf('db.1')?.status).toMatch(/^(starting|running)$/);
+    expect(e.stateOf('web.1')?.status).toMatch(/^(starting|running)$/); // db was started: web went in the same turn
+  });
+
+  it('spawns nothing more once a shutdown has begun', async () => {
+    const e = makeEngine(thirty, undefined, 5);
+    e.api.start();
+    const spawned = e.runs.length;
+    void e.api.shutdown();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(e.runs.length).toBe(spawned);
+  });
+});
 
 describe('engine policies in virtual time', () => {
   it('backs off 1s, 2s, 4s between crash restarts, then fails after max_restarts', async () => {
