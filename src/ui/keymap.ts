@@ -224,5 +224,5 @@ function clearLog({store}: KeyContext): void {
     return;
   }
   store.clearLog(source);
-  store.setStatus(`cleared ${source === 'all' ? 'every log' : source} here (e and procdeck logs still have the lines)`);
+  store.setStatus(`cleared ${source === 'all' ? 'every log' : source} here (still in e and procdeck logs)`);
 }

@@ -133,7 +133,7 @@ describe('keys', () => {
     await ui.press('j');
     await ui.waitForScreen((s) => s.includes('old web line'));
     await ui.press('c');
-    await ui.waitForScreen((s) => s.includes('cleared web.1 here (e and procdeck logs still have the lines)') && !s.includes('old web line'));
+    await ui.waitForScreen((s) => s.includes('cleared web.1 here (still in e and procdeck logs)') && !s.includes('old web line'));
     api.print('web.1', 'new web line');
     await ui.waitForScreen((s) => s.includes('new web line'));
     expect(api.dispatched).toEqual([]);
