@@ -94,13 +94,6 @@ export class LogRing {
     this.lengths[slot] = length;
   }
 
-  clear(): void {
-    this.ids.fill('');
-    this.sources.fill('');
-    this.start = 0;
-    this.count = 0;
-  }
-
   /** The i-th line, oldest first. */
   at(i: number): LogLine {
     const slot = this.slot(i);

@@ -88,12 +88,6 @@ describe('LogRing', () => {
     expect(first?.text).toBe(`1 ${'L'.repeat(maxStoredLineChars - 2)}`);
   });
 
-  it('is empty after clear', () => {
-    const ring = ringWith(3, [1, 2]);
-    ring.clear();
-    expect(ring.read({limit: 5})).toEqual([]);
-    expect(ring.lastSeq).toBe(0);
-  });
 });
 
 describe('mergeWindows', () => {
