@@ -7,6 +7,7 @@
 import type {Command} from 'commander';
 import type {LogLine, StackSnapshot} from '../core/api.js';
 import type {Outcome} from '../core/commands.js';
+import {cutMark} from '../core/log-ring.js';
 import {UsageError} from '../config/errors.js';
 import {ConnectionClosedError, ControlConnection, noStackMessage, NoStackError, RemoteError} from '../control/connection.js';
 import {projectDirFor, projectPaths} from '../control/paths.js';
@@ -180,7 +181,7 @@ async function printLogs(connection: ControlConnection, name: string | undefined
     const padded = line.id.padEnd(width);
     const prefix = color ? paint(padded, line.id === 'system' ? 1 : colorFor(typeIndex.get(type) ?? 0)) : padded;
     // The scrollback keeps the first 64 KiB of a longer line: say so, as the UI does.
-    return `${formatClock(line.time)} ${prefix} | ${line.text}${line.cut ? ' …[cut]' : ''}\n`;
+    return `${formatClock(line.time)} ${prefix} | ${line.text}${line.cut ? cutMark : ''}\n`;
   };
   let stopped: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (stopped = resolve));

@@ -9,6 +9,9 @@ import type {LineSource} from './lines.js';
 /** The scrollback keeps this much of a longer line, marked as cut. */
 export const maxStoredLineChars = 64 * 1024;
 
+/** What follows a cut line wherever it is shown (the UI, the pager, the clipboard, `procdeck logs`). */
+export const cutMark = ' …[cut]';
+
 /** A line as the scrollback keeps it: whole up to 64 KiB, else its start marked `cut`. */
 export function toStoredLine(line: LogLine): LogLine {
   return line.text.length > maxStoredLineChars ? {...line, text: line.text.slice(0, maxStoredLineChars), cut: true} : line;

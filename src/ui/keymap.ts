@@ -197,7 +197,7 @@ function openPager(ctx: KeyContext): void {
   const withName = source === 'all';
   const nameWidth = store.nameWidth();
   const text = readAll(store.api, source)
-    .map((line) => (withName ? `${line.id.padEnd(nameWidth)} ` : '') + displayText(line.text, store.noColor) + (line.cut ? ' …[cut]' : ''))
+    .map((line) => formatPlainLine(line, withName, nameWidth, (text) => displayText(text, store.noColor)))
     .join('\n');
   host.openPager(`${text}\n`).then(
     () => store.setStatus(`back from the pager (${source})`),

@@ -8,6 +8,7 @@ import stringWidth from 'string-width';
 import stripAnsi from 'strip-ansi';
 import wrapAnsi from 'wrap-ansi';
 import type {LogLine} from '../core/api.js';
+import {cutMark} from '../core/log-ring.js';
 import {plainTextOf, readAfter, readBefore, type LogReader, type LogSource} from './log-window.js';
 import type {Matcher} from './search.js';
 import {dim, highlight, paint, resetSgr, type ColorName} from './theme.js';
@@ -148,13 +149,16 @@ export function formatLogLine(
   let text = displayText(line.text, noColor);
   if (options.search) text = highlightMatches(text, options.search, line.seq === options.currentMatchSeq, noColor);
   if (line.stream === 'system') text = dim(text);
-  const cut = line.cut ? dim(' …[cut]') : '';
+  const cut = line.cut ? dim(cutMark) : '';
   return `${prefix}${gutter}${text}${resetSgr}${cut}`;
 }
 
-/** Plain text of a line as the clipboard gets it. */
-export function formatPlainLine(line: LogLine, withName: boolean, nameWidth: number): string {
-  const text = copyableText(line.text) + (line.cut ? ' …[cut]' : '');
+/**
+ * A line as the clipboard gets it (plain, tabs kept), or the pager with
+ * `textOf` (colors for `less -R`): the name first in `all`, the cut marked.
+ */
+export function formatPlainLine(line: LogLine, withName: boolean, nameWidth: number, textOf: (text: string) => string = copyableText): string {
+  const text = textOf(line.text) + (line.cut ? cutMark : '');
   return withName ? `${line.id.padEnd(nameWidth)} ${text}` : text;
 }
 

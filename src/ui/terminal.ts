@@ -4,7 +4,7 @@
  */
 import {spawn} from 'node:child_process';
 import {EventEmitter} from 'node:events';
-import {closeSync, openSync, readFileSync} from 'node:fs';
+import {openSync, readFileSync} from 'node:fs';
 import {ReadStream} from 'node:tty';
 
 const enterAltScreen = '\u001B[?1049h';
