@@ -14,6 +14,7 @@ import {chmodSync, lstatSync, mkdirSync, realpathSync} from 'node:fs';
 import {homedir, tmpdir} from 'node:os';
 import path from 'node:path';
 import {UsageError} from '../config/errors.js';
+import {systemReason} from '../output/make-directory.js';
 
 export interface ProjectPaths {
   /** Absolute project directory (the Procfile's). */
@@ -87,8 +88,7 @@ export function ensurePrivateDir(dir: string, purpose: {what: string; variable: 
     if (code === 'ENOTDIR') refuse();
     if (code !== 'EEXIST') {
       // A read-only or foreign HOME, say: one line, not an internal error with a stack trace.
-      const reason = /^[A-Z0-9]+: ([^,]+)/.exec((error as Error).message)?.[1] ?? code;
-      throw new UsageError(`cannot create ${dir} for ${purpose.what}: ${reason} (set ${purpose.variable} to a directory you may write to)`);
+      throw new UsageError(`cannot create ${dir} for ${purpose.what}: ${systemReason(error as Error)} (set ${purpose.variable} to a directory you may write to)`);
     }
   }
   const stat = lstatSync(dir);

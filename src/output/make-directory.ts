@@ -84,10 +84,14 @@ const fixes: Record<string, (argument: string) => string> = {
 export function toUsageError(error: unknown, action: string, path: string, origin: DirectoryOrigin): unknown {
   if (!(error instanceof Error) || typeof (error as NodeJS.ErrnoException).code !== 'string') return error;
   const code = (error as NodeJS.ErrnoException).code ?? '';
-  // Node words it `CODE: reason, syscall 'path'`; the path is named here already.
-  const reason = /^[A-Z0-9]+: ([^,]+)/.exec(error.message)?.[1] ?? error.message;
+  const reason = systemReason(error);
   const fix = fixes[code]?.(origin.argument) ?? `pass a ${origin.argument} on an ordinary file system`;
   return new UsageError(`${origin.label}: cannot ${action} ${path}: ${reason} (${fix})`);
+}
+
+/** A system error's reason alone: Node words it `CODE: reason, syscall 'path'`, and callers name the path themselves. */
+export function systemReason(error: Error): string {
+  return /^[A-Z0-9]+: ([^,]+)/.exec(error.message)?.[1] ?? error.message;
 }
 
 export function hasCode(error: unknown, code: string): boolean {
