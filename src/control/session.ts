@@ -73,7 +73,7 @@ export class ControlSession {
     const {supervisor, paths} = options;
     const logs = options.logDir === undefined
       ? undefined
-      : new LogFileWriter(supervisor, {dir: options.logDir, maxBytes: options.logMaxBytes, onError: (message) => supervisor.system(message)});
+      : new LogFileWriter(supervisor, {dir: options.logDir, maxBytes: options.logMaxBytes, report: (message) => supervisor.system(message)});
     let server: ControlServer;
     try {
       server = await ControlServer.listen({

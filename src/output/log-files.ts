@@ -26,7 +26,7 @@ export interface LogFileOptions {
   /** Rotate a file before it would grow past this. */
   maxBytes: number;
   /** Told when writing a file fails (disk full, directory removed), and when it works again. */
-  onError?: (message: string) => void;
+  report?: (message: string) => void;
   /** After a failed write, lines are dropped (and counted) for this long, then writing is tried again. */
   retryAfterMs?: number;
   now?: () => number;
@@ -150,11 +150,11 @@ export class LogFileWriter {
       this.closeFile(file);
       file.retryAt = this.now() + this.retryAfterMs;
       file.droppedLines += lines.length;
-      this.options.onError?.(`${file.path}: cannot write the log file (${(error as Error).message}); its lines are not saved until a write works again (tried every ${this.retryAfterMs / 1000}s, and when the process restarts)`);
+      this.options.report?.(`${file.path}: cannot write the log file (${(error as Error).message}); its lines are not saved until a write works again (tried every ${this.retryAfterMs / 1000}s, and when the process restarts)`);
       return;
     }
     if (file.droppedLines > 0) {
-      this.options.onError?.(`${file.path}: writing again; ${file.droppedLines} lines were not saved`);
+      this.options.report?.(`${file.path}: writing again; ${file.droppedLines} lines were not saved`);
       file.droppedLines = 0;
     }
   }

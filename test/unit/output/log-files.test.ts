@@ -15,7 +15,7 @@ function setUp(maxBytes: number) {
   dir = mkdtempSync(path.join(tmpdir(), 'procdeck-logs-'));
   const api = new FakeApi({instances: []});
   const errors: string[] = [];
-  const writer = new LogFileWriter(api, {dir, maxBytes, onError: (message) => errors.push(message)});
+  const writer = new LogFileWriter(api, {dir, maxBytes, report: (message) => errors.push(message)});
   const emit = (id: string, text: string) => api.print(id, text);
   return {api, writer, emit, errors, read: (name: string) => readFileSync(path.join(dir!, name), 'utf8')};
 }
@@ -77,7 +77,7 @@ describe('LogFileWriter', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'procdeck-logs-'));
     const api = new FakeApi({instances: []});
     const errors: string[] = [];
-    const writer = new LogFileWriter(api, {dir, maxBytes: 1000, onError: (message) => errors.push(message), retryAfterMs: 10_000, now: () => now});
+    const writer = new LogFileWriter(api, {dir, maxBytes: 1000, report: (message) => errors.push(message), retryAfterMs: 10_000, now: () => now});
     mkdirSync(path.join(dir, 'a.1.log')); // a directory where the file goes: every open fails
     api.print('a.1', 'lost');
     writer.flush();
