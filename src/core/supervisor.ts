@@ -16,7 +16,7 @@ import {LogRing, mergeWindows} from './log-ring.js';
 import type {LineSource} from './lines.js';
 import type {Spawner} from './spawn.js';
 import {ProbeGroups} from './probe-groups.js';
-import {findPortHolder, isPortListening, readListeningPorts} from './ports.js';
+import {findPortHolder, ListeningPorts} from './ports.js';
 import {StatsSampler} from './stats/sampler.js';
 import {resolveTargets} from './targets.js';
 import {shutdownWaves} from './shutdown-order.js';
@@ -62,8 +62,8 @@ export class Supervisor implements SupervisorApi {
   private seq = 0;
   private lastTreeScanAt = 0;
   private isTreeScannedThisTurn = false;
-  /** Ports listened on, read once for all the instances one `start` or `scale` spawns (undefined: not read this turn). */
-  private listeningPortsThisTurn: Set<number> | null | undefined;
+  /** Ports listened on, asked before each spawn. */
+  private readonly listeningPorts = new ListeningPorts();
   private statsTimer: NodeJS.Timeout | undefined;
   /** 0 while stats are off; `enableStats` turns them on later. */
   private statsIntervalMs: number;
@@ -406,13 +406,8 @@ export class Supervisor implements SupervisorApi {
   }
 
   private warnIfPortTaken(instance: Instance): void {
-    // A free port (the usual case) costs a read of /proc/net/tcp{,6} (~2 ms), shared by every
-    // instance started in the same turn; who holds a taken one is looked up only then.
-    if (this.listeningPortsThisTurn === undefined) {
-      this.listeningPortsThisTurn = readListeningPorts();
-      queueMicrotask(() => (this.listeningPortsThisTurn = undefined));
-    }
-    if (!isPortListening(instance.port, this.listeningPortsThisTurn)) return;
+    // Who holds a taken port is looked up only then.
+    if (!this.listeningPorts.isListening(instance.port)) return;
     const holder = findPortHolder(instance.port);
     // No holder found: another user's process (its /proc/PID/fd is closed to us) has it all the same.
     const by = holder ? `by pid ${holder.pid} (${holder.command})` : '(by a process procdeck cannot see)';
