@@ -5,6 +5,9 @@
 //               a capture run checks every line arrived whole and in order.
 //   start:      10 processes each create a file; time until all exist, against
 //               plain `sh &` starting the same 10.
+// Each also measures its Node floor in the same run: what a Node program
+// doing only the bare minimum (fixtures/node-relay.mjs, node-spawner.mjs)
+// reaches on this machine, which no Node tool can beat.
 // Then, when ../shared/bench/peers.mjs is beside the checkout, it runs the
 // peers harness for procdeck (idle CPU, shutdown, start) for the full table.
 import {spawn, spawnSync} from 'node:child_process';
@@ -16,6 +19,8 @@ import readline from 'node:readline';
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist/cli.js');
 const emit = path.join(root, 'bench/fixtures/emit-lines.mjs');
+const relay = path.join(root, 'bench/fixtures/node-relay.mjs');
+const spawner = path.join(root, 'bench/fixtures/node-spawner.mjs');
 const lines = Number(process.env.BENCH_LINES ?? 1_000_000);
 const reps = Number(process.env.BENCH_REPS ?? 3);
 const work = mkdtempSync(path.join(tmpdir(), 'procdeck-bench-'));
@@ -44,12 +49,15 @@ async function throughput() {
   const procfile = path.join(work, 'Procfile.tp');
   writeFileSync(procfile, `emit: node ${emit} ${lines}\n`);
   const cat = [];
+  const floor = [];
   const deck = [];
   for (let r = 0; r < reps; r++) {
     cat.push(await measure('sh', ['-c', `node ${emit} ${lines} | cat > /dev/null`]));
+    floor.push(await measure('node', [relay, `node ${emit} ${lines}`]));
     deck.push(await measure('node', [cli, 'start', '--no-tui', '-f', procfile]));
   }
   const catS = median(cat.map((m) => m.seconds));
+  const floorS = median(floor.map((m) => m.seconds));
   const deckS = median(deck.map((m) => m.seconds));
   // Completeness: one run captured to a file, every line checked.
   const capture = path.join(work, 'capture.txt');
@@ -73,6 +81,7 @@ async function throughput() {
     catSeconds: catS,
     procdeckSeconds: deckS,
     ratio: catS / deckS,
+    nodeFloorRatio: catS / floorS,
     peakRssMb: median(deck.map((m) => m.peakMb)),
     linesIntact: expected - 1,
     linesBroken: broken,
@@ -98,21 +107,23 @@ async function startLatency() {
   };
   const deck = [];
   const sh = [];
+  const floor = [];
   for (let r = 0; r < reps; r++) {
     sh.push(await timeUntilReady('sh', ['-c', names.map((n) => `(touch ${dir}/${n}.ready; exec sleep 30) &`).join(' ') + ' wait']));
+    floor.push(await timeUntilReady('node', [spawner, procfile]));
     deck.push(await timeUntilReady('node', [cli, 'start', '--no-tui', '-f', procfile]));
   }
-  return {procdeckMs: median(deck), plainShMs: median(sh)};
+  return {procdeckMs: median(deck), plainShMs: median(sh), nodeFloorMs: median(floor)};
 }
 
 try {
   console.log(`procdeck bench: ${lines} lines, ${reps} reps, median; node ${process.version}`);
   const tp = await throughput();
-  console.log(`throughput: procdeck ${tp.procdeckSeconds.toFixed(2)} s, cat ${tp.catSeconds.toFixed(2)} s → ratio ${tp.ratio.toFixed(3)} × cat (target ≥ 0.8)`);
+  console.log(`throughput: procdeck ${tp.procdeckSeconds.toFixed(2)} s, cat ${tp.catSeconds.toFixed(2)} s → ratio ${tp.ratio.toFixed(3)} × cat (target ≥ 0.8; Node floor, bytes relayed untouched: ${tp.nodeFloorRatio.toFixed(3)} × cat)`);
   console.log(`peak RSS: ${tp.peakRssMb.toFixed(1)} MB (target ≤ 100)`);
   console.log(`lines: ${tp.linesIntact} intact in order, ${tp.linesBroken} broken or out of order, ${tp.otherLines} system lines`);
   const st = await startLatency();
-  console.log(`start: 10 processes up in ${st.procdeckMs.toFixed(0)} ms (plain sh: ${st.plainShMs.toFixed(0)} ms; target ≤ 150)`);
+  console.log(`start: 10 processes up in ${st.procdeckMs.toFixed(0)} ms (plain sh: ${st.plainShMs.toFixed(0)} ms; Node floor, bare spawns: ${st.nodeFloorMs.toFixed(0)} ms; target ≤ 150)`);
   const peers = path.join(root, '../shared/bench/peers.mjs');
   if (existsSync(peers) && !process.env.BENCH_NO_PEERS) {
     console.log('\npeers harness (../shared/bench/peers.mjs --only procdeck):');

@@ -1,7 +1,9 @@
 // `node bench/tui.mjs`: the terminal UI's figures, in a private tmux server
 // (120x40), against baselines measured in the same run.
 //   first frame: 10 quiet processes; launch to the whole list on screen
-//                (median of BENCH_REPS), against `sh -c true` started the same way.
+//                (median of BENCH_REPS), against `sh -c true` started the same
+//                way, and against Node's own floor: fixtures/node-rows.mjs
+//                printing ten rows with nothing loaded.
 //   idle:        20 x `sleep` + 1 line/s with live stats: procdeck's CPU % of
 //                one core over 10 s after a 3 s warm-up.
 //   throughput:  1,000,000 lines of 80 B from one child, child end time as a
@@ -51,7 +53,15 @@ async function waitForScreen(check, timeoutMs = 20_000) {
 
 /** procdeck's pid: the node process running the CLI in `dir`. */
 function procdeckPid(dir) {
-  return processesIn(dir).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(cli));
+  return processesIn(dir).find((pid) => commandLine(pid).includes(cli));
+}
+
+function commandLine(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return ''; // ended since it was listed
+  }
 }
 
 function processesIn(dir) {
@@ -98,7 +108,9 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 async function firstFrame() {
   const shell = [];
+  const nodeFloor = [];
   const deck = [];
+  const floorApp = path.join(root, 'bench/fixtures/node-rows.mjs');
   for (let rep = 0; rep < reps; rep += 1) {
     const dir = project(Array.from({length: 10}, (_, i) => `p${i + 1}: sleep 1000`).join('\n') + '\n');
     launch(dir, 'true; echo baseline-done');
@@ -106,6 +118,13 @@ async function firstFrame() {
     tmux('send-keys', '-t', 'bench', 'Enter');
     await waitForScreen((s) => s.includes('baseline-done\n$'));
     shell.push(performance.now() - started);
+    tmux('send-keys', '-t', 'bench', '-l', `clear; node ${floorApp}`);
+    started = performance.now();
+    tmux('send-keys', '-t', 'bench', 'Enter');
+    await waitForScreen((s) => s.includes('p10.1  running'));
+    nodeFloor.push(performance.now() - started);
+    tmux('send-keys', '-t', 'bench', 'C-c');
+    await waitForScreen(() => !processesIn(dir).some((pid) => commandLine(pid).includes(floorApp)));
     tmux('send-keys', '-t', 'bench', '-l', `clear; node ${cli} start -f Procfile`);
     started = performance.now();
     tmux('send-keys', '-t', 'bench', 'Enter');
@@ -113,7 +132,7 @@ async function firstFrame() {
     deck.push(performance.now() - started);
     await finish(dir);
   }
-  return {firstFrameMs: median(deck), shellMs: median(shell)};
+  return {firstFrameMs: median(deck), shellMs: median(shell), nodeFloorMs: median(nodeFloor)};
 }
 
 async function idle() {
