@@ -12,7 +12,7 @@ import {cutMark} from '../core/log-ring.js';
 import {plainTextOf, readAfter, readBefore, type LogReader, type LogSource} from './log-window.js';
 import type {Matcher} from './search.js';
 import {dim, highlight, paint, resetSgr, type ColorName} from './theme.js';
-import {fitName} from './view/text.js';
+import {fitName, headColumns} from './view/text.js';
 import {copyableText, displayText} from './view/safe-text.js';
 
 export interface LogViewRequest {
@@ -121,17 +121,29 @@ export function countLogRows(line: LogLine, request: LogViewRequest): number {
   return request.wrap ? lineRows(line, request.source === 'all', request).length : 1;
 }
 
-/** One line's screen rows: formatted, then cut or wrapped to the pane width. */
+/**
+ * One line's screen rows: formatted, then cut or wrapped to the pane width.
+ * Wrapped, a line takes at most the pane's height: scrolling moves by whole
+ * lines, so rows below that could never be shown. A line cut so ends with
+ * `moreMark`, which points to the pager, where it is whole.
+ */
 function lineRows(line: LogLine, withName: boolean, request: LogViewRequest): string[] {
+  const {widthCols, rows} = request;
   // A line can be 64 KiB; only what fits on screen is worth escaping, highlighting and cutting.
-  const maxChars = request.wrap ? request.widthCols * request.rows * 2 : request.widthCols * 8 + 256;
-  const shown = line.text.length > maxChars ? {...line, text: line.text.slice(0, maxChars)} : line;
-  const text = formatLogLine(shown, withName, request);
-  if (!request.wrap) return [sliceAnsi(text, 0, request.widthCols) + resetSgr];
-  return wrapAnsi(text, request.widthCols, {hard: true, trim: false})
-    .split('\n')
-    .map((row) => row + resetSgr);
+  const maxChars = request.wrap ? widthCols * rows * 2 : widthCols * 8 + 256;
+  const isLong = line.text.length > maxChars;
+  const text = formatLogLine(isLong ? {...line, text: line.text.slice(0, maxChars)} : line, withName, request);
+  if (!request.wrap) return [headColumns(text, widthCols) + resetSgr];
+  const wrapped = wrapAnsi(text, widthCols, {hard: true, trim: false}).split('\n');
+  if (!isLong && wrapped.length <= rows) return wrapped.map((row) => row + resetSgr);
+  const shown = wrapped.slice(0, rows).map((row) => row + resetSgr);
+  const mark = dim(moreMark);
+  shown[shown.length - 1] = headColumns(wrapped[shown.length - 1]!, Math.max(0, widthCols - stringWidth(moreMark))) + resetSgr + mark;
+  return shown;
 }
+
+/** Ends a wrapped line taller than the pane: the rest is in the pager (`e`). */
+export const moreMark = '…[more: e]';
 
 /** One log line as it appears on screen, before cutting to width. */
 export function formatLogLine(

@@ -70,7 +70,7 @@ export function fitEnd(text: string, width: number): string {
  * wide character that crosses the end whole, one column too many: such a
  * character is left out instead.
  */
-function headColumns(text: string, width: number): string {
+export function headColumns(text: string, width: number): string {
   let end = width;
   let head = sliceAnsi(text, 0, end);
   while (end > 0 && stringWidth(head) > width) head = sliceAnsi(text, 0, --end);

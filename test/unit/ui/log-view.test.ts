@@ -78,3 +78,43 @@ describe('LogRowCache', () => {
     expect(first.rows.map((row) => stripAnsi(row))).toEqual(['web.1   ' + 'x'.repeat(12), 'web.1   red']);
   });
 });
+
+describe('buildLogView: rows never wider than the pane, long lines never cut silently', () => {
+  const request = {
+    source: 'cjk.1' as const,
+    widthCols: 10,
+    rows: 4,
+    wrap: false,
+    filter: null,
+    search: null,
+    currentMatchSeq: null,
+    anchorSeq: null,
+    noColor: true,
+    nameWidth: 6,
+    colorOfId: () => 'cyan' as const,
+  };
+  const viewOf = (text: string, changes: Partial<typeof request> = {}) => {
+    const api = {readLog: () => [{seq: 1, id: 'cjk.1', stream: 'stdout', text, time: 0}], unfinishedLines: () => []} as unknown as SupervisorApi;
+    return buildLogView(api, {...request, ...changes}).rows.map((row) => stripAnsi(row));
+  };
+
+  it('cuts a row before a wide character that would cross the right edge (the terminal would wrap it onto the next row)', () => {
+    // Gutter (1) + `a` (1) + four 漢 (8) is 10 columns; the fifth would make 12.
+    expect(viewOf(`a${'漢'.repeat(64)}`)).toEqual([` a${'漢'.repeat(4)}`]);
+    expect(viewOf(`ab${'漢'.repeat(64)}`)).toEqual([` ab${'漢'.repeat(3)}`]);
+  });
+
+  it('wraps a line taller than the pane to the pane, its last row marked: the rest is in the pager', () => {
+    const words = Array.from({length: 1500}, (_, i) => `w${String(i).padStart(4, '0')}`).join(' ');
+    const rows = viewOf(`HUGESTART ${words} HUGEEND`, {wrap: true, widthCols: 40, rows: 6});
+    expect(rows).toHaveLength(6);
+    // The line's start, not a stretch from its middle.
+    expect(rows[0]).toMatch(/^ HUGESTART w0000 /);
+    expect(rows[5]).toMatch(/…\[more: e\]$/);
+    expect(rows.every((row) => row.length <= 40)).toBe(true);
+  });
+
+  it('leaves a wrapped line that fits the pane unmarked', () => {
+    expect(viewOf('x'.repeat(25), {wrap: true, widthCols: 10, rows: 4})).toEqual([` ${'x'.repeat(9)}`, 'x'.repeat(10), 'x'.repeat(6)]);
+  });
+});
