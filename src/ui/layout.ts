@@ -41,9 +41,12 @@ export function computeLayout(size: Size, longestName: number): Layout {
   const tooSmall = columns < minColumns || rows < minRows;
   const frameRows = rows;
   const bodyRows = Math.max(0, frameRows - 2);
-  const nameWidth = Math.min(Math.max(longestName, 4), 20);
   // At 120 columns every column fits, restarts included, with names up to 11 characters.
   const maxListWidth = Math.max(22, Math.floor(columns * 0.58));
+  // Names get up to 20 columns, columns being dropped for them if need be, or
+  // more when a wide terminal has room for them beside every other column.
+  const roomBesideAll = maxListWidth - allColumns.reduce((sum, col) => sum + (col === 'name' ? 1 : fixedWidths[col]), 0);
+  const nameWidth = Math.min(Math.max(longestName, 4), Math.max(20, roomBesideAll));
   const listColumns = [...allColumns];
   const widthOf = (cols: readonly ListColumn[]): number =>
     cols.reduce((sum, col) => sum + (col === 'name' ? nameWidth + 1 : fixedWidths[col]), 0);

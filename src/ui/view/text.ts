@@ -56,13 +56,18 @@ export function fit(text: string, width: number, alignRight = false): string {
 /** Like `fit`, but a text too long keeps its end (`…` first): a prompt shows where the cursor is. */
 export function fitEnd(text: string, width: number): string {
   if (width <= 0) return '';
-  const textWidth = widthOf(text);
-  if (textWidth <= width) return fit(text, width);
-  let start = textWidth - (width - 1);
+  if (widthOf(text) <= width) return fit(text, width);
+  return fit(`…${tailColumns(text, width - 1)}`, width);
+}
+
+/** The last `width` columns of `text`, never wider: a wide character across the cut is left out. */
+function tailColumns(text: string, width: number): string {
+  if (width <= 0) return '';
+  let start = widthOf(text) - width;
   let tail = sliceAnsi(text, start);
   // A wide character across the cut is kept whole by slice-ansi: start one column later.
-  while (stringWidth(tail) > width - 1) tail = sliceAnsi(text, ++start);
-  return fit(`…${tail}`, width);
+  while (stringWidth(tail) > width) tail = sliceAnsi(text, ++start);
+  return tail;
 }
 
 /**
@@ -78,14 +83,18 @@ export function headColumns(text: string, width: number): string {
 }
 
 /**
- * An instance name in `width` columns: cut in its type so that the instance
- * number stays (`a_very_long_na….2`), or `.1` and `.2` would read the same.
+ * An instance name in `width` columns, cut in the middle of its type so that
+ * both ends and the instance number stay (`worker-q…alpha.1`): names often
+ * share a prefix or a suffix, and `.1` and `.2` must not read the same.
  */
 export function fitName(id: string, width: number): string {
+  if (widthOf(id) <= width) return fit(id, width);
   const suffix = /\.\d+$/.exec(id)?.[0] ?? '';
-  if (widthOf(id) <= width || suffix === '' || width < suffix.length + 2) return fit(id, width);
+  const room = width - suffix.length - 1; // columns for the type's two ends, around `…`
+  if (room < 2) return fit(id, width);
+  const type = suffix === '' ? id : id.slice(0, -suffix.length);
   // (Padding, if a wide character did not fit, goes after the number.)
-  return fit(fit(id.slice(0, -suffix.length), width - suffix.length).trimEnd() + suffix, width);
+  return fit(`${headColumns(type, Math.ceil(room / 2))}…${tailColumns(type, Math.floor(room / 2))}${suffix}`, width);
 }
 
 /** Cuts an ANSI-styled string to `width` columns, adding `…` when it was longer. */

@@ -36,3 +36,18 @@ describe('computeLayout', () => {
     expect(layout.listColumns).toEqual(['symbol', 'name', 'state', 'pid', 'cpu', 'mem', 'up', 'restarts', 'ports']);
   });
 });
+
+describe('computeLayout: the name column', () => {
+  const long = 'worker-queue-consumer-alpha.1'.length; // 29
+
+  it('takes up to 20 columns at 120, dropping columns for them if need be', () => {
+    expect(computeLayout({columns: 120, rows: 40}, long).nameWidth).toBe(20);
+  });
+
+  it('grows past 20 when a wide terminal has room beside every other column', () => {
+    const layout = computeLayout({columns: 200, rows: 60}, long);
+    expect(layout.nameWidth).toBe(long);
+    expect(layout.listColumns).toHaveLength(9);
+    expect(computeLayout({columns: 200, rows: 60}, 80).nameWidth).toBeLessThan(80);
+  });
+});

@@ -95,10 +95,10 @@ describe('wide characters on the screen', () => {
       for (const line of renderScreen(store.getSnapshot())) expect(stringWidth(line)).toBeLessThanOrEqual(120);
     }
     store.update({mode: {kind: 'normal'}});
-    // Cut names keep their instance number, so .1 and .2 stay apart.
+    // Cut names keep both ends and their instance number, so .1 and .2 stay apart.
     const list = renderScreen(store.getSnapshot()).join('\n');
-    expect(list).toMatch(/…\.1 /);
-    expect(list).toMatch(/…\.2 /);
+    expect(list).toMatch(/日本語…セス名\.1 /);
+    expect(list).toMatch(/日本語…セス名\.2 /);
     store.dispose();
   });
 });
