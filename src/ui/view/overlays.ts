@@ -44,6 +44,6 @@ export function renderSignalMenu(target: string, index: number, width: number): 
     const line = `${i === index ? '›' : ' '} ${i + 1} ${signal}`;
     lines.push(i === index ? inverse(line) : line);
   });
-  lines.push(dim(fit('j/k or 1-9 choose · Enter sends · Esc cancels', width).trimEnd()));
+  lines.push(dim(fit('Enter or 1-9 sends · j/k moves · Esc cancels', width).trimEnd()));
   return lines;
 }

@@ -52,13 +52,15 @@ function hintsFor(frame: Frame): string {
       if (mode.purpose === 'input') return frame.ui.status ? `${frame.ui.status.text} · Esc leaves` : 'Enter sends · Esc leaves';
       return 'Enter · Esc';
     case 'signals':
-      return 'j/k · Enter sends · Esc';
+      return 'Enter or 1-9 sends · j/k · Esc';
     case 'help':
       return 'j/k pages · any other key closes';
     case 'confirm-quit':
       return '';
     case 'normal':
       if (frame.ui.quitting || frame.stack.shutdown) return '';
-      return isNarrow ? '? help · q quit' : 'j/k select · r restart · x stop · / search · ? help · q quit';
+      if (isNarrow) return '? help · q quit';
+      // With the log pane focused (Tab), j/k scroll it instead of selecting.
+      return `${frame.ui.focus === 'log' ? 'j/k scroll · Tab list' : 'j/k select'} · r restart · x stop · / search · ? help · q quit`;
   }
 }

@@ -102,3 +102,24 @@ describe('wide characters on the screen', () => {
     store.dispose();
   });
 });
+
+describe('key hints', () => {
+  const lastLine = (store: UiStore) => renderScreen(store.getSnapshot()).at(-1)!;
+
+  it('say what j/k do in the focused part: select in the list, scroll in the log pane', () => {
+    const store = storeWith(120, 40);
+    expect(lastLine(store)).toContain('j/k select');
+    store.update({focus: 'log'});
+    expect(lastLine(store)).toContain('j/k scroll · Tab list');
+    store.dispose();
+  });
+
+  it('say in the signal menu that a digit sends at once', () => {
+    const store = storeWith(120, 40);
+    store.update({mode: {kind: 'signals', index: 0, target: 'web.1'}, selectedKey: 'web.1'});
+    const screen = renderScreen(store.getSnapshot()).join('\n');
+    expect(screen).toContain('Enter or 1-9 sends · j/k moves · Esc cancels');
+    expect(lastLine(store)).toContain('Enter or 1-9 sends');
+    store.dispose();
+  });
+});
