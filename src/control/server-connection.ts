@@ -217,17 +217,23 @@ export class ServerConnection {
     const target = params.target;
     let matches: (line: LogLine) => boolean = () => true;
     let lines: LogLine[];
+    const typeOf = (lineId: string) => lineId.slice(0, lineId.lastIndexOf('.'));
+    const isType = (name: string) => snapshot.types.some((type) => type.name === name);
+    // The newest lines the filter keeps, from the merged log: it has the instances scaled away too.
+    const readMerged = (keep: (line: LogLine) => boolean) => (params.lines === 0 ? [] : [...this.api.readLog('all', {limit: params.lines}, keep)]);
+    const ofTarget = (line: LogLine) => line.id === target;
     if (target === undefined || target === 'all') {
       lines = [...this.api.readLog('all', {limit: params.lines})];
     } else if (target === 'system' || snapshot.instances.some((instance) => instance.id === target)) {
       lines = [...this.api.readLog(target, {limit: params.lines})];
-      matches = (line) => line.id === target;
-    } else if (snapshot.types.some((type) => type.name === target)) {
-      const ids = snapshot.instances.filter((instance) => instance.type === target).map((instance) => instance.id);
-      lines = ids.flatMap((instanceId) => this.api.readLog(instanceId, {limit: params.lines}));
-      lines.sort((a, b) => a.seq - b.seq);
-      lines = params.lines === 0 ? [] : lines.slice(-params.lines);
-      matches = (line) => line.id !== 'system' && line.id.slice(0, line.id.lastIndexOf('.')) === target;
+      matches = ofTarget;
+    } else if (isType(target)) {
+      matches = (line) => line.id !== 'system' && typeOf(line.id) === target;
+      lines = readMerged(matches);
+    } else if (isType(typeOf(target)) && this.api.readLog('all', {limit: 1}, ofTarget).length > 0) {
+      // An instance scaled away: no longer in the snapshot, but its log is kept.
+      matches = ofTarget;
+      lines = readMerged(matches);
     } else {
       const known = ['system', ...snapshot.instances.map((instance) => instance.id)];
       throw new RequestError('unknown-name', `no process named ${JSON.stringify(target)} (known: ${known.join(', ')})`);

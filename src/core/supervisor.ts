@@ -340,13 +340,16 @@ export class Supervisor implements SupervisorApi {
     const instance = new Instance(spec, index, instancePort(this.stack, spec, index), this.host);
     const at = this.instances.findIndex((other) => other.spec.index > spec.index || (other.spec.index === spec.index && other.index > index));
     this.instances.splice(at === -1 ? this.instances.length : at, 0, instance);
-    this.rings.set(instance.id, new LogRing(this.options.scrollback));
+    // Scaled back up, an instance goes on in the log it had.
+    if (!this.rings.has(instance.id)) this.rings.set(instance.id, new LogRing(this.options.scrollback));
     return instance;
   }
 
   private removeInstance(instance: Instance): void {
     this.instances.splice(this.instances.indexOf(instance), 1);
-    this.rings.delete(instance.id);
+    // Its log stays, in `all` and for `procdeck logs`: what it printed (a crash's
+    // message, say) is still worth reading. Rings are per id, so memory stays
+    // bounded by the most instances the type ever had.
     this.unfinished.forget(instance.id);
     this.sampler.forget(instance.id);
   }

@@ -131,6 +131,28 @@ describe('control verbs against a headless stack', () => {
     expect((await stack.status()).processes.map((p) => p.name)).toEqual(['web.1']);
   });
 
+  it('keeps what scaled-away instances printed, in all, for their type and by their name', async () => {
+    stack = makeControlProject({Procfile: 'web: echo "hello from $PS"; exec sleep 100\n'});
+    await stack.startHeadless();
+    expect((await stack.run(['scale', 'web=3'])).exitCode).toBe(0);
+    let all = '';
+    await waitFor(async () => (all = (await stack!.run(['logs', '-n', '50'])).stdout).includes('hello from web.3'), {describe: () => all});
+    expect((await stack.run(['scale', 'web=1'])).exitCode).toBe(0);
+    all = (await stack.run(['logs', '-n', '50'])).stdout;
+    for (const name of ['web.1', 'web.2', 'web.3']) expect(all).toContain(`hello from ${name}`);
+    const ofType = (await stack.run(['logs', 'web', '-n', '50'])).stdout;
+    for (const name of ['web.1', 'web.2', 'web.3']) expect(ofType).toContain(`hello from ${name}`);
+    const byName = await stack.run(['logs', 'web.3', '-n', '50']);
+    expect(byName.exitCode).toBe(0);
+    expect(byName.stdout).toContain('hello from web.3');
+    expect(byName.stdout).not.toContain('hello from web.2');
+    // Never an instance: still unknown.
+    expect((await stack.run(['logs', 'web.9'])).exitCode).toBe(2);
+    // Scaled back up, web.2 goes on in the log it had.
+    expect((await stack.run(['scale', 'web=2'])).exitCode).toBe(0);
+    await waitFor(async () => ((await stack!.run(['logs', 'web.2', '-n', '50'])).stdout.match(/hello from web\.2/g) ?? []).length === 2);
+  });
+
   it('a restart still waiting when the stack quits ends with one line, not an internal error', async () => {
     // Each stop takes 1 s: the restart is still waiting when quit stops everything.
     stack = makeControlProject({Procfile: 'w: trap "sleep 1; exit 0" TERM; sleep 100 & wait\n'});
