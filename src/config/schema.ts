@@ -208,7 +208,8 @@ function describeRegexProblem(pattern: string): string | undefined {
     new RegExp(pattern);
     return undefined;
   } catch (error) {
-    return `invalid regular expression: ${(error as Error).message}`;
+    // V8's message already begins "Invalid regular expression: /…/: ".
+    return `invalid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
   }
 }
 

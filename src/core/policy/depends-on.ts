@@ -30,6 +30,8 @@ export interface DependencyStatus {
   pending: string[];
   /** Why some of them cannot hold without help: `migrate.1 exited with code 1`. */
   blockedBy: string[];
+  /** Every reason in `blockedBy` may still pass by itself (a readiness check past its timeout goes on). */
+  mayStillPass: boolean;
 }
 
 /** Checks every `depends_on` entry of `spec` against the dependencies' current instances. */
@@ -40,6 +42,7 @@ export function checkDependencies(
 ): DependencyStatus {
   const pending: string[] = [];
   const blockedBy: string[] = [];
+  let mayStillPass = true;
   for (const [type, condition] of Object.entries(spec.dependsOn)) {
     // A type scaled to 0 (or left out) is run elsewhere, as with `-m db=0`: nothing to wait for.
     const unmet = instancesOf(type).filter((instance) => !meetsCondition(instance.state, condition));
@@ -47,10 +50,12 @@ export function checkDependencies(
     pending.push(type);
     for (const instance of unmet) {
       const reason = describeBlock(instance, condition, isBlocked);
-      if (reason) blockedBy.push(reason);
+      if (!reason) continue;
+      blockedBy.push(reason);
+      if (instance.state.status !== 'starting' && instance.state.status !== 'running') mayStillPass = false;
     }
   }
-  return {pending, blockedBy};
+  return {pending, blockedBy, mayStillPass};
 }
 
 /** True when an instance in `state` satisfies `condition`. */
@@ -174,12 +179,14 @@ export class DependencyGate {
 
   /**
    * `worker.1 cannot start: it waits for migrate (completed), but migrate.1 exited with code 1`,
-   * said once; returns whether the instance's note changed.
+   * or `worker.1 still waits for web (ready), but web.1 is not ready after 30s` while
+   * that may yet change by itself; said once; returns whether the instance's note changed.
    */
   private noteBlock(instance: GatedInstance, status: DependencyStatus): boolean {
     if (status.blockedBy.length === 0) return this.notes.delete(instance.id);
     const waitsFor = status.pending.map((type) => `${type} (${instance.spec.dependsOn[type]})`).join(', ');
-    const note = `${instance.id} cannot start: it waits for ${waitsFor}, but ${status.blockedBy.join('; ')}`;
+    const waits = status.mayStillPass ? 'still waits for' : 'cannot start: it waits for';
+    const note = `${instance.id} ${waits} ${waitsFor}, but ${status.blockedBy.join('; ')}`;
     if (this.notes.get(instance.id) === note) return false;
     this.notes.set(instance.id, note);
     this.host.system(note);

@@ -167,7 +167,9 @@ function attemptHttp(url: string, timeoutMs: number): Attempt {
           response.resume();
           const status = response.statusCode ?? 0;
           request?.destroy();
-          resolve(status >= 200 && status < 300);
+          // A redirect counts, as in Kubernetes' httpGet and `curl -f` (the exported
+          // checks): a dev server's `/` often redirects to a login page.
+          resolve(status >= 200 && status < 400);
         });
         request.on('timeout', () => request?.destroy());
         request.on('error', () => resolve(false));

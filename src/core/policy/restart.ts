@@ -40,7 +40,7 @@ export function decideAfterExit(spec: ProcessSpec, exit: ExitInfo, context: Exit
     return {
       kind: 'give-up',
       state: {status: 'failed', exit},
-      reason: `gave up after ${spec.maxRestarts} restarts (max_restarts)`,
+      reason: `gave up after ${spec.maxRestarts} ${spec.maxRestarts === 1 ? 'restart' : 'restarts'} (max_restarts)`,
       consecutiveRestarts: consecutive,
     };
   }

@@ -50,7 +50,7 @@ describe('max_memory with real processes', () => {
       'hog.1 started (pid N)',
       'hog.1 uses NMB, over max_memory 150MB on 2 samples in a row: restarting',
       'hog.1 stopped (SIGTERM)',
-      'hog.1 failed: gave up after 1 restarts (max_restarts)',
+      'hog.1 failed: gave up after 1 restart (max_restarts)',
     ]);
     expect(startsIn(s, 'hog.log')).toHaveLength(2);
     expect(instance(s, 'hog.1')?.restarts).toBe(1);

@@ -46,7 +46,13 @@ describe('readiness checks with real processes', () => {
     await expectReady(r.s, r.states);
   });
 
-  it('http: a non-2xx answer is not ready, and the timeout is reported with the URL', async () => {
+  it('http: a redirect counts as ready, as in Kubernetes and curl -f (a dev server sending / to its login page)', async () => {
+    const r = await startWithReady('node $POLICY_FIXTURES/http-health.mjs 0 302', '{http: "http://localhost:$PORT/health", interval: 100ms, timeout: 10s}');
+    stack = r.s;
+    await expectReady(r.s, r.states);
+  });
+
+  it('http: an error answer is not ready, and the timeout is reported with the URL', async () => {
     const r = await startWithReady('node $POLICY_FIXTURES/http-health.mjs 0 503', '{http: "http://localhost:$PORT/health", interval: 100ms, timeout: 600ms}');
     stack = r.s;
     await r.s.waitForLine('app.1', /^listening/);
