@@ -1,7 +1,7 @@
 /**
  * Decides when a foreground run is over and with which exit code (SPEC §7):
  * 0 when every process ended with 0 or was stopped by procdeck; otherwise the
- * first non-zero code (128+n for a signal). `--abort-on-exit` and
+ * first non-zero code (128+n for a signal), a cron job's failed run included. `--abort-on-exit` and
  * `--exit-code-from NAME` end the run when a process ends.
  */
 import type {InstanceState, SupervisorApi} from './api.js';
@@ -43,19 +43,33 @@ export class ExitTracker {
     return this.decided ?? this.firstFailure ?? 0;
   }
 
+  private noteFailure(code: number): void {
+    if (code !== 0 && this.firstFailure === undefined) this.firstFailure = code;
+  }
+
   /** Call after start: a stack with nothing to run ends at once. */
   check(): void {
     if (this.isEverythingOver()) this.onEnd('all-ended');
   }
 
   private onState(id: string, state: InstanceState): void {
-    if (this.api.snapshot().shutdown) return; // stops we asked for are not failures
+    if (this.api.snapshot().shutdown) {
+      // Stops we asked for end `stopped`, and are not failures; a process that
+      // ended by itself meanwhile (`exited`, never restarted now) still failed.
+      if (state.status === 'exited') this.noteFailure(exitCodeOf(state.exit));
+      return;
+    }
+    if (state.status === 'scheduled') {
+      // A cron job's failed run fails the run too, though its schedule goes on.
+      if (state.exit) this.noteFailure(exitCodeOf(state.exit));
+      return;
+    }
     if (state.status !== 'exited' && state.status !== 'completed' && state.status !== 'failed') {
       if (state.status === 'stopped') this.checkSoon();
       return;
     }
     const code = exitCodeOf(state.exit);
-    if (code !== 0 && this.firstFailure === undefined && state.status !== 'completed') this.firstFailure = code;
+    if (state.status !== 'completed') this.noteFailure(code);
     const from = this.rules.exitCodeFrom;
     if (from !== undefined && (id === from || id.slice(0, id.lastIndexOf('.')) === from)) {
       this.decided = code;

@@ -465,19 +465,26 @@ export class Instance {
 
   /** The restart policy's decision on a run that ended (`since`: when it began), acted on. */
   private decideAfterRun(exit: ExitInfo, since: number, cause: 'exit' | 'max_memory'): void {
+    // Shutting down, nothing is restarted: saying "restarting in 0.1s" would not be true.
+    if (this.host.isShuttingDown()) {
+      this.enter({status: 'exited', exit});
+      return;
+    }
     const decision = decideAfterExit(this.spec, exit, {
       consecutiveRestarts: this.consecutiveRestarts,
       uptimeMs: this.host.clock.now() - since,
       now: this.host.clock.now(),
     }, cause);
     this.consecutiveRestarts = decision.consecutiveRestarts;
-    this.enter(decision.state);
+    // Said before the state changes: a state can end the run (--abort-on-exit), and
+    // the reason must come before its "stopping every process".
     if (decision.kind === 'restart') {
       this.host.system(`${this.id} restarting in ${formatSeconds(decision.delayMs)} (${decision.reason})`);
-      this.after(decision.delayMs, () => void this.settling.then(() => this.restartAfterCrash()));
     } else if (decision.kind === 'give-up') {
       this.host.system(`${this.id} failed: ${decision.reason}`);
     }
+    this.enter(decision.state);
+    if (decision.kind === 'restart') this.after(decision.delayMs, () => void this.settling.then(() => this.restartAfterCrash()));
   }
 
   private restartAfterCrash(): void {

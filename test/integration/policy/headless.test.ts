@@ -1,5 +1,7 @@
 /** The policies as the built CLI shows them headless (run `npm run build` first). */
 import {spawnSync} from 'node:child_process';
+import {writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {makeProject, type Project} from '../../helpers/cli.js';
 import {policyFixtures} from '../../helpers/stack.js';
@@ -46,6 +48,39 @@ describe('policies in procdeck start --no-tui', () => {
     run.kill('SIGINT');
     const result = await run;
     expect(result.exitCode).toBe(0);
+  });
+
+  it('a cron job\'s failed run fails the run: after SIGINT it exits with that code', async () => {
+    project = makeProject({
+      Procfile: 'server: sleep 60\n',
+      'procdeck.yaml': 'processes:\n  job:\n    command: sh -c "echo job-ran; exit 7"\n    cron: "* * * * * *"\n',
+    });
+    const run = project.run(['--no-tui'], {env});
+    let output = '';
+    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(() => /job\.1 exited with code 7/.test(output), {timeoutMs: 5000, describe: () => output});
+    run.kill('SIGINT');
+    expect((await run).exitCode).toBe(7);
+  });
+
+  it('during a shutdown, a process that ends by itself is not said to restart, and its code counts', async () => {
+    // web ignores SIGTERM, so the shutdown waits on it for its stop timeout; db, stopped after
+    // web (its dependent), ends by itself meanwhile, once the test makes the file it waits for.
+    project = makeProject({
+      Procfile: 'web: trap "" TERM; echo web-up; sleep 60 & wait\ndb: echo db-up; while [ ! -f end-db ]; do sleep 0.05; done; exit 3\n',
+      'procdeck.yaml': 'processes:\n  web:\n    depends_on: {db: started}\n    stop_timeout: 3s\n  db:\n    restart: always\n    backoff: {initial: 100ms, max: 100ms}\n',
+    });
+    const run = project.run(['--no-tui'], {env});
+    let output = '';
+    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(() => /web\.1 +\| web-up/.test(output), {describe: () => output});
+    run.kill('SIGINT');
+    await waitFor(() => /stopping every process/.test(output), {describe: () => output});
+    writeFileSync(path.join(project.dir, 'end-db'), '');
+    const result = await run;
+    expect(result.stdout).toMatch(/db\.1 exited with code 3/);
+    expect(result.stdout).not.toMatch(/db\.1 restarting/);
+    expect(result.exitCode).toBe(3);
   });
 
   it('exits promptly on SIGINT with a readiness check, a cron schedule and a restart backoff pending (no timer holds it)', async () => {
