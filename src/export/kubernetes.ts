@@ -183,8 +183,8 @@ function probeOf(context: Context, proc: ProcessSpec): IProbe | undefined {
     const tcpPort = Number(expandPort(check.port, port));
     return {tcpSocket: {port: Number.isInteger(tcpPort) && tcpPort > 0 ? tcpPort : port}, ...timing};
   }
-  // Probe commands are not expanded by Kubernetes, so the command goes in as written.
-  if (check.kind === 'exec') return {exec: {command: ['/bin/sh', '-c', check.command]}, ...timing};
+  // The kubelet expands `$(VAR)` in probe commands too (and turns `$$` into `$`), so they are escaped like the container's.
+  if (check.kind === 'exec') return {exec: {command: ['/bin/sh', '-c', escapeKubernetesExpansion(check.command)]}, ...timing};
   return undefined;
 }
 

@@ -140,7 +140,7 @@ export function escapeComposeInterpolation(value: string): string {
   return value.replaceAll('$', () => '$$');
 }
 
-/** Kubernetes expands `$(VAR)` in a container's command and env values; `$$` is a literal dollar. */
+/** Kubernetes expands `$(VAR)` in a container's command, its exec probes and env values; `$$` is a literal dollar. */
 export function escapeKubernetesExpansion(value: string): string {
   return value.replaceAll('$', () => '$$');
 }

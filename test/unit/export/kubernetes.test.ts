@@ -92,6 +92,15 @@ describe('kubernetes export', () => {
     expect(container(files.get('shop-worker.yaml')?.[0]).command).toEqual(['/bin/sh', '-c', 'cd app && node $$(cat main)']);
   });
 
+  // Regression: the exec probe went in as written, but the kubelet expands `$(VAR)` in probe commands too and turns
+  // `$$` into `$`, so `$(cat pidfile)` and `$$` changed meaning. `expand` reads it back as the kubelet does.
+  it('escapes an exec readiness probe as the kubelet expands it, so the check runs as written', () => {
+    const check = 'test "$(cat /tmp/ready)" = ok && kill -0 $$ && echo ${HOME} $(PORT)';
+    const stack = makeStack([makeProcess('web', 0, {ready: {check: {kind: 'exec', command: check}, intervalMs: 1000, timeoutMs: 5000}})]);
+    const probe = container(readManifests(stack).get('shop-web.yaml')?.[0]).readinessProbe;
+    expect(probe.exec.command.map(expand)).toEqual(['/bin/sh', '-c', check]);
+  });
+
   // Regression: U+2028, U+2029 and U+0085 went out raw, and kubectl's YAML 1.1 reader ends lines there, so a
   // value could add fields such as a privileged securityContext; DEL, C1 and U+FFFE made the file unreadable.
   it('writes line separators, controls and tabs as escapes, so no value can add a field', () => {
