@@ -41,7 +41,8 @@ export function exportKubernetes(stack: StackSpec, options: ExportOptions): Expo
   if (exportUser(options) !== undefined) {
     warnings.push('kubernetes: --user has no equivalent by name; set securityContext.runAsUser in the manifests (or USER in the image)');
   }
-  const files: ExportFile[] = [{path: `${app}-env.yaml`, content: render([configMapOf(context)])}];
+  // `.` is in no process file's name (process names are letters, digits, - and _), so no process can take this one.
+  const files: ExportFile[] = [{path: `${app}.env.yaml`, content: render([configMapOf(context)])}];
   const seen = new Map<string, string>();
   for (const proc of stack.processes) {
     const name = toDnsLabel(`${app}-${proc.name}`);
@@ -55,7 +56,7 @@ export function exportKubernetes(stack: StackSpec, options: ExportOptions): Expo
     if (dependencies.length > 0) {
       warnings.push(`kubernetes: ${proc.name} depends on ${dependencies.join(', ')}, but Kubernetes starts everything at once; ${proc.name} must retry until they answer (its readiness probe keeps traffic away meanwhile)`);
     }
-    files.push({path: `${name}.yaml`, content: render(resourcesOf(context, proc, name))});
+    files.push({path: `${name}.yaml`, content: render(resourcesOf(context, proc, name)), process: proc.name});
   }
   return {files, warnings};
 }

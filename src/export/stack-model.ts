@@ -13,6 +13,8 @@ import {quoteShellWord} from './quote.js';
 export interface ExportFile {
   path: string;
   content: string;
+  /** The process type the file is written for; absent for a file of the whole stack (a target, a ConfigMap). */
+  process?: string;
 }
 
 /** What an exporter produced, plus anything the target cannot express (printed, never fatal). */

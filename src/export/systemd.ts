@@ -25,7 +25,7 @@ export function exportSystemd(stack: StackSpec, options: ExportOptions): ExportR
       continue;
     }
     for (let i = 1; i <= proc.instances; i++) {
-      files.push({path: serviceName(app, proc, i), content: serviceUnit(stack, proc, i, app, user)});
+      files.push({path: serviceName(app, proc, i), content: serviceUnit(stack, proc, i, app, user), process: proc.name});
       if (proc.autostart) wanted.push(serviceName(app, proc, i));
     }
   }
@@ -92,7 +92,7 @@ function cronUnits(stack: StackSpec, proc: ProcessSpec, app: string, user: strin
     ['Timer', [...calendars.map((calendar) => `OnCalendar=${calendar}`), `Unit=${name}.service`]],
     ...(proc.autostart ? [['Install', [`WantedBy=${app}.target`]] as Section] : []),
   ]);
-  return [{path: `${name}.service`, content: service}, {path: `${name}.timer`, content: timer}];
+  return [{path: `${name}.service`, content: service, process: proc.name}, {path: `${name}.timer`, content: timer, process: proc.name}];
 }
 
 function commonServiceLines(stack: StackSpec, proc: ProcessSpec, env: Record<string, string>, user: string | undefined): string[] {

@@ -71,7 +71,7 @@ describe('procdeck export', () => {
     const compose = parse(readDir('deploy/compose')['docker-compose.yml'] ?? '') as {services: Record<string, {image: string}>};
     expect(Object.keys(compose.services)).toEqual(['web', 'worker', 'migrate']);
     expect(procdeck('export', 'kubernetes', 'deploy/k8s', '--image', 'shop:1').status).toBe(0);
-    expect(Object.keys(readDir('deploy/k8s')).sort()).toEqual(['shop-env.yaml', 'shop-migrate.yaml', 'shop-web.yaml', 'shop-worker.yaml']);
+    expect(Object.keys(readDir('deploy/k8s')).sort()).toEqual(['shop-migrate.yaml', 'shop-web.yaml', 'shop-worker.yaml', 'shop.env.yaml']);
   });
 
   it('refuses an unknown format with exit 2, listing the formats, and writes nothing', () => {

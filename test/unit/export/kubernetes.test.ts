@@ -34,10 +34,10 @@ function container(resource: Resource | undefined): any {
 describe('kubernetes export', () => {
   it('writes schema-valid manifests: a ConfigMap, Deployments (+ Services), a Job and a CronJob', () => {
     const files = readManifests();
-    expect([...files.keys()]).toEqual(['shop-env.yaml', 'shop-web.yaml', 'shop-worker.yaml', 'shop-db.yaml', 'shop-migrate.yaml', 'shop-backup.yaml']);
+    expect([...files.keys()]).toEqual(['shop.env.yaml', 'shop-web.yaml', 'shop-worker.yaml', 'shop-db.yaml', 'shop-migrate.yaml', 'shop-backup.yaml']);
     const kinds = Object.fromEntries([...files].map(([path, resources]) => [path, resources.map((resource) => resource.kind)]));
     expect(kinds).toEqual({
-      'shop-env.yaml': ['ConfigMap'], 'shop-web.yaml': ['Deployment', 'Service'], 'shop-worker.yaml': ['Deployment'],
+      'shop.env.yaml': ['ConfigMap'], 'shop-web.yaml': ['Deployment', 'Service'], 'shop-worker.yaml': ['Deployment'],
       'shop-db.yaml': ['Deployment', 'Service'], 'shop-migrate.yaml': ['Job'], 'shop-backup.yaml': ['CronJob'],
     });
   });
@@ -67,7 +67,7 @@ describe('kubernetes export', () => {
 
   it('takes every env value from the one ConfigMap, per-type values under TYPE.NAME', () => {
     const files = readManifests();
-    const configMap = files.get('shop-env.yaml')?.[0];
+    const configMap = files.get('shop.env.yaml')?.[0];
     const env = container(files.get('shop-web.yaml')?.[0]).env as {name: string; valueFrom: {configMapKeyRef?: {name: string; key: string}; fieldRef?: {fieldPath: string}}}[];
     const resolved = Object.fromEntries(env.map((entry) => [entry.name, entry.valueFrom.configMapKeyRef ? configMap?.data?.[entry.valueFrom.configMapKeyRef.key] : entry.valueFrom.fieldRef?.fieldPath]));
     expect(resolved).toEqual({DATABASE_URL: 'postgres://localhost/app', SHARED: 'from .env', LOG_LEVEL: 'debug', PORT: '5000', PS: 'metadata.name'});
@@ -79,7 +79,7 @@ describe('kubernetes export', () => {
     const stack = makeStack([makeProcess('web', 0, {command, env: {...nastyValues, BOOLISH: 'no', OCTAL: '0o12'}})], {fileEnv: {YES: 'yes'}});
     const files = readManifests(stack);
     expect(container(files.get('shop-web.yaml')?.[0]).command.map(expand)).toEqual(['/bin/sh', '-c', command]);
-    const data = files.get('shop-env.yaml')?.[0]?.data ?? {};
+    const data = files.get('shop.env.yaml')?.[0]?.data ?? {};
     expect(data.YES).toBe('yes');
     for (const [key, value] of Object.entries({...nastyValues, BOOLISH: 'no', OCTAL: '0o12'})) expect({key, value: data[`web.${key}`]}).toEqual({key, value});
   });
@@ -118,7 +118,7 @@ describe('kubernetes export', () => {
     const main = container(files.get('shop-web.yaml')?.[0]);
     expect(main.securityContext).toBeUndefined();
     expect([main.image, main.command[2]]).toEqual(['img\u2029x', `exec ${command}`]); // U+2028 is no separator to sh
-    const data = files.get('shop-env.yaml')?.[0]?.data ?? {};
+    const data = files.get('shop.env.yaml')?.[0]?.data ?? {};
     for (const [key, value] of Object.entries(env)) expect({key, value: data[`web.${key}`]}).toEqual({key, value});
   });
 
@@ -128,7 +128,7 @@ describe('kubernetes export', () => {
 
   it('sanitises names to DNS labels and refuses two processes that would share one', () => {
     const stack = makeStack([makeProcess('Web_Server', 0), makeProcess('worker', 1)]);
-    expect([...readManifests(stack, {app: 'My App', image: 'x'}).keys()]).toEqual(['my-app-env.yaml', 'my-app-web-server.yaml', 'my-app-worker.yaml']);
+    expect([...readManifests(stack, {app: 'My App', image: 'x'}).keys()]).toEqual(['my-app.env.yaml', 'my-app-web-server.yaml', 'my-app-worker.yaml']);
     expect([...readManifests(stack, {app: '2048', image: 'x'}).keys()][1]).toBe('app-2048-web-server.yaml');
     const clash = makeStack([makeProcess('web_a', 0), makeProcess('web-a', 1)]);
     expect(() => exportKubernetes(clash, {app: 'shop', image: 'x'})).toThrow(/web_a and web-a/);

@@ -55,9 +55,18 @@ describe('small conversions', () => {
     expect(() => toFiveFieldCron(makeProcess('b', 0, {cron: '30 * * * * *'}), 'kubernetes')).toThrow(/no seconds field/);
   });
 
-  it('refuses two processes that would be written to the same file', () => {
-    const stack = makeStack([makeProcess('web', 0), makeProcess('web-1', 1, {cron: '0 3 * * *'})]);
-    expect(() => exportStack('systemd', stack, {app: 'shop'})).toThrow(/both be written to shop-web-1.service/);
+  it('refuses two processes that would be written to the same file, naming both', () => {
+    const stack = makeStack([makeProcess('web', 0, {instances: 2}), makeProcess('web-1', 1, {cron: '0 3 * * *'})]);
+    expect(() => exportStack('systemd', stack, {app: 'shop'})).toThrow(/^export systemd: processes web and web-1 would both be written to shop-web-1.service; rename one of them$/);
+  });
+
+  // Regression: a process named `env` was refused with "two processes would both be written to
+  // shop-env.yaml", though the other file was the ConfigMap's. The ConfigMap's file name now holds
+  // a `.`, which no process name can, so every name a process can have exports.
+  it.each(['env', 'ENV', 'env_'])('exports a kubernetes process named %j beside the ConfigMap', (name) => {
+    const stack = makeStack([makeProcess(name, 0), makeProcess('web', 1)]);
+    const paths = exportStack('kubernetes', stack, {app: 'shop', image: 'x'}).files.map((file) => file.path);
+    expect(paths).toEqual(['shop.env.yaml', `shop-${name.toLowerCase().replace('_', '')}.yaml`, 'shop-web.yaml']);
   });
 
   it('never lets a process name become a path', () => {
