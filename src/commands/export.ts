@@ -49,6 +49,7 @@ async function runExport(format: string, dir: string, options: ExportCommandOpti
     app: options.app ?? stack.name,
     ...(options.user !== undefined && {user: options.user}),
     ...(options.image !== undefined && {image: options.image}),
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   };
   // The exporters and their YAML writer load only for this verb.
   const {exportStack, writeExportFiles} = await import('../export/index.js');

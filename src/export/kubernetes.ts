@@ -18,8 +18,9 @@ import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {UsageError} from '../config/errors.js';
 import {escapeKubernetesExpansion, toDnsLabel} from './quote.js';
+import {toStandardCron} from './cron-fields.js';
 import {toYamlDocument} from './yaml-output.js';
-import {expandPort, exportUser, parseHttpCheck, requireImage, servedPort, toFiveFieldCron, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {expandPort, exportUser, parseHttpCheck, requireImage, servedPort, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type Resource = IConfigMap | IService | IDeployment | IJob | ICronJob;
 
@@ -28,6 +29,8 @@ interface Context {
   app: string;
   image: string;
   configMap: string;
+  /** The zone CronJobs run in; undefined when the exporting machine's is unknown. */
+  timeZone: string | undefined;
 }
 
 /** Manifests for `kubectl apply -f DIR`; `--image` names the image every container runs. */
@@ -36,7 +39,7 @@ export function exportKubernetes(stack: StackSpec, options: ExportOptions): Expo
   // Service names must start with a letter (DNS-1035), and every name here starts with the app's.
   const label = toDnsLabel(options.app, 40);
   const app = /^[a-z]/.test(label) ? label : toDnsLabel(`app-${label}`, 40);
-  const context: Context = {stack, app, image, configMap: `${app}-env`};
+  const context: Context = {stack, app, image, configMap: `${app}-env`, timeZone: cronTimeZone(options)};
   const warnings: string[] = [];
   if (exportUser(options) !== undefined) {
     warnings.push('kubernetes: --user has no equivalent by name; set securityContext.runAsUser in the manifests (or USER in the image)');
@@ -51,6 +54,9 @@ export function exportKubernetes(stack: StackSpec, options: ExportOptions): Expo
     seen.set(name, proc.name);
     if (proc.stopSignal !== 'SIGTERM') {
       warnings.push(`kubernetes: ${proc.name} stops on ${proc.stopSignal}, but Kubernetes always sends SIGTERM; trap SIGTERM in the process or its image`);
+    }
+    if (proc.cron !== undefined && context.timeZone === undefined) {
+      warnings.push(`kubernetes: ${proc.name} runs cron in local time, but this machine's time zone is unknown, so its CronJob runs in the cluster's (usually UTC); set spec.timeZone in ${name}.yaml`);
     }
     const dependencies = Object.keys(proc.dependsOn);
     if (dependencies.length > 0) {
@@ -69,7 +75,8 @@ function resourcesOf(context: Context, proc: ProcessSpec, name: string): Resourc
       kind: 'CronJob',
       metadata: {name: toDnsLabel(name, 52), labels},
       spec: {
-        schedule: toFiveFieldCron(proc, 'kubernetes'),
+        schedule: toStandardCron(proc, 'kubernetes'),
+        ...(context.timeZone !== undefined && {timeZone: context.timeZone}),
         concurrencyPolicy: 'Forbid',
         suspend: !proc.autostart,
         jobTemplate: {metadata: {labels}, spec: jobSpecOf(context, proc, labels, 1)},
@@ -187,6 +194,19 @@ function probeOf(context: Context, proc: ProcessSpec): IProbe | undefined {
   // The kubelet expands `$(VAR)` in probe commands too (and turns `$$` into `$`), so they are escaped like the container's.
   if (check.kind === 'exec') return {exec: {command: ['/bin/sh', '-c', escapeKubernetesExpansion(check.command)]}, ...timing};
   return undefined;
+}
+
+/**
+ * The zone for `timeZone:` on CronJobs: procdeck and systemd timers run cron
+ * in local time, so the exporting machine's zone is written, UTC too (left
+ * out, the cluster's kube-controller-manager zone applies, which need not be
+ * UTC). ICU names a zone it cannot tell `Etc/Unknown`, and no zone is no
+ * answer either: then there is nothing true to write, and the caller warns.
+ */
+function cronTimeZone(options: ExportOptions): string | undefined {
+  const zone = options.timeZone;
+  if (zone === undefined || zone === 'Etc/Unknown' || !/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(zone)) return undefined;
+  return zone;
 }
 
 function labelsOf(context: Context, proc: ProcessSpec): Record<string, string> {

@@ -29,6 +29,8 @@ export interface ExportOptions {
   app: string;
   user?: string;
   image?: string;
+  /** The exporting machine's IANA time zone, which procdeck runs cron in (`Europe/Paris`); passed in so output does not depend on where tests run. */
+  timeZone?: string;
 }
 
 /** One format's generator: pure, from a loaded stack to file contents. */
@@ -143,14 +145,6 @@ export function toGoDuration(ms: number): string {
 /** Signal name without `SIG`, as supervisord writes it. */
 export function bareSignal(signal: string): string {
   return signal.replace(/^SIG/, '');
-}
-
-/** A standard 5-field cron line; procdeck's 6-field form (seconds first) converts only when seconds are `0`. */
-export function toFiveFieldCron(proc: ProcessSpec, format: string): string {
-  const fields = (proc.cron ?? '').trim().split(/\s+/);
-  if (fields.length === 5) return fields.join(' ');
-  if (fields.length === 6 && fields[0] === '0') return fields.slice(1).join(' ');
-  throw new UsageError(`${format}: process ${proc.name} has cron ${JSON.stringify(proc.cron)}, and ${format} schedules have no seconds field; use a 5-field cron (${proc.source})`);
 }
 
 /**

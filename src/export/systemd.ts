@@ -7,7 +7,7 @@ import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {cronToOnCalendar} from './cron-calendar.js';
 import {escapeSystemdPlain, quoteSystemdExecArg, quoteSystemdWord, escapeNonPlainChars, toUnitNamePart} from './quote.js';
-import {exportUser, instanceExportEnv, readyCheckCommand, toFiveFieldCron, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {exportUser, instanceExportEnv, readyCheckCommand, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type Section = [name: string, lines: string[]];
 
@@ -82,7 +82,7 @@ function serviceUnit(stack: StackSpec, proc: ProcessSpec, instanceIndex: number,
 function cronUnits(stack: StackSpec, proc: ProcessSpec, app: string, user: string | undefined): ExportFile[] {
   const name = `${app}-${proc.name}`;
   const env = instanceExportEnv(stack, proc, 1);
-  const calendars = cronToOnCalendar(toFiveFieldCron(proc, 'systemd'));
+  const calendars = cronToOnCalendar(proc);
   const service = renderUnit(stack, `${proc.name} (cron ${proc.cron ?? ''})`, [
     ['Unit', [`Description=${escapeSystemdPlain(`${app} ${proc.name} (scheduled)`, 'description')}`, `PartOf=${app}.target`]],
     ['Service', ['Type=oneshot', ...commonServiceLines(stack, proc, env, user)]],

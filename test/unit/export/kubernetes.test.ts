@@ -7,7 +7,7 @@ import {asYaml11Lines, rawForbidden} from './yaml-checks.js';
 // Loose views of the parsed manifests: the schema check has already vouched for their shape.
 type Resource = {kind: string; metadata: {name: string}; spec: any; data?: Record<string, string>};
 
-function readManifests(stack = makeFullStack(), options: {app: string; image?: string; user?: string} = {app: 'shop', image: 'registry.example.com/shop:1'}): Map<string, Resource[]> {
+function readManifests(stack = makeFullStack(), options: {app: string; image?: string; user?: string; timeZone?: string} = {app: 'shop', image: 'registry.example.com/shop:1'}): Map<string, Resource[]> {
   const result = exportKubernetes(stack, options);
   const files = new Map<string, Resource[]>();
   for (const file of result.files) {
@@ -63,6 +63,22 @@ describe('kubernetes export', () => {
     const cronJob = files.get('shop-backup.yaml')?.[0];
     expect(cronJob?.spec.schedule).toBe('0 3 * * *');
     expect(container(cronJob).command).toEqual(['/bin/sh', '-c', 'exec ./backup.sh']);
+  });
+
+  // Regression: the schedule went out as procdeck took it, and the API server refused day of week 7 (and
+  // would refuse L, # and W), while the CronJob ran in the cluster's time zone rather than local time.
+  it('writes a schedule Kubernetes accepts, in the exporting machine\'s time zone', () => {
+    const stack = makeStack([makeProcess('backup', 0, {cron: '0 3 * * 5-7'})]);
+    for (const timeZone of ['Europe/Paris', 'UTC']) {
+      const cronJob = readManifests(stack, {app: 'shop', image: 'x', timeZone}).get('shop-backup.yaml')?.[0];
+      expect(cronJob?.spec).toMatchObject({schedule: '0 3 * * 0,5-6', timeZone});
+      expect(exportKubernetes(stack, {app: 'shop', image: 'x', timeZone}).warnings).toEqual([]);
+    }
+    const unknown = exportKubernetes(stack, {app: 'shop', image: 'x', timeZone: 'Etc/Unknown'});
+    expect(unknown.files[1]?.content).not.toContain('timeZone');
+    expect(unknown.warnings).toEqual([expect.stringMatching(/^kubernetes: backup runs cron in local time, but this machine's time zone is unknown.*set spec.timeZone in shop-backup.yaml$/)]);
+    const last = makeStack([makeProcess('backup', 0, {cron: '0 3 L * *'})]);
+    expect(() => exportKubernetes(last, {app: 'shop', image: 'x'})).toThrow(/^kubernetes: process backup \(Procfile:1\) has cron "0 3 L \* \*": day of month "L"/);
   });
 
   it('takes every env value from the one ConfigMap, per-type values under TYPE.NAME', () => {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {expandPort, instanceExportEnv, listensOnPort, parseHttpCheck, servedPort, toFiveFieldCron, toGoDuration, typeEnv} from '../../../src/export/stack-model.js';
+import {expandPort, instanceExportEnv, listensOnPort, parseHttpCheck, servedPort, toGoDuration, typeEnv} from '../../../src/export/stack-model.js';
 import {exportStack} from '../../../src/export/index.js';
 import {makeProcess, makeStack} from '../../fixtures/export/stacks.js';
 
@@ -49,10 +49,8 @@ describe('ports and env', () => {
 });
 
 describe('small conversions', () => {
-  it('writes Go durations and 5-field crons', () => {
+  it('writes Go durations', () => {
     expect([toGoDuration(5000), toGoDuration(1500)]).toEqual(['5s', '1500ms']);
-    expect(toFiveFieldCron(makeProcess('b', 0, {cron: '0 */5 * * * *'}), 'k')).toBe('*/5 * * * *');
-    expect(() => toFiveFieldCron(makeProcess('b', 0, {cron: '30 * * * * *'}), 'kubernetes')).toThrow(/no seconds field/);
   });
 
   it('refuses two processes that would be written to the same file, naming both', () => {

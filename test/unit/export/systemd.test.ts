@@ -126,17 +126,23 @@ describe('systemd export', () => {
 });
 
 describe('cron to OnCalendar', () => {
+  const backup = (cron: string): ReturnType<typeof makeProcess> => makeProcess('backup', 0, {cron});
+
   it.each([
     ['0 3 * * *', ['*-*-* 03:00:00']],
     ['*/15 * * * *', ['*-*-* *:00,15,30,45:00']],
     ['30 8 * * 1-5', ['Mon,Tue,Wed,Thu,Fri *-*-* 08:30:00']],
     ['0 0 1 jan,jul *', ['*-01,07-01 00:00:00']],
     ['0 12 1 * 0', ['*-*-01 12:00:00', 'Sun *-*-* 12:00:00']],
+    ['0 3 * * 5-7', ['Sun,Fri,Sat *-*-* 03:00:00']],
+    ['@weekly', ['Sun *-*-* 00:00:00']],
+    // A calendar has seconds, so procdeck's 6-field form carries over whole.
+    ['*/20 30 8 * * *', ['*-*-* 08:30:00,20,40']],
   ])('turns %s into %j', (cron, expected) => {
-    expect(cronToOnCalendar(cron)).toEqual(expected);
+    expect(cronToOnCalendar(backup(cron))).toEqual(expected);
   });
 
-  it('rejects cron syntax a timer cannot express, naming the field', () => {
-    expect(() => cronToOnCalendar('0 0 L * *')).toThrow(/day of month "L"/);
+  it.each(['0 0 L * *', '0 0 * * 5#2', '0 0 15W * *', '@reboot'])('refuses %j, naming the process and the fix', (cron) => {
+    expect(() => cronToOnCalendar(backup(cron))).toThrow(/^systemd: process backup \(Procfile:1\) has cron ".*": .* \((write|use) .*\)$/);
   });
 });
