@@ -9,7 +9,7 @@ import type {DependencyCondition, ProcessSpec, StackSpec} from '../config/spec.j
 import {instancePort} from '../config/ports.js';
 import {escapeComposeInterpolation, escapeNonPlainChars, toComposeProjectName} from './quote.js';
 import {toYamlDocument} from './yaml-output.js';
-import {exportUser, readyCheckCommand, requireImage, servedPort, toGoDuration, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
+import {exportUser, manualDependencies, manualDependencyWarning, readyCheckCommand, requireImage, servedPort, toGoDuration, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
 
 // Types only (erased at build time): the Compose Specification's types check the value of each
 // field we set; unknown keys are caught by the schema test, since `x-` extensions make any key legal here.
@@ -79,6 +79,9 @@ function toService(stack: StackSpec, proc: ProcessSpec, exported: ProcessSpec[],
     dependsOn[name] = {condition: mapped};
   }
   if (Object.keys(dependsOn).length > 0) service.depends_on = dependsOn;
+  for (const name of manualDependencies(stack, proc)) {
+    warnings.push(manualDependencyWarning('compose', proc, name, `it has replicas: 0, Compose skips it, and ${proc.name} starts without waiting`));
+  }
   return service;
 }
 

@@ -20,7 +20,7 @@ import {UsageError} from '../config/errors.js';
 import {escapeKubernetesExpansion, toDnsLabel} from './quote.js';
 import {toStandardCron} from './cron-fields.js';
 import {toYamlDocument} from './yaml-output.js';
-import {expandPort, exportUser, parseHttpCheck, requireImage, servedPort, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {expandPort, exportUser, manualDependencies, manualDependencyWarning, parseHttpCheck, requireImage, servedPort, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type Resource = IConfigMap | IService | IDeployment | IJob | ICronJob;
 
@@ -61,6 +61,9 @@ export function exportKubernetes(stack: StackSpec, options: ExportOptions): Expo
     const dependencies = Object.keys(proc.dependsOn);
     if (dependencies.length > 0) {
       warnings.push(`kubernetes: ${proc.name} depends on ${dependencies.join(', ')}, but Kubernetes starts everything at once; ${proc.name} must retry until they answer (its readiness probe keeps traffic away meanwhile)`);
+    }
+    for (const dependency of manualDependencies(stack, proc)) {
+      warnings.push(manualDependencyWarning('kubernetes', proc, dependency, `it has replicas: 0 (or a suspended Job) and ${proc.name} starts without it`));
     }
     files.push({path: `${name}.yaml`, content: render(resourcesOf(context, proc, name)), process: proc.name});
   }

@@ -110,6 +110,24 @@ export function instanceExportEnv(stack: StackSpec, proc: ProcessSpec, instanceI
 }
 
 /**
+ * The dependencies of `proc` that have `autostart: false` (cron ones aside:
+ * each format has its own case for those). `procdeck start` does not start
+ * them, and holds `proc` until the user does; no exported engine holds a
+ * process for a dependency it will not start, so each format warns.
+ */
+export function manualDependencies(stack: StackSpec, proc: ProcessSpec): string[] {
+  return Object.keys(proc.dependsOn).filter((name) => {
+    const dependency = stack.processes.find((candidate) => candidate.name === name);
+    return dependency !== undefined && !dependency.autostart && dependency.cron === undefined;
+  });
+}
+
+/** `FORMAT: web depends on db, which has autostart: false, so CONSEQUENCE; procdeck holds web until you start db`. */
+export function manualDependencyWarning(format: string, proc: ProcessSpec, dependency: string, consequence: string): string {
+  return `${format}: ${proc.name} depends on ${dependency}, which has autostart: false, so ${consequence}; procdeck holds ${proc.name} until you start ${dependency}`;
+}
+
+/**
  * A shell command that succeeds once the instance is ready, from its `ready:`
  * check (http needs curl or wget, tcp needs nc, where it runs); undefined for
  * log checks, which only procdeck can watch.

@@ -6,7 +6,7 @@
 import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {escapeSupervisorPlain, quoteSupervisorArg, quoteSupervisorEnvPair, escapeNonPlainChars, toUnitNamePart} from './quote.js';
-import {bareSignal, exportUser, toSeconds, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
+import {bareSignal, exportUser, manualDependencies, manualDependencyWarning, toSeconds, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
 
 /** The config for supervisord's include directory; `supervisorctl update` then starts the group. */
 export function exportSupervisord(stack: StackSpec, options: ExportOptions): ExportResult {
@@ -21,6 +21,9 @@ export function exportSupervisord(stack: StackSpec, options: ExportOptions): Exp
       warnings.push(`supervisord has no scheduler: cron process ${proc.name} (${proc.cron}) was left out; run it from cron or export to systemd`);
       sections.push(`; ${proc.name}: cron processes are not exported (supervisord has no scheduler)`);
       continue;
+    }
+    for (const name of manualDependencies(stack, proc)) {
+      warnings.push(manualDependencyWarning('supervisord', proc, name, `it is not started, and ${proc.name} starts without it`));
     }
     const program = `${app}-${proc.name}`;
     programs.push(program);

@@ -7,7 +7,7 @@ import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {cronToOnCalendar} from './cron-calendar.js';
 import {escapeSystemdPlain, quoteSystemdExecArg, quoteSystemdWord, escapeNonPlainChars, toUnitNamePart} from './quote.js';
-import {exportUser, instanceExportEnv, readyCheckCommand, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {exportUser, instanceExportEnv, manualDependencies, manualDependencyWarning, readyCheckCommand, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type Section = [name: string, lines: string[]];
 
@@ -30,6 +30,9 @@ export function exportSystemd(stack: StackSpec, options: ExportOptions): ExportR
     }
   }
   for (const proc of stack.processes) {
+    for (const name of manualDependencies(stack, proc)) {
+      warnings.push(manualDependencyWarning('systemd', proc, name, `its unit is only ordered after ${name}'s and does not start it: while ${name} is not started, ${proc.name} starts without waiting`));
+    }
     if (isAwaitedReady(stack, proc) && proc.ready?.check.kind === 'log') {
       warnings.push(`systemd: other processes wait for ${proc.name} to be ready, but its ready check watches the log, which systemd cannot; they wait for it to start instead`);
     }
@@ -52,10 +55,10 @@ function timerName(app: string, proc: ProcessSpec): string {
 function serviceUnit(stack: StackSpec, proc: ProcessSpec, instanceIndex: number, app: string, user: string | undefined): string {
   const env = instanceExportEnv(stack, proc, instanceIndex);
   const unit: string[] = [`Description=${escapeSystemdPlain(`${app} ${proc.name}.${instanceIndex}`, 'description')}`, `PartOf=${app}.target`];
-  const {wants, requires} = dependencyUnits(stack, proc, app);
+  const {wants, requires, after} = dependencyUnits(stack, proc, app);
   if (wants.length > 0) unit.push(`Wants=${wants.join(' ')}`);
   if (requires.length > 0) unit.push(`Requires=${requires.join(' ')}`);
-  if (wants.length + requires.length > 0) unit.push(`After=${[...wants, ...requires].join(' ')}`);
+  if (after.length > 0) unit.push(`After=${after.join(' ')}`);
   if (proc.restart !== 'no') {
     // procdeck gives up after max_restarts quick restarts; systemd counts starts
     // in a window, sized here to hold that many starts at the backoff's pace.
@@ -117,17 +120,24 @@ function commonServiceLines(stack: StackSpec, proc: ProcessSpec, env: Record<str
  * Every unit of each dependency, all ordered After=. A oneshot's
  * RemainAfterExit makes that wait for completion, and Requires= keeps a
  * dependant from starting when it failed (procdeck's `completed`); the
- * other conditions only order the start.
+ * other conditions only order the start. A dependency with `autostart:
+ * false` is only ordered after: Wants= or Requires= would start it, which
+ * `procdeck start` never does.
  */
-function dependencyUnits(stack: StackSpec, proc: ProcessSpec, app: string): {wants: string[]; requires: string[]} {
+function dependencyUnits(stack: StackSpec, proc: ProcessSpec, app: string): {wants: string[]; requires: string[]; after: string[]} {
   const wants: string[] = [];
   const requires: string[] = [];
+  const after: string[] = [];
   for (const [name, condition] of Object.entries(proc.dependsOn)) {
     const dependency = stack.processes.find((candidate) => candidate.name === name);
     if (dependency === undefined || dependency.cron !== undefined) continue;
-    for (let i = 1; i <= dependency.instances; i++) (condition === 'completed' ? requires : wants).push(serviceName(app, dependency, i));
+    for (let i = 1; i <= dependency.instances; i++) {
+      const unit = serviceName(app, dependency, i);
+      after.push(unit);
+      if (dependency.autostart) (condition === 'completed' ? requires : wants).push(unit);
+    }
   }
-  return {wants, requires};
+  return {wants, requires, after};
 }
 
 /** Whether some other type waits for this one with `depends_on: {NAME: ready}`. */

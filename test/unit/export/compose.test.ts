@@ -36,6 +36,16 @@ function interpolate(text: string): string {
 }
 
 describe('compose export', () => {
+  // Regression: the dependency had replicas: 0, so Compose skipped it and the dependent started without
+  // waiting, where `procdeck start` holds it; nothing said so.
+  it('warns that a dependency with autostart off is skipped and not waited for', () => {
+    const stack = makeStack([makeProcess('web', 0, {dependsOn: {debug: 'started'}}), makeProcess('debug', 1, {autostart: false})]);
+    expect(readCompose(stack).services.debug?.deploy.replicas).toBe(0);
+    expect(exportCompose(stack, {app: 'shop', image: 'x'}).warnings).toEqual([
+      'compose: web depends on debug, which has autostart: false, so it has replicas: 0, Compose skips it, and web starts without waiting; procdeck holds web until you start debug',
+    ]);
+  });
+
   it('writes a schema-valid service per type (cron left out with a warning)', () => {
     const compose = readCompose();
     expect(compose.name).toBe('shop');

@@ -150,6 +150,13 @@ describe('kubernetes export', () => {
     expect(() => exportKubernetes(clash, {app: 'shop', image: 'x'})).toThrow(/web_a and web-a/);
   });
 
+  it('warns that a dependency with autostart off is never started there', () => {
+    const stack = makeStack([makeProcess('web', 0, {dependsOn: {debug: 'started'}}), makeProcess('debug', 1, {autostart: false})]);
+    expect(exportKubernetes(stack, {app: 'shop', image: 'x'}).warnings).toContain(
+      'kubernetes: web depends on debug, which has autostart: false, so it has replicas: 0 (or a suspended Job) and web starts without it; procdeck holds web until you start debug',
+    );
+  });
+
   it('requires --image and warns about what Kubernetes cannot express', () => {
     expect(() => exportKubernetes(makeFullStack(), {app: 'shop'})).toThrow(/--image is required/);
     const warnings = exportKubernetes(makeFullStack(), {app: 'shop', image: 'x', user: 'deploy'}).warnings;

@@ -16,6 +16,13 @@ function readIni(text: string): Map<string, Map<string, string>> {
 }
 
 describe('supervisord export', () => {
+  it('warns that a dependency with autostart off is not waited for', () => {
+    const stack = makeStack([makeProcess('web', 0, {dependsOn: {debug: 'started'}}), makeProcess('debug', 1, {autostart: false})]);
+    expect(exportSupervisord(stack, {app: 'shop'}).warnings).toEqual([
+      'supervisord: web depends on debug, which has autostart: false, so it is not started, and web starts without it; procdeck holds web until you start debug',
+    ]);
+  });
+
   it('writes a program per type in one group, with numprocs for the instances', () => {
     const result = exportSupervisord(makeFullStack(), {app: 'shop'});
     expect(result.files.map((file) => file.path)).toEqual(['shop.conf']);

@@ -119,6 +119,21 @@ describe('systemd export', () => {
     expect(units.get('shop-debug-1.service')?.has('Install')).toBe(false);
   });
 
+  // Regression: depends_on on an autostart: false process gave the unit Wants= (or Requires=) on it, so
+  // starting the stack started it, which `procdeck start` never does. Now the unit is only ordered after it.
+  it('orders a unit after a dependency with autostart off without starting it, and says so', () => {
+    const stack = makeStack([
+      makeProcess('web', 0, {dependsOn: {debug: 'started', migrate: 'completed'}}),
+      makeProcess('debug', 1, {autostart: false}),
+      makeProcess('migrate', 2, {autostart: false, oneshot: true}),
+    ]);
+    const result = exportSystemd(stack, {app: 'shop'});
+    const web = unitsOf(result).get('shop-web-1.service');
+    expect([value(web, 'Unit', 'Wants'), value(web, 'Unit', 'Requires')]).toEqual([undefined, undefined]);
+    expect(value(web, 'Unit', 'After')).toEqual(['shop-debug-1.service shop-migrate-1.service']);
+    expect(result.warnings).toEqual(['debug', 'migrate'].map((name) => `systemd: web depends on ${name}, which has autostart: false, so its unit is only ordered after ${name}'s and does not start it: while ${name} is not started, web starts without waiting; procdeck holds web until you start ${name}`));
+  });
+
   it('sanitises the app name into a unit name and rejects a bad --user', () => {
     expect(exportSystemd(makeStack([makeProcess('web', 0)]), {app: 'my app!'}).files[0]?.path).toBe('my-app.target');
     expect(() => exportSystemd(makeStack([makeProcess('web', 0)]), {app: 'a', user: 'x; rm -rf /'})).toThrow(/--user/);
