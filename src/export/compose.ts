@@ -9,7 +9,7 @@ import type {DependencyCondition, ProcessSpec, StackSpec} from '../config/spec.j
 import {instancePort} from '../config/ports.js';
 import {escapeComposeInterpolation, escapeNonPlainChars, toComposeProjectName} from './quote.js';
 import {toYamlDocument} from './yaml-output.js';
-import {exportUser, manualDependencies, manualDependencyWarning, readyCheckCommand, requireImage, servedPort, toGoDuration, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
+import {cronDependencies, describeBackoff, exportUser, manualDependencies, manualDependencyWarning, readyCheckCommand, requireImage, servedPort, toGoDuration, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
 
 // Types only (erased at build time): the Compose Specification's types check the value of each
 // field we set; unknown keys are caught by the schema test, since `x-` extensions make any key legal here.
@@ -82,7 +82,26 @@ function toService(stack: StackSpec, proc: ProcessSpec, exported: ProcessSpec[],
   for (const name of manualDependencies(stack, proc)) {
     warnings.push(manualDependencyWarning('compose', proc, name, `it has replicas: 0, Compose skips it, and ${proc.name} starts without waiting`));
   }
+  warnings.push(...policyWarnings(stack, proc));
   return service;
+}
+
+/** One line for each policy of `proc` that Docker cannot keep as procdeck does. */
+function policyWarnings(stack: StackSpec, proc: ProcessSpec): string[] {
+  const warnings: string[] = [];
+  if (proc.restart === 'always' && !proc.oneshot) {
+    warnings.push(`compose: ${proc.name} has restart: always with max_restarts ${proc.maxRestarts}, but Docker's "always" has no limit (only on-failure:N has); it restarts without limit`);
+  }
+  if (proc.restart !== 'no') {
+    warnings.push(`compose: ${proc.name} has ${describeBackoff(proc)}, but Docker waits its own delay between restarts (100ms, doubling up to 1 min)`);
+  }
+  if (proc.maxMemoryBytes !== undefined && proc.restart === 'no') {
+    warnings.push(`compose: ${proc.name} has max_memory with restart: no; procdeck restarts it when it goes over, but Docker kills it at the memory limit and, under restart: no, leaves it stopped`);
+  }
+  for (const name of cronDependencies(stack, proc)) {
+    warnings.push(`compose: ${proc.name} depends_on ${name}, a cron process, which is left out; ${proc.name} starts without waiting`);
+  }
+  return warnings;
 }
 
 function restartOf(proc: ProcessSpec): string {

@@ -20,7 +20,7 @@ import {UsageError} from '../config/errors.js';
 import {escapeKubernetesExpansion, toDnsLabel} from './quote.js';
 import {toStandardCron} from './cron-fields.js';
 import {toYamlDocument} from './yaml-output.js';
-import {expandPort, exportUser, manualDependencies, manualDependencyWarning, parseHttpCheck, requireImage, servedPort, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {describeBackoff, expandPort, exportUser, manualDependencies, manualDependencyWarning, parseHttpCheck, requireImage, servedPort, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type Resource = IConfigMap | IService | IDeployment | IJob | ICronJob;
 
@@ -62,6 +62,7 @@ export function exportKubernetes(stack: StackSpec, options: ExportOptions): Expo
     if (dependencies.length > 0) {
       warnings.push(`kubernetes: ${proc.name} depends on ${dependencies.join(', ')}, but Kubernetes starts everything at once; ${proc.name} must retry until they answer (its readiness probe keeps traffic away meanwhile)`);
     }
+    warnings.push(...policyWarnings(proc));
     for (const dependency of manualDependencies(stack, proc)) {
       warnings.push(manualDependencyWarning('kubernetes', proc, dependency, `it has replicas: 0 (or a suspended Job) and ${proc.name} starts without it`));
     }
@@ -82,7 +83,8 @@ function resourcesOf(context: Context, proc: ProcessSpec, name: string): Resourc
         ...(context.timeZone !== undefined && {timeZone: context.timeZone}),
         concurrencyPolicy: 'Forbid',
         suspend: !proc.autostart,
-        jobTemplate: {metadata: {labels}, spec: jobSpecOf(context, proc, labels, 1)},
+        // A failed run is retried by the next run, as procdeck does: the restart policy does not apply between runs.
+        jobTemplate: {metadata: {labels}, spec: {...jobSpecOf(context, proc, labels, 1), backoffLimit: 0}},
       },
     };
     return [cronJob];
@@ -210,6 +212,32 @@ function cronTimeZone(options: ExportOptions): string | undefined {
   const zone = options.timeZone;
   if (zone === undefined || zone === 'Etc/Unknown' || !/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(zone)) return undefined;
   return zone;
+}
+
+/**
+ * One line for each policy of `proc` that its resource cannot keep: a
+ * Deployment restarts every exit, without limit, and the kubelet and the Job
+ * controller pick the delay (a CronJob's runs take no restart policy).
+ */
+function policyWarnings(proc: ProcessSpec): string[] {
+  const warnings: string[] = [];
+  const isDeployment = proc.cron === undefined && !proc.oneshot;
+  if (isDeployment && proc.restart !== 'always') {
+    warnings.push(`kubernetes: ${proc.name} has restart: ${proc.restart}, but a Deployment restarts its pods after every exit`);
+  }
+  if (isDeployment && proc.restart !== 'no') {
+    warnings.push(`kubernetes: ${proc.name} has max_restarts ${proc.maxRestarts}, but a Deployment restarts its pods without limit (CrashLoopBackOff)`);
+  }
+  if (proc.cron === undefined && proc.restart !== 'no') {
+    warnings.push(`kubernetes: ${proc.name} has ${describeBackoff(proc)}, but Kubernetes waits its own delay between restarts (10s, doubling up to 5-6 min)`);
+  }
+  if (proc.oneshot && proc.cron === undefined && proc.maxMemoryBytes !== undefined && proc.restart === 'no') {
+    warnings.push(`kubernetes: ${proc.name} has max_memory with restart: no; procdeck restarts it when it goes over, but its Job's pod is killed at the memory limit and not retried (backoffLimit: 0)`);
+  }
+  if (isDeployment && proc.ready?.check.kind === 'log') {
+    warnings.push(`kubernetes: ${proc.name} has a log ready check, which Kubernetes cannot watch; it gets no readinessProbe and is ready once started`);
+  }
+  return warnings;
 }
 
 function labelsOf(context: Context, proc: ProcessSpec): Record<string, string> {

@@ -7,6 +7,7 @@ import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {instanceName} from '../config/env.js';
 import {UsageError} from '../config/errors.js';
+import {formatSeconds} from '../core/policy/restart.js';
 import {quoteShellWord} from './quote.js';
 
 /** One generated file, its path relative to the export directory. */
@@ -125,6 +126,16 @@ export function manualDependencies(stack: StackSpec, proc: ProcessSpec): string[
 /** `FORMAT: web depends on db, which has autostart: false, so CONSEQUENCE; procdeck holds web until you start db`. */
 export function manualDependencyWarning(format: string, proc: ProcessSpec, dependency: string, consequence: string): string {
   return `${format}: ${proc.name} depends on ${dependency}, which has autostart: false, so ${consequence}; procdeck holds ${proc.name} until you start ${dependency}`;
+}
+
+/** The dependencies of `proc` that are cron processes: no format can hold a process until a scheduled run has ended. */
+export function cronDependencies(stack: StackSpec, proc: ProcessSpec): string[] {
+  return Object.keys(proc.dependsOn).filter((name) => stack.processes.some((candidate) => candidate.name === name && candidate.cron !== undefined));
+}
+
+/** `backoff (initial 1s, max 30s)`, for warnings about a delay a format cannot reproduce. */
+export function describeBackoff(proc: ProcessSpec): string {
+  return `backoff (initial ${formatSeconds(proc.backoff.initialMs)}, max ${formatSeconds(proc.backoff.maxMs)})`;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {escapeSupervisorPlain, quoteSupervisorArg, quoteSupervisorEnvPair, escapeNonPlainChars, toUnitNamePart} from './quote.js';
-import {bareSignal, exportUser, manualDependencies, manualDependencyWarning, toSeconds, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
+import {bareSignal, cronDependencies, describeBackoff, exportUser, manualDependencies, manualDependencyWarning, toSeconds, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
 
 /** The config for supervisord's include directory; `supervisorctl update` then starts the group. */
 export function exportSupervisord(stack: StackSpec, options: ExportOptions): ExportResult {
@@ -25,6 +25,7 @@ export function exportSupervisord(stack: StackSpec, options: ExportOptions): Exp
     for (const name of manualDependencies(stack, proc)) {
       warnings.push(manualDependencyWarning('supervisord', proc, name, `it is not started, and ${proc.name} starts without it`));
     }
+    warnings.push(...policyWarnings(stack, proc));
     const program = `${app}-${proc.name}`;
     programs.push(program);
     sections.push(programSection(stack, proc, program, user, priorities.get(proc.name) ?? 999));
@@ -83,6 +84,37 @@ function commandLine(stack: StackSpec, proc: ProcessSpec, numprocs: number, left
   if (leftovers.length > 0) words.push('/usr/bin/env', ...leftovers.map(quoteSupervisorArg));
   words.push('/bin/sh', '-c', quoteSupervisorArg(proc.command));
   return words.join(' ');
+}
+
+/**
+ * One line for each policy of `proc` supervisord cannot keep. It has no
+ * memory limit, readiness or dependencies, and it restarts a process that
+ * ran past startsecs at once and without limit: startretries counts only
+ * starts that fail sooner.
+ */
+function policyWarnings(stack: StackSpec, proc: ProcessSpec): string[] {
+  const warnings: string[] = [];
+  if (proc.oneshot && proc.restart !== 'no') {
+    warnings.push(`supervisord: ${proc.name} is a oneshot with restart: ${proc.restart} (max_restarts ${proc.maxRestarts}), but supervisord would retry it at once and without limit; it is not retried (autorestart=false)`);
+  } else if (proc.restart !== 'no') {
+    warnings.push(`supervisord: ${proc.name} has max_restarts ${proc.maxRestarts}, but supervisord restarts it without limit once it has run startsecs (1s); startretries bounds only quicker failures`);
+    warnings.push(`supervisord: ${proc.name} has ${describeBackoff(proc)}, but supervisord restarts at once after a run, and waits 1s more for each failed start`);
+  }
+  if (proc.maxMemoryBytes !== undefined) {
+    warnings.push(`supervisord: ${proc.name} has max_memory, but supervisord has no memory limit; it is not restarted when it goes over`);
+  }
+  if (proc.ready !== undefined) {
+    warnings.push(`supervisord: ${proc.name} has a ${proc.ready.check.kind} ready check, but supervisord has no readiness; it counts as running once started`);
+  }
+  const cronNames = cronDependencies(stack, proc);
+  for (const [name, condition] of Object.entries(proc.dependsOn)) {
+    if (cronNames.includes(name)) {
+      warnings.push(`supervisord: ${proc.name} depends_on ${name}, a cron process, which is left out; ${proc.name} starts without waiting`);
+    } else if (condition !== 'started') {
+      warnings.push(`supervisord: ${proc.name} depends_on ${name} ${condition}, but supervisord only starts ${name} first (priority=); ${proc.name} does not wait for it to be ${condition}`);
+    }
+  }
+  return warnings;
 }
 
 function restartLines(proc: ProcessSpec): string[] {

@@ -7,7 +7,7 @@ import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {cronToOnCalendar} from './cron-calendar.js';
 import {escapeSystemdPlain, quoteSystemdExecArg, quoteSystemdWord, escapeNonPlainChars, toUnitNamePart} from './quote.js';
-import {exportUser, instanceExportEnv, manualDependencies, manualDependencyWarning, readyCheckCommand, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {cronDependencies, describeBackoff, exportUser, instanceExportEnv, manualDependencies, manualDependencyWarning, readyCheckCommand, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type Section = [name: string, lines: string[]];
 
@@ -36,6 +36,7 @@ export function exportSystemd(stack: StackSpec, options: ExportOptions): ExportR
     if (isAwaitedReady(stack, proc) && proc.ready?.check.kind === 'log') {
       warnings.push(`systemd: other processes wait for ${proc.name} to be ready, but its ready check watches the log, which systemd cannot; they wait for it to start instead`);
     }
+    warnings.push(...policyWarnings(stack, proc));
   }
   const target = renderUnit(stack, `${app} target`, [
     ['Unit', [`Description=${escapeSystemdPlain(`${app} (procdeck export)`, 'description')}`, ...(wanted.length > 0 ? [`Wants=${wanted.join(' ')}`] : [])]],
@@ -76,10 +77,41 @@ function serviceUnit(stack: StackSpec, proc: ProcessSpec, instanceIndex: number,
     const loop = `until /bin/sh -c "$1"; do sleep ${proc.ready.intervalMs / 1000}; done`;
     service.push(`ExecStartPost=/bin/sh -c ${quoteSystemdExecArg(loop)} sh ${quoteSystemdExecArg(readyCommand)}`, `TimeoutStartSec=${proc.ready.timeoutMs}ms`);
   }
-  if (!proc.oneshot) service.push(`Restart=${proc.restart}`, `RestartSec=${proc.backoff.initialMs}ms`);
+  service.push(`Restart=${restartSetting(proc)}`, `RestartSec=${proc.backoff.initialMs}ms`);
   const sections: Section[] = [['Unit', unit], ['Service', service]];
   if (proc.autostart) sections.push(['Install', [`WantedBy=${app}.target`]]);
   return renderUnit(stack, `${proc.name}.${instanceIndex}`, sections);
+}
+
+/**
+ * A oneshot's exit 0 is completion, so its `always` retries only failures;
+ * systemd refuses Restart=always on Type=oneshot but runs on-failure there.
+ */
+function restartSetting(proc: ProcessSpec): string {
+  return proc.oneshot && proc.restart !== 'no' ? 'on-failure' : proc.restart;
+}
+
+/** One line for each policy of `proc` that its units cannot keep as procdeck does. */
+function policyWarnings(stack: StackSpec, proc: ProcessSpec): string[] {
+  const warnings: string[] = [];
+  // A cron run's retry is its next run (procdeck applies no restart policy between runs), and so it is for the timer.
+  const restarts = proc.restart !== 'no' && proc.cron === undefined;
+  if (restarts && proc.backoff.maxMs > proc.backoff.initialMs) {
+    warnings.push(`systemd: ${proc.name} has ${describeBackoff(proc)}, but systemd waits RestartSec= before every restart; the delay does not double up to max`);
+  }
+  if (proc.maxMemoryBytes !== undefined && proc.restart === 'no') {
+    warnings.push(`systemd: ${proc.name} has max_memory with restart: no; procdeck restarts it when it goes over, but systemd kills it at MemoryMax= and, under Restart=no, leaves it stopped`);
+  }
+  for (const name of cronDependencies(stack, proc)) {
+    warnings.push(`systemd: ${proc.name} depends_on ${name}, a cron process; a unit cannot wait for a timer's run, so ${proc.name} starts without waiting`);
+  }
+  for (const [name, condition] of Object.entries(proc.dependsOn)) {
+    const dependency = stack.processes.find((candidate) => candidate.name === name);
+    if (condition === 'completed' && dependency !== undefined && !dependency.oneshot && dependency.cron === undefined) {
+      warnings.push(`systemd: ${proc.name} depends_on ${name} completed, but ${name} is not a oneshot, so its unit is started once it runs; ${proc.name} starts then, without waiting for it to exit`);
+    }
+  }
+  return warnings;
 }
 
 function cronUnits(stack: StackSpec, proc: ProcessSpec, app: string, user: string | undefined): ExportFile[] {

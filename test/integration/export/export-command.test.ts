@@ -45,7 +45,8 @@ function readDir(dir: string): Record<string, string> {
 describe('procdeck export', () => {
   it('writes systemd units from the Procfile, .env, procdeck.yaml and formation into a new directory', () => {
     const run = procdeck('export', 'systemd', 'deploy/systemd', '-m', 'web=2', '--user', 'shop');
-    expect(run.stderr).toBe('');
+    // What systemd cannot keep is said on stderr, one line, and the export still succeeds.
+    expect(run.stderr).toBe('procdeck: warning: systemd: web has backoff (initial 1s, max 30s), but systemd waits RestartSec= before every restart; the delay does not double up to max\n');
     expect(run.status).toBe(0);
     const files = readDir('deploy/systemd');
     expect(Object.keys(files).sort()).toEqual(['shop-migrate-1.service', 'shop-web-1.service', 'shop-web-2.service', 'shop-worker-1.service', 'shop.target']);
@@ -126,7 +127,8 @@ describe('procdeck export', () => {
     writeFileSync(join(project, 'yaml-looking.env'), 'BANG=!bang\nHERE=%(here)s\nDIRECTIVE="%YAML 1.2"\n');
     for (const format of ['compose', 'kubernetes']) {
       const run = procdeck('export', format, `deploy/quiet-${format}`, '--image', 'shop:1', '-e', 'yaml-looking.env');
-      expect({format, stderr: run.stderr, status: run.status}).toEqual({format, stderr: '', status: 0});
+      const stderr = run.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('procdeck: warning: '));
+      expect({format, stderr, status: run.status}).toEqual({format, stderr: [], status: 0});
     }
   });
 

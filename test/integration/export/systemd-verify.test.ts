@@ -35,6 +35,8 @@ describe.skipIf(skipReason !== undefined)('systemd units under systemd-analyze',
     dirs.push(cwd);
     const stack = makeFullStack();
     for (const proc of stack.processes) proc.cwd = cwd;
+    // A retried oneshot: Restart=on-failure on Type=oneshot, which systemd takes (Restart=always it refuses).
+    Object.assign(stack.processes.find((proc) => proc.name === 'migrate') ?? {}, {restart: 'always', maxRestarts: 5});
     const result = verify(exportSystemd(stack, {app: 'shop', user: 'root'}).files);
     expect(result.output).toBe('');
     expect(result.status).toBe(0);

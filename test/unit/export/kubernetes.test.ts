@@ -81,6 +81,12 @@ describe('kubernetes export', () => {
     expect(() => exportKubernetes(last, {app: 'shop', image: 'x'})).toThrow(/^kubernetes: process backup \(Procfile:1\) has cron "0 3 L \* \*": day of month "L"/);
   });
 
+  // Regression: a CronJob's Jobs retried a failed run max_restarts times, where procdeck leaves the retry to the next run.
+  it('never retries a CronJob run within the Job, whatever the restart policy', () => {
+    const stack = makeStack([makeProcess('backup', 0, {cron: '0 3 * * *', restart: 'on-failure', maxRestarts: 4})]);
+    expect(readManifests(stack).get('shop-backup.yaml')?.[0]?.spec.jobTemplate.spec.backoffLimit).toBe(0);
+  });
+
   it('takes every env value from the one ConfigMap, per-type values under TYPE.NAME', () => {
     const files = readManifests();
     const configMap = files.get('shop.env.yaml')?.[0];

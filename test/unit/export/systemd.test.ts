@@ -56,6 +56,15 @@ describe('systemd export', () => {
     expect(value(units.get('shop-backup.timer'), 'Timer', 'OnCalendar')).toEqual(['*-*-* 03:00:00']);
   });
 
+  // Regression: a oneshot with restart: on-failure got StartLimitBurst= but no Restart=, so it was never retried.
+  it('retries a failed oneshot as procdeck does, with Restart=on-failure (systemd refuses always there)', () => {
+    for (const restart of ['on-failure', 'always'] as const) {
+      const stack = makeStack([makeProcess('migrate', 0, {oneshot: true, restart, maxRestarts: 5})]);
+      const unit = unitsOf(exportSystemd(stack, {app: 'shop'})).get('shop-migrate-1.service');
+      expect([value(unit, 'Service', 'Restart'), value(unit, 'Service', 'RestartSec'), value(unit, 'Unit', 'StartLimitBurst')]).toEqual([['on-failure'], ['1000ms'], ['6']]);
+    }
+  });
+
   it('holds a unit others wait on until its ready check passes, and only that one', () => {
     const units = unitsOf(exportSystemd(makeFullStack(), {app: 'shop'}));
     const db = units.get('shop-db-1.service');
