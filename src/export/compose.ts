@@ -9,7 +9,7 @@ import type {DependencyCondition, ProcessSpec, StackSpec} from '../config/spec.j
 import {instancePort} from '../config/ports.js';
 import {escapeComposeInterpolation, escapeNonPlainChars, toComposeProjectName} from './quote.js';
 import {toYamlDocument} from './yaml-output.js';
-import {cronDependencies, describeBackoff, exportUser, manualDependencies, manualDependencyWarning, readyCheckCommand, requireImage, servedPort, toGoDuration, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
+import {cronDependencies, describeBackoff, exportUser, hasOwnBackoff, hasOwnMaxRestarts, manualDependencies, manualDependencyWarning, readyCheckCommand, requireImage, servedPort, toGoDuration, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
 
 // Types only (erased at build time): the Compose Specification's types check the value of each
 // field we set; unknown keys are caught by the schema test, since `x-` extensions make any key legal here.
@@ -89,10 +89,10 @@ function toService(stack: StackSpec, proc: ProcessSpec, exported: ProcessSpec[],
 /** One line for each policy of `proc` that Docker cannot keep as procdeck does. */
 function policyWarnings(stack: StackSpec, proc: ProcessSpec): string[] {
   const warnings: string[] = [];
-  if (proc.restart === 'always' && !proc.oneshot) {
+  if (proc.restart === 'always' && !proc.oneshot && hasOwnMaxRestarts(proc)) {
     warnings.push(`compose: ${proc.name} has restart: always with max_restarts ${proc.maxRestarts}, but Docker's "always" has no limit (only on-failure:N has); it restarts without limit`);
   }
-  if (proc.restart !== 'no') {
+  if (proc.restart !== 'no' && hasOwnBackoff(proc)) {
     warnings.push(`compose: ${proc.name} has ${describeBackoff(proc)}, but Docker waits its own delay between restarts (100ms, doubling up to 1 min)`);
   }
   if (proc.maxMemoryBytes !== undefined && proc.restart === 'no') {

@@ -20,7 +20,7 @@ import {UsageError} from '../config/errors.js';
 import {escapeKubernetesExpansion, toDnsLabel} from './quote.js';
 import {toStandardCron} from './cron-fields.js';
 import {toYamlDocument} from './yaml-output.js';
-import {describeBackoff, expandPort, exportUser, manualDependencies, manualDependencyWarning, parseHttpCheck, requireImage, servedPort, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {describeBackoff, expandPort, exportUser, hasOwnBackoff, hasOwnMaxRestarts, manualDependencies, manualDependencyWarning, parseHttpCheck, requireImage, servedPort, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type Resource = IConfigMap | IService | IDeployment | IJob | ICronJob;
 
@@ -225,10 +225,10 @@ function policyWarnings(proc: ProcessSpec): string[] {
   if (isDeployment && proc.restart !== 'always') {
     warnings.push(`kubernetes: ${proc.name} has restart: ${proc.restart}, but a Deployment restarts its pods after every exit`);
   }
-  if (isDeployment && proc.restart !== 'no') {
+  if (isDeployment && proc.restart !== 'no' && hasOwnMaxRestarts(proc)) {
     warnings.push(`kubernetes: ${proc.name} has max_restarts ${proc.maxRestarts}, but a Deployment restarts its pods without limit (CrashLoopBackOff)`);
   }
-  if (proc.cron === undefined && proc.restart !== 'no') {
+  if (proc.cron === undefined && proc.restart !== 'no' && hasOwnBackoff(proc)) {
     warnings.push(`kubernetes: ${proc.name} has ${describeBackoff(proc)}, but Kubernetes waits its own delay between restarts (10s, doubling up to 5-6 min)`);
   }
   if (proc.oneshot && proc.cron === undefined && proc.maxMemoryBytes !== undefined && proc.restart === 'no') {

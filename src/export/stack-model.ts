@@ -3,7 +3,7 @@
  * (as `procdeck start` computes them, minus the exporting user's own
  * environment), and whether a process type listens on PORT (SPEC §10).
  */
-import type {ProcessSpec, StackSpec} from '../config/spec.js';
+import {processDefaults, type ProcessSpec, type StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {instanceName} from '../config/env.js';
 import {UsageError} from '../config/errors.js';
@@ -131,6 +131,20 @@ export function manualDependencyWarning(format: string, proc: ProcessSpec, depen
 /** The dependencies of `proc` that are cron processes: no format can hold a process until a scheduled run has ended. */
 export function cronDependencies(stack: StackSpec, proc: ProcessSpec): string[] {
   return Object.keys(proc.dependsOn).filter((name) => stack.processes.some((candidate) => candidate.name === name && candidate.cron !== undefined));
+}
+
+/**
+ * Whether `proc` sets its own backoff / max_restarts rather than procdeck's
+ * defaults. Those defaults are procdeck's own safety net, not something asked
+ * of the format: only a value the config chose is worth a warning where the
+ * format cannot keep it (else every restarting process warns twice).
+ */
+export function hasOwnBackoff(proc: ProcessSpec): boolean {
+  return proc.backoff.initialMs !== processDefaults.backoff.initialMs || proc.backoff.maxMs !== processDefaults.backoff.maxMs;
+}
+
+export function hasOwnMaxRestarts(proc: ProcessSpec): boolean {
+  return proc.maxRestarts !== processDefaults.maxRestarts;
 }
 
 /** `backoff (initial 1s, max 30s)`, for warnings about a delay a format cannot reproduce. */

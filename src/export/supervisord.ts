@@ -6,7 +6,7 @@
 import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {escapeSupervisorPlain, quoteSupervisorArg, quoteSupervisorEnvPair, escapeNonPlainChars, toUnitNamePart} from './quote.js';
-import {bareSignal, cronDependencies, describeBackoff, exportUser, manualDependencies, manualDependencyWarning, toSeconds, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
+import {bareSignal, cronDependencies, describeBackoff, exportUser, hasOwnBackoff, hasOwnMaxRestarts, manualDependencies, manualDependencyWarning, toSeconds, typeEnv, type ExportOptions, type ExportResult} from './stack-model.js';
 
 /** The config for supervisord's include directory; `supervisorctl update` then starts the group. */
 export function exportSupervisord(stack: StackSpec, options: ExportOptions): ExportResult {
@@ -97,8 +97,12 @@ function policyWarnings(stack: StackSpec, proc: ProcessSpec): string[] {
   if (proc.oneshot && proc.restart !== 'no') {
     warnings.push(`supervisord: ${proc.name} is a oneshot with restart: ${proc.restart} (max_restarts ${proc.maxRestarts}), but supervisord would retry it at once and without limit; it is not retried (autorestart=false)`);
   } else if (proc.restart !== 'no') {
-    warnings.push(`supervisord: ${proc.name} has max_restarts ${proc.maxRestarts}, but supervisord restarts it without limit once it has run startsecs (1s); startretries bounds only quicker failures`);
-    warnings.push(`supervisord: ${proc.name} has ${describeBackoff(proc)}, but supervisord restarts at once after a run, and waits 1s more for each failed start`);
+    if (hasOwnMaxRestarts(proc)) {
+      warnings.push(`supervisord: ${proc.name} has max_restarts ${proc.maxRestarts}, but supervisord restarts it without limit once it has run startsecs (1s); startretries bounds only quicker failures`);
+    }
+    if (hasOwnBackoff(proc)) {
+      warnings.push(`supervisord: ${proc.name} has ${describeBackoff(proc)}, but supervisord restarts at once after a run, and waits 1s more for each failed start`);
+    }
   }
   if (proc.maxMemoryBytes !== undefined) {
     warnings.push(`supervisord: ${proc.name} has max_memory, but supervisord has no memory limit; it is not restarted when it goes over`);

@@ -7,7 +7,7 @@ import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
 import {cronToOnCalendar} from './cron-calendar.js';
 import {escapeSystemdPlain, quoteSystemdExecArg, quoteSystemdWord, escapeNonPlainChars, toUnitNamePart} from './quote.js';
-import {cronDependencies, describeBackoff, exportUser, instanceExportEnv, manualDependencies, manualDependencyWarning, readyCheckCommand, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {cronDependencies, describeBackoff, exportUser, hasOwnBackoff, instanceExportEnv, manualDependencies, manualDependencyWarning, readyCheckCommand, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
 
 type Section = [name: string, lines: string[]];
 
@@ -96,7 +96,7 @@ function policyWarnings(stack: StackSpec, proc: ProcessSpec): string[] {
   const warnings: string[] = [];
   // A cron run's retry is its next run (procdeck applies no restart policy between runs), and so it is for the timer.
   const restarts = proc.restart !== 'no' && proc.cron === undefined;
-  if (restarts && proc.backoff.maxMs > proc.backoff.initialMs) {
+  if (restarts && proc.backoff.maxMs > proc.backoff.initialMs && hasOwnBackoff(proc)) {
     warnings.push(`systemd: ${proc.name} has ${describeBackoff(proc)}, but systemd waits RestartSec= before every restart; the delay does not double up to max`);
   }
   if (proc.maxMemoryBytes !== undefined && proc.restart === 'no') {
