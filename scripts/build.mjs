@@ -5,6 +5,7 @@
 // start fast.
 import {build} from 'esbuild';
 import {rmSync, chmodSync} from 'node:fs';
+import {deferIcuPlugin} from './defer-icu.mjs';
 
 rmSync('dist', {recursive: true, force: true});
 await build({
@@ -26,6 +27,8 @@ await build({
   external: ['react-devtools-core'],
   // React's production build: the development one checks every render and is several times slower.
   define: {'process.env.NODE_ENV': '"production"'},
+  // string-width's and wrap-ansi's ICU objects are made at first use, not before the first frame.
+  plugins: [deferIcuPlugin(process.cwd())],
   logLevel: 'warning',
 });
 chmodSync('dist/cli.js', 0o755);
