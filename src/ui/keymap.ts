@@ -224,5 +224,5 @@ function clearLog({store}: KeyContext): void {
     return;
   }
   store.clearLog(source);
-  store.setStatus(`cleared ${source === 'all' ? 'every log' : source} here (still in e and procdeck logs)`);
+  store.setStatus(`cleared ${source} here (still in e and procdeck logs)`);
 }

@@ -203,28 +203,28 @@ export class UiStore {
   }
 
   /**
-   * `c`: hides the lines a log has now, in this UI only. The engine keeps
-   * them: `procdeck logs`, the pager and another attached UI still have
-   * them (a clear in one attached UI once wiped a daemon's scrollback for
-   * everyone). Clearing `all` hides every log's lines so far.
+   * `c`: hides the lines one pane has now (a process's, or `all`), in that
+   * pane of this UI only: cleared in web.1's pane, web.1's lines stay in
+   * `all`. The engine keeps them: `procdeck logs`, the pager and another
+   * attached UI still have them (a clear in one attached UI once wiped a
+   * daemon's scrollback for everyone).
    */
   clearLog(source: LogSource): void {
-    const newest = this.api.readLog('all', {limit: 1})[0]?.seq ?? 0;
-    if (source === 'all') this.allHiddenThrough = newest;
-    else this.hiddenThrough.set(source, newest);
+    this.hiddenThrough.set(source, this.api.readLog('all', {limit: 1})[0]?.seq ?? 0);
     this.logChanges += 1;
     this.ui = {...this.ui, anchorSeq: null, matchSeq: null};
     this.invalidate();
   }
 
-  private allHiddenThrough = 0;
-  private readonly hiddenThrough = new Map<InstanceId, number>();
-  private readonly isShown = (line: LogLine): boolean =>
-    line.seq > this.allHiddenThrough && line.seq > (this.hiddenThrough.get(line.id) ?? 0);
+  /** Per pane, the newest seq `c` hid there. */
+  private readonly hiddenThrough = new Map<LogSource, number>();
 
-  /** The logs as this UI shows them: without the lines `c` cleared here. */
+  /** The logs as this UI shows them: without the lines `c` cleared in the pane read. */
   readonly shownLogs: LogReader = {
-    readLog: (id, window) => this.api.readLog(id, window, this.allHiddenThrough === 0 && this.hiddenThrough.size === 0 ? undefined : this.isShown),
+    readLog: (id, window) => {
+      const hidden = this.hiddenThrough.get(id);
+      return this.api.readLog(id, window, hidden === undefined ? undefined : (line) => line.seq > hidden);
+    },
     unfinishedLines: (id) => this.api.unfinishedLines(id),
   };
 

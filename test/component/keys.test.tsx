@@ -125,7 +125,7 @@ describe('keys', () => {
     expect(ui.screen()).toContain('cleared web.1 here');
   });
 
-  it('c hides the selected log here only: the engine keeps the lines, and new ones show', async () => {
+  it('c hides the lines of the pane shown, in it only: the engine keeps the lines, and new ones show', async () => {
     const api = twoProcesses();
     api.print('web.1', 'old web line');
     api.print('worker.1', 'old worker line');
@@ -138,10 +138,15 @@ describe('keys', () => {
     await ui.waitForScreen((s) => s.includes('new web line'));
     expect(api.dispatched).toEqual([]);
     expect(api.readLog('web.1', {limit: 10}).map((line) => line.text)).toEqual(['old web line', 'new web line']);
-    // In `all` too, web.1's cleared line is hidden while worker.1's stays.
+    // Cleared in web.1's pane only: `all` still has the line.
     await ui.press('k');
-    const all = await ui.waitForScreen((s) => s.includes('new web line') && s.includes('old worker line'));
-    expect(all).not.toContain('old web line');
+    await ui.waitForScreen((s) => s.includes('old web line') && s.includes('new web line') && s.includes('old worker line'));
+    // And clearing `all` leaves web.1's own pane as it was.
+    await ui.press('c');
+    await ui.waitForScreen((s) => s.includes('cleared all here') && !s.includes('old worker line'));
+    await ui.press('j');
+    const web = await ui.waitForScreen((s) => s.includes('new web line'));
+    expect(web).not.toContain('old web line');
   });
 
   it('instance keys on all say to select a process and send nothing', async () => {
