@@ -16,6 +16,7 @@ import {toLoadOptions} from './load-options.js';
 import {ensurePrivateDir, projectDirFor, projectPaths, stateDirPurpose, type ProjectPaths} from '../control/paths.js';
 import {ControlSession, ensureNotRunning, recoverLeftovers} from '../control/session.js';
 import {spawnDaemon, takeDaemonChildMarker} from '../control/daemon.js';
+import {newRunId, runIdVariable} from '../control/run-marker.js';
 
 interface StartOptions extends StackOptions {
   tui: boolean;
@@ -89,10 +90,13 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   const needsStats = useTui || isDaemonChild || stack.processes.some((p) => p.maxMemoryBytes !== undefined);
   const spawner = new LazySpawner();
   const held = new HoldableSpawner(spawner.spawn);
+  // Recorded in the state file before anything is spawned: after a hard kill, the next start finds every process by it.
+  const runId = newRunId();
   const supervisor = new Supervisor(stack, {
     scrollback,
     statsIntervalMs: needsStats ? statsIntervalMs : 0,
     inheritedEnv: process.env,
+    runEnv: {[runIdVariable]: runId},
     spawn: held.spawn,
     // A headless run has nobody to type into its processes: a read of stdin ends at once (as under
     // foreman with </dev/null) instead of hanging a CI job. The UI and the daemon (attach) keep a pipe for `i`.
@@ -108,7 +112,7 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   // Headless output begins before the first system line: what recovery ended is said there too.
   // (The daemon's output is its log files, opened with the control session; its stdout is only for procdeck's own errors.)
   const printer = useTui || isDaemonChild ? undefined : printPrefixedLines(supervisor, held);
-  const control = await ControlSession.open({supervisor, stack, paths, scrollback, statsIntervalMs, logMaxBytes, ...(logDir !== undefined && {logDir})});
+  const control = await ControlSession.open({supervisor, stack, paths, scrollback, statsIntervalMs, logMaxBytes, runId, ...(logDir !== undefined && {logDir})});
   for (const message of recovered) supervisor.system(message);
 
   const tracker = new ExitTracker(

@@ -23,6 +23,8 @@ export interface ControlSessionOptions {
   /** Write per-instance log files here (none when undefined). */
   logDir?: string;
   logMaxBytes: number;
+  /** The run's id, which the supervisor sets in every instance's environment (run-marker.ts). */
+  runId: string;
 }
 
 /**
@@ -89,7 +91,7 @@ export class ControlSession {
       if (error instanceof AlreadyRunningError) throw new UsageError(`${paths.projectDir}: ${error.message}`);
       throw error;
     }
-    const recorder = new StateFileRecorder(supervisor, paths.stateFile, options.stack, paths.projectDir, supervisor.probeGroups);
+    const recorder = new StateFileRecorder(supervisor, paths.stateFile, options.stack, paths.projectDir, options.runId, supervisor.probeGroups);
     return new ControlSession(server, recorder, logs);
   }
 

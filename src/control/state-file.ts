@@ -5,15 +5,18 @@
  * next `procdeck start` in the same project reads the file and ends the ones
  * that are still ours. A pid is only trusted together with its start time:
  * a pid the kernel has since given to another process is never signalled.
+ * The file also holds the run's id, which every process of the run carries
+ * in its environment, so descendants that left their group are found too.
  */
 import {readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import type {SupervisorApi} from '../core/api.js';
 import type {StackSpec} from '../config/spec.js';
 import type {ProbeGroups} from '../core/probe-groups.js';
-import {isGroupAlive, terminateGroup} from '../core/process-group.js';
+import {isGroupAlive, terminateGroup, type ProcessRef} from '../core/process-group.js';
 import {hasProcFs, readProcText} from '../core/stats/proc-files.js';
-import {collectTree, isEnded, readProcessEntry, readProcessTable} from '../core/stats/process-table.js';
+import {collectTree, isEnded, readProcessEntry, readProcessTable, type ProcessEntry} from '../core/stats/process-table.js';
 import {readPsStartTime} from '../core/stats/ps-table.js';
+import {findMarkedProcesses} from './run-marker.js';
 
 /** One process group a procdeck started. */
 export interface RecordedGroup {
@@ -34,6 +37,8 @@ export interface StateFileContent {
   /** Start times count from boot: after a reboot they mean nothing, and nothing is left anyway. */
   bootId: string;
   projectDir: string;
+  /** Set in every instance's environment (run-marker.ts); absent in files of older versions. */
+  runId?: string;
   groups: RecordedGroup[];
 }
 
@@ -63,6 +68,7 @@ export class StateFileRecorder {
     private readonly file: string,
     private readonly stack: StackSpec,
     private readonly projectDir: string,
+    private readonly runId: string,
     private readonly probes?: Pick<ProbeGroups, 'list' | 'onChange'>,
   ) {
     this.owner = {pid: process.pid, startTime: readStartTime(process.pid) ?? 0};
@@ -117,7 +123,7 @@ export class StateFileRecorder {
     }
     for (const pid of this.startTimes.keys()) if (!groups.some((group) => group.pgid === pid)) this.startTimes.delete(pid);
     this.recorded = groups;
-    const content: StateFileContent = {version: 1, owner: this.owner, bootId: this.bootId, projectDir: this.projectDir, groups};
+    const content: StateFileContent = {version: 1, owner: this.owner, bootId: this.bootId, projectDir: this.projectDir, runId: this.runId, groups};
     const text = `${JSON.stringify(content, null, 1)}\n`;
     if (text === this.lastWritten) return;
     this.lastWritten = text;
@@ -145,7 +151,9 @@ export interface RecoveryReport {
  * Ends the process groups a killed procdeck left behind, as recorded in
  * `file`: each group whose leader is the same process (pid and start time),
  * or whose leader is gone but whose members are still in the group it
- * created, gets its stop signal, then SIGKILL after its stop timeout.
+ * created, gets its stop signal, then SIGKILL after its stop timeout; so
+ * does every process still carrying the killed run's id in its environment
+ * (run-marker.ts), whichever group it is in by now.
  */
 export async function recoverOrphans(file: string): Promise<RecoveryReport> {
   let content: StateFileContent;
@@ -168,28 +176,78 @@ export async function recoverOrphans(file: string): Promise<RecoveryReport> {
     return {messages: []};
   }
   const table = readProcessTable();
-  const leftovers = content.groups.filter((group) => isOurs(group, table));
+  const leftovers = findLeftovers(content, table);
   const messages = await Promise.all(
-    leftovers.map(async (group) => {
-      // The file is ours (a 0700 directory), but a hand-edited value must not make us wait forever.
-      const signal = typeof group.stopSignal === 'string' && /^SIG[A-Z0-9]+$/.test(group.stopSignal) ? group.stopSignal : 'SIGTERM';
-      const timeoutMs = Math.min(Math.max(Number(group.stopTimeoutMs) || 0, 0), 60_000);
-      // Descendants that left the group (setsid) are still linked to it by their parent pids.
-      const escapees = collectTree(table, {pgid: group.pgid, pid: group.pgid})
-        .map((pid) => table.get(pid)!)
-        .filter((entry) => entry.pgid !== group.pgid && entry.startTime >= group.startTime)
-        .map((entry) => ({pid: entry.pid, startTime: entry.startTime}));
-      const {escalated} = await terminateGroup({pgid: group.pgid, signal, timeoutMs, escapees});
-      const how = escalated && signal !== 'SIGKILL' ? `${signal}, then SIGKILL` : signal;
-      return `ended ${group.id} (process group ${group.pgid}, ${how}), left running by procdeck pid ${content.owner.pid}, which was killed`;
+    leftovers.map(async (leftover) => {
+      const {escalated} = await terminateGroup(leftover);
+      const how = escalated && leftover.signal !== 'SIGKILL' ? `${leftover.signal}, then SIGKILL` : leftover.signal;
+      return `ended ${leftover.id} (${describeLeftover(leftover)}, ${how}), left running by procdeck pid ${content.owner.pid}, which was killed`;
     }),
   );
   rmSync(file, {force: true});
   return {messages};
 }
 
+/** What recovery ends for one recorded id: its group (null when gone) and the processes that left it. */
+interface Leftover {
+  id: string;
+  pgid: number | null;
+  escapees: ProcessRef[];
+  signal: NodeJS.Signals;
+  timeoutMs: number;
+}
+
+/**
+ * The recorded groups that are still ours, each with the descendants that
+ * left it: those still linked to it by parent pids, and every process
+ * carrying the run's id (run-marker.ts) outside those groups, put with the
+ * instance its PS names, even when that instance's group is gone.
+ */
+function findLeftovers(content: StateFileContent, table: Map<number, ProcessEntry>): Leftover[] {
+  const leftovers: Leftover[] = content.groups
+    .filter((group) => isOurs(group, table))
+    .map((group) => ({id: group.id, pgid: group.pgid, escapees: findLinkedEscapees(group, table), ...stopPolicyOf(group)}));
+  const isCovered = (pid: number, pgid: number) => leftovers.some((leftover) => leftover.pgid === pgid || leftover.escapees.some((ref) => ref.pid === pid));
+  const marked = typeof content.runId === 'string' && content.runId !== '' ? findMarkedProcesses(content.runId, table, content.owner.startTime) : [];
+  for (const found of marked) {
+    if (isCovered(found.pid, found.pgid)) continue;
+    const id = found.instance ?? 'a process';
+    let leftover = leftovers.find((candidate) => candidate.id === id);
+    if (!leftover) {
+      leftover = {id, pgid: null, escapees: [], ...stopPolicyOf(content.groups.find((group) => group.id === id))};
+      leftovers.push(leftover);
+    }
+    leftover.escapees.push({pid: found.pid, startTime: found.startTime});
+  }
+  return leftovers;
+}
+
+/** Descendants that left the group (setsid) but are still linked to it by their parent pids. */
+function findLinkedEscapees(group: RecordedGroup, table: Map<number, ProcessEntry>): ProcessRef[] {
+  return collectTree(table, {pgid: group.pgid, pid: group.pgid})
+    .map((pid) => table.get(pid)!)
+    .filter((entry) => entry.pgid !== group.pgid && entry.startTime >= group.startTime)
+    .map((entry) => ({pid: entry.pid, startTime: entry.startTime}));
+}
+
+/** The group's stop signal and timeout; SIGTERM and 5 s for a process no recorded group names. */
+function stopPolicyOf(group: RecordedGroup | undefined): {signal: NodeJS.Signals; timeoutMs: number} {
+  if (!group) return {signal: 'SIGTERM', timeoutMs: 5000};
+  // The file is ours (a 0700 directory), but a hand-edited value must not make us wait forever.
+  const signal = typeof group.stopSignal === 'string' && /^SIG[A-Z0-9]+$/.test(group.stopSignal) ? group.stopSignal : 'SIGTERM';
+  const timeoutMs = Math.min(Math.max(Number(group.stopTimeoutMs) || 0, 0), 60_000);
+  return {signal, timeoutMs};
+}
+
+/** `process group 4312`, `process group 4312 and pid 4400, which left it`, `pid 4400, which left its process group`. */
+function describeLeftover(leftover: Leftover): string {
+  const pids = `${leftover.escapees.length === 1 ? 'pid' : 'pids'} ${leftover.escapees.map((ref) => ref.pid).join(', ')}`;
+  if (leftover.pgid === null) return `${pids}, which left its process group`;
+  return leftover.escapees.length === 0 ? `process group ${leftover.pgid}` : `process group ${leftover.pgid} and ${pids}, which left it`;
+}
+
 /** True when the recorded group is alive and provably the one procdeck started. */
-function isOurs(group: RecordedGroup, table: ReturnType<typeof readProcessTable>): boolean {
+function isOurs(group: RecordedGroup, table: Map<number, ProcessEntry>): boolean {
   if (!Number.isInteger(group.pgid) || group.pgid <= 1 || typeof group.startTime !== 'number') return false;
   const leader = table.get(group.pgid);
   if (leader && !isEnded(leader)) {

@@ -58,7 +58,8 @@ export interface ProcessRef {
 }
 
 export interface TerminateOptions {
-  pgid: number;
+  /** Null when the group is gone and only escapees are left (recovery after a hard kill). */
+  pgid: number | null;
   signal: NodeJS.Signals;
   timeoutMs: number;
   /** Members of the group as last seen: checked first, so polling rarely reads all of /proc. */
@@ -80,7 +81,7 @@ export async function terminateGroup(options: TerminateOptions): Promise<{escala
   const escapees = [...(options.escapees ?? [])];
   let members = options.members ?? [];
   const send = (sig: NodeJS.Signals) => {
-    signalGroup(pgid, sig);
+    if (pgid !== null) signalGroup(pgid, sig);
     for (const ref of escapees) if (isSameProcess(ref.pid, ref.startTime)) signalProcess(ref.pid, sig);
   };
   send(signal);
@@ -97,7 +98,7 @@ export async function terminateGroup(options: TerminateOptions): Promise<{escala
       escapees.push(...moved);
       for (const ref of moved) signalProcess(ref.pid, escalated ? 'SIGKILL' : signal);
     }
-    if (!hasLiveMembers(pgid, members) && escapees.every((ref) => !isLive(ref))) return {escalated};
+    if ((pgid === null || !hasLiveMembers(pgid, members)) && escapees.every((ref) => !isLive(ref))) return {escalated};
     if (!escalated && Date.now() >= deadline) {
       escalated = true;
       options.onEscalate?.();

@@ -38,6 +38,8 @@ export interface SupervisorOptions {
   /** 0 turns periodic stats off (headless without memory limits needs none). */
   statsIntervalMs: number;
   inheritedEnv: NodeJS.ProcessEnv;
+  /** Set last in every instance's environment, over the Procfile's own: the run's marker (control/run-marker.ts). */
+  runEnv?: Record<string, string>;
   clock?: Clock;
   /** How processes are started: execa's spawner (through LazySpawner) or a test's fake. */
   spawn: Spawner;
@@ -91,7 +93,7 @@ export class Supervisor implements SupervisorApi {
       spawn: options.spawn,
       probeSpawnerFor: (instance) => this.probeGroups.spawnerFor(instance.id, options.spawn),
       childStdin: options.childStdin ?? 'pipe',
-      envFor: (instance) => instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv),
+      envFor: (instance) => ({...instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv), ...options.runEnv}),
       onState: (instance) => {
         this.events.emit('state', instance.id, instance.state);
         this.gate.release();

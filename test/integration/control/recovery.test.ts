@@ -1,4 +1,4 @@
-import {readFileSync, writeFileSync, mkdirSync} from 'node:fs';
+import {readdirSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs';
 import {spawn} from 'node:child_process';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -11,7 +11,12 @@ const escapeFixture = path.resolve(import.meta.dirname, '../../fixtures/control/
 
 let stack: ControlProject | undefined;
 const strays: number[] = [];
+const daemons: number[] = [];
 afterEach(async () => {
+  for (const pid of daemons.splice(0)) {
+    if (isAlive(pid)) await stack?.run(['quit'], {timeoutMs: 15_000});
+    await waitFor(() => !isAlive(pid), {timeoutMs: 15_000}).catch(() => process.kill(pid, 'SIGKILL'));
+  }
   for (const pid of strays.splice(0)) {
     try {
       process.kill(-pid, 'SIGKILL');
@@ -104,4 +109,59 @@ describe('orphan recovery after procdeck was killed hard', () => {
     expect(result.stdout).not.toContain('ended web.1');
     expect(isAlive(unrelated.pid!)).toBe(true);
   });
+
+  // Regression: recovery found escapees only through parent links. Here the
+  // escapee's parent (the instance's shell, its group's leader) died of
+  // SIGPIPE once the daemon was gone, so nothing linked the old `sleep` to
+  // the run and it lived on, unnamed. Every process of a run now carries the
+  // run's id in its environment, and recovery ends those that do.
+  it('ends a setsid descendant whose group leader died after the daemon was killed, and names it', async () => {
+    stack = makeControlProject({Procfile: `app: setsid sh -c 'exec sleep 77353' & while true; do echo "app tick"; sleep 1; done\n`});
+    const first = await startDaemon(stack);
+    const [escapee] = await waitFor(() => findSleeps('77353').at(0) !== undefined && findSleeps('77353'));
+    strays.push(escapee!);
+    const leader = await waitFor(() => readState(stack!)?.groups.find((group) => group.id === 'app.1')?.pgid);
+    process.kill(first, 'SIGKILL');
+    // The loop's next echo finds no reader: the instance's shell dies of SIGPIPE, and with it the parent link.
+    await waitFor(() => !isAlive(leader) && !isAlive(first), {describe: () => `leader ${leader} or daemon ${first} still alive`});
+    expect(isAlive(escapee!)).toBe(true);
+
+    const second = await stack.run(['start', '-D']);
+    expect(second.exitCode, second.all).toBe(0);
+    daemons.push(Number(/pid:\s+(\d+)/.exec(second.stdout)?.[1]));
+    expect(second.stdout).toContain(`procdeck: ended app.1 (pid ${escapee}, which left its process group, SIGTERM), left running by procdeck pid ${first}, which was killed`);
+    expect(isAlive(escapee!)).toBe(false);
+    // The new daemon runs app.1 again, with a sleep of its own: quitting it ends that one; strays makes sure.
+    strays.push(...(await waitFor(() => findSleeps('77353').length > 0 && findSleeps('77353'))));
+  });
 });
+
+async function startDaemon(s: ControlProject): Promise<number> {
+  const result = await s.run(['start', '-D']);
+  expect(result.exitCode, result.all).toBe(0);
+  const pid = Number(/pid:\s+(\d+)/.exec(result.stdout)?.[1]);
+  daemons.push(pid);
+  return pid;
+}
+
+function readState(s: ControlProject): StateFileContent | undefined {
+  try {
+    return JSON.parse(readFileSync(s.paths.stateFile, 'utf8')) as StateFileContent;
+  } catch {
+    return undefined; // not written yet
+  }
+}
+
+/** Live `sleep ARG` processes of this user (a marker no other test uses). */
+function findSleeps(arg: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8') === `sleep\0${arg}\0` && isAlive(Number(name))) pids.push(Number(name));
+    } catch {
+      // Ended, or another user's.
+    }
+  }
+  return pids;
+}
