@@ -80,9 +80,9 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   if (logDir === paths.defaultLogDir) ensurePrivateDir(paths.stateDir, stateDirPurpose);
   if (logDir !== undefined) makeWritableDirectory(logDir, {label: '--log-dir', argument: '--log-dir'});
   await ensureNotRunning(paths);
-  const recovered = await recoverLeftovers(paths);
   if (options.daemon && !isDaemonChild) {
-    for (const message of recovered) process.stdout.write(`procdeck: ${message}\n`);
+    // Said as it happens: a leftover that ignores its stop signal takes its whole stop timeout.
+    await recoverLeftovers(paths, (message) => process.stdout.write(`procdeck: ${message}\n`));
     return startDaemon(paths, logDir!);
   }
   const useTui = options.tui && !isDaemonChild && isTerminal;
@@ -112,8 +112,19 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
   // Headless output begins before the first system line: what recovery ended is said there too.
   // (The daemon's output is its log files, opened with the control session; its stdout is only for procdeck's own errors.)
   const printer = useTui || isDaemonChild ? undefined : printPrefixedLines(supervisor, held);
-  const control = await ControlSession.open({supervisor, stack, paths, scrollback, statsIntervalMs, logMaxBytes, runId, ...(logDir !== undefined && {logDir})});
-  for (const message of recovered) supervisor.system(message);
+  // Recovery's lines go to the system log (headless: printed at once); the UI is not up yet, so it gets them on stderr meanwhile.
+  const reportRecovery = useTui ? (message: string) => process.stderr.write(`procdeck: ${message}\n`) : undefined;
+  const control = await ControlSession.open({
+    supervisor,
+    stack,
+    paths,
+    scrollback,
+    statsIntervalMs,
+    logMaxBytes,
+    runId,
+    ...(logDir !== undefined && {logDir}),
+    ...(reportRecovery && {reportRecovery}),
+  });
 
   const tracker = new ExitTracker(
     supervisor,

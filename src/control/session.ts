@@ -25,6 +25,8 @@ export interface ControlSessionOptions {
   logMaxBytes: number;
   /** The run's id, which the supervisor sets in every instance's environment (run-marker.ts). */
   runId: string;
+  /** Hears what recovery ends, as it goes (besides the system log, which gets it too). */
+  reportRecovery?: (message: string) => void;
 }
 
 /**
@@ -54,14 +56,13 @@ function readOwner(file: string): {pid: number; startTime: number} | undefined {
   }
 }
 
-/** Ends what a hard-killed procdeck left behind; returns what it did, one line each. */
-export async function recoverLeftovers(paths: ProjectPaths): Promise<string[]> {
+/** Ends what a hard-killed procdeck left behind, saying what it ends as it goes (see recoverOrphans). */
+export async function recoverLeftovers(paths: ProjectPaths, report: (message: string) => void): Promise<void> {
   ensurePrivateDir(paths.runtimeDir);
-  const report = await recoverOrphans(paths.stateFile);
-  if (report.liveOwnerPid !== undefined) {
-    throw new UsageError(`${paths.projectDir}: procdeck is already running here as pid ${report.liveOwnerPid}`);
+  const {liveOwnerPid} = await recoverOrphans(paths.stateFile, report);
+  if (liveOwnerPid !== undefined) {
+    throw new UsageError(`${paths.projectDir}: procdeck is already running here as pid ${liveOwnerPid}`);
   }
-  return report.messages;
 }
 
 export class ControlSession {
@@ -78,6 +79,12 @@ export class ControlSession {
       : new LogFileWriter(supervisor, {dir: options.logDir, maxBytes: options.logMaxBytes, report: (message) => supervisor.system(message)});
     let server: ControlServer;
     try {
+      // With the log files open, so system.log has it too; before the socket
+      // and state file are ours, so a live owner is refused before either is touched.
+      await recoverLeftovers(paths, (message) => {
+        supervisor.system(message);
+        options.reportRecovery?.(message);
+      });
       server = await ControlServer.listen({
         api: supervisor,
         socketPath: paths.socket,

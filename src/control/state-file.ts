@@ -141,8 +141,6 @@ export class StateFileRecorder {
 }
 
 export interface RecoveryReport {
-  /** What was ended, one sentence each, for the `system` log. */
-  messages: string[];
   /** The procdeck that wrote the file is still alive: nothing was touched. */
   liveOwnerPid?: number;
 }
@@ -153,39 +151,43 @@ export interface RecoveryReport {
  * or whose leader is gone but whose members are still in the group it
  * created, gets its stop signal, then SIGKILL after its stop timeout; so
  * does every process still carrying the killed run's id in its environment
- * (run-marker.ts), whichever group it is in by now.
+ * (run-marker.ts), whichever group it is in by now. `report` hears what is
+ * being ended before the wait (up to a stop timeout) and how it ended after.
  */
-export async function recoverOrphans(file: string): Promise<RecoveryReport> {
+export async function recoverOrphans(file: string, report: (message: string) => void): Promise<RecoveryReport> {
   let content: StateFileContent;
   try {
     content = JSON.parse(readFileSync(file, 'utf8')) as StateFileContent;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {messages: []};
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     rmSync(file, {force: true});
-    return {messages: [`ignored an unreadable state file ${file}`]};
+    report(`ignored an unreadable state file ${file}`);
+    return {};
   }
   if (content.version !== 1 || !Array.isArray(content.groups) || typeof content.owner?.pid !== 'number') {
     rmSync(file, {force: true});
-    return {messages: []};
+    return {};
   }
   if (readStartTime(content.owner.pid) === content.owner.startTime && content.owner.pid !== process.pid) {
-    return {messages: [], liveOwnerPid: content.owner.pid};
+    return {liveOwnerPid: content.owner.pid};
   }
   if (content.bootId !== readBootId()) {
     rmSync(file, {force: true});
-    return {messages: []};
+    return {};
   }
   const table = readProcessTable();
   const leftovers = findLeftovers(content, table);
-  const messages = await Promise.all(
+  const leftBy = `left running by procdeck pid ${content.owner.pid}, which was killed`;
+  for (const leftover of leftovers) report(`ending ${leftover.id} (${describeLeftover(leftover)}), ${leftBy}`);
+  await Promise.all(
     leftovers.map(async (leftover) => {
       const {escalated} = await terminateGroup(leftover);
       const how = escalated && leftover.signal !== 'SIGKILL' ? `${leftover.signal}, then SIGKILL` : leftover.signal;
-      return `ended ${leftover.id} (${describeLeftover(leftover)}, ${how}), left running by procdeck pid ${content.owner.pid}, which was killed`;
+      report(`ended ${leftover.id} (${describeLeftover(leftover)}, ${how}), ${leftBy}`);
     }),
   );
   rmSync(file, {force: true});
-  return {messages};
+  return {};
 }
 
 /** What recovery ends for one recorded id: its group (null when gone) and the processes that left it. */

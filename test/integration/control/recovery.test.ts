@@ -110,6 +110,29 @@ describe('orphan recovery after procdeck was killed hard', () => {
     expect(isAlive(unrelated.pid!)).toBe(true);
   });
 
+  // Regression: recovery said nothing while it waited out a leftover's stop
+  // timeout, then `ended …` at once. The `ending` line must come first, a
+  // stop timeout earlier than the `ended` one (their clock times prove it).
+  it('says what it is ending before waiting for it, then how it ended', async () => {
+    stack = makeControlProject({Procfile: 'stubborn: $FIXTURES/ignore-term.sh\n'});
+    const {child} = await stack.startHeadless(['-t', '3s']);
+    await waitFor(async () => (await stack!.run(['logs', 'stubborn.1'])).stdout.includes('ready'));
+    const leader = (await stack.status()).processes[0]!.pid!;
+    process.kill(child.pid!, 'SIGKILL');
+    await child;
+
+    const second = await stack.startHeadless(['-t', '3s']);
+    expect(isAlive(leader)).toBe(false);
+    await stack.run(['quit']);
+    const output = (await second.child).all;
+    const ending = new RegExp(`^(\\d\\d):(\\d\\d):(\\d\\d) system +\\| ending stubborn\\.1 \\(process group ${leader}\\), left running by procdeck pid ${child.pid}, which was killed$`, 'm').exec(output);
+    const ended = /^(\d\d):(\d\d):(\d\d) system +\| ended stubborn\.1 \(process group \d+, SIGTERM, then SIGKILL\)/m.exec(output);
+    expect(ending, output).not.toBeNull();
+    expect(ended, output).not.toBeNull();
+    const seconds = (match: RegExpExecArray) => Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+    expect((seconds(ended!) - seconds(ending!) + 86_400) % 86_400).toBeGreaterThanOrEqual(2);
+  });
+
   // Regression: recovery found escapees only through parent links. Here the
   // escapee's parent (the instance's shell, its group's leader) died of
   // SIGPIPE once the daemon was gone, so nothing linked the old `sleep` to
