@@ -2,8 +2,8 @@
 import type {Command} from 'commander';
 import {UsageError} from '../config/errors.js';
 import {RemoteSupervisor} from '../control/client.js';
-import {noStackMessage, NoStackError} from '../control/connection.js';
 import {projectDirFor, projectPaths} from '../control/paths.js';
+import {describeUnreachableStack} from './unreachable-stack.js';
 
 export function registerAttach(program: Command): void {
   program
@@ -24,8 +24,9 @@ async function runAttach(options: {procfile?: string}): Promise<number> {
   try {
     api = await RemoteSupervisor.connect(paths.socket);
   } catch (error) {
-    if (!(error instanceof NoStackError)) throw error;
-    process.stderr.write(`procdeck: ${noStackMessage(paths.projectDir)}\n`);
+    const message = describeUnreachableStack(error, paths);
+    if (message === undefined) throw error;
+    process.stderr.write(`procdeck: ${message}\n`);
     return 1;
   }
   try {

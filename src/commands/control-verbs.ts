@@ -9,13 +9,14 @@ import type {LogLine, StackSnapshot} from '../core/api.js';
 import type {Outcome} from '../core/commands.js';
 import {cutMark} from '../core/log-ring.js';
 import {UsageError} from '../config/errors.js';
-import {ConnectionClosedError, ControlConnection, noStackMessage, NoStackError, RemoteError} from '../control/connection.js';
+import {ConnectionClosedError, ControlConnection, RemoteError} from '../control/connection.js';
 import {projectDirFor, projectPaths} from '../control/paths.js';
 import type {OutcomesResult, StatusReport} from '../control/protocol.js';
 import {colorFor, paint, shouldColor} from '../output/colors.js';
 import {formatUsage} from '../ui/format/usage.js';
 import {formatUptime} from '../ui/format/duration.js';
 import {parseIntegerFlag} from './stack-options.js';
+import {describeUnreachableStack} from './unreachable-stack.js';
 
 interface ProjectOptions {
   procfile?: string;
@@ -103,8 +104,9 @@ async function runVerb(options: ProjectOptions, body: (connection: ControlConnec
   try {
     connection = await ControlConnection.connect(paths.socket);
   } catch (error) {
-    if (!(error instanceof NoStackError)) throw error;
-    process.stderr.write(`procdeck: ${noStackMessage(paths.projectDir)}\n`);
+    const message = describeUnreachableStack(error, paths);
+    if (message === undefined) throw error;
+    process.stderr.write(`procdeck: ${message}\n`);
     process.exitCode = 1;
     return;
   }

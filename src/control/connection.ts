@@ -23,6 +23,13 @@ export function noStackMessage(projectDir: string): string {
   return `no stack is running in ${projectDir} (start one with procdeck start, or procdeck start -D)`;
 }
 
+/** Something accepts connections on the socket but does not greet: a procdeck that is stopped (SIGSTOP) or hung. */
+export class NotAnsweringError extends Error {
+  constructor(readonly socketPath: string, readonly timeoutMs: number) {
+    super(`${socketPath}: the control socket did not answer within ${timeoutMs}ms`);
+  }
+}
+
 /** The stack closed the connection (it stopped) before answering. */
 export class ConnectionClosedError extends Error {
   constructor(message = 'procdeck closed the control connection') {
@@ -65,7 +72,7 @@ export class ControlConnection {
       let connection: ControlConnection | undefined;
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new Error(`${socketPath}: the control socket did not answer within ${timeoutMs}ms`));
+        reject(new NotAnsweringError(socketPath, timeoutMs));
       }, timeoutMs);
       const reader = new LineReader(
         maxReplyBytes,
@@ -87,12 +94,15 @@ export class ControlConnection {
         () => undefined,
       );
       socket.on('data', (chunk) => reader.push(chunk));
-      socket.once('error', (error: NodeJS.ErrnoException) => {
+      // `on`, not `once`: a reset can follow another error, and an unhandled one would crash the verb.
+      socket.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         if (connection) return; // 'close' follows and reports it
         // ENOTDIR: a file where the runtime directory should be; no socket can be there either.
         if (error.code === 'ENOENT' || error.code === 'ENOTDIR') reject(new NoStackError(socketPath, 'no control socket'));
         else if (error.code === 'ECONNREFUSED') reject(new NoStackError(socketPath, 'a stale control socket'));
+        // A stack that is stopping (another quit) drops connections it has not greeted yet.
+        else if (error.code === 'ECONNRESET' || error.code === 'EPIPE') reject(new NoStackError(socketPath, 'the control socket closed'));
         else reject(error);
       });
       socket.once('close', () => {

@@ -3,7 +3,6 @@
  * socket, the state file for orphan recovery, and the log files. `start`
  * opens one session and closes it when the stack has stopped.
  */
-import {readFileSync} from 'node:fs';
 import type {StackSpec} from '../config/spec.js';
 import type {Supervisor} from '../core/supervisor.js';
 import {UsageError} from '../config/errors.js';
@@ -11,7 +10,7 @@ import {LogFileWriter} from '../output/log-files.js';
 import {probeServer} from './connection.js';
 import {ensurePrivateDir, type ProjectPaths} from './paths.js';
 import {AlreadyRunningError, ControlServer} from './server.js';
-import {readStartTime, recoverOrphans, StateFileRecorder} from './state-file.js';
+import {readLiveOwnerPid, recoverOrphans, StateFileRecorder} from './state-file.js';
 
 export interface ControlSessionOptions {
   supervisor: Supervisor;
@@ -40,19 +39,9 @@ export async function ensureNotRunning(paths: ProjectPaths): Promise<void> {
     const pid = hello === 'unknown' ? '' : ` as pid ${hello.pid}`;
     throw new UsageError(`${paths.projectDir}: procdeck is already running here${pid} (control socket ${paths.socket}); use procdeck status, attach or quit`);
   }
-  const owner = readOwner(paths.stateFile);
-  if (owner && owner.pid !== process.pid && readStartTime(owner.pid) === owner.startTime) {
-    throw new UsageError(`${paths.projectDir}: procdeck is already running here as pid ${owner.pid} (its control socket ${paths.socket} is missing); stop it with kill ${owner.pid}`);
-  }
-}
-
-function readOwner(file: string): {pid: number; startTime: number} | undefined {
-  try {
-    const owner = (JSON.parse(readFileSync(file, 'utf8')) as {owner?: {pid: number; startTime: number}}).owner;
-    return owner && typeof owner.pid === 'number' ? owner : undefined;
-  } catch {
-    // No file (the usual case) or a torn one: nobody to protect.
-    return undefined;
+  const ownerPid = readLiveOwnerPid(paths.stateFile);
+  if (ownerPid !== undefined) {
+    throw new UsageError(`${paths.projectDir}: procdeck is already running here as pid ${ownerPid} (its control socket ${paths.socket} is missing); stop it with kill ${ownerPid}`);
   }
 }
 

@@ -49,6 +49,19 @@ export function readStartTime(pid: number): number | null {
   return entry === null || isEnded(entry) ? null : entry.startTime;
 }
 
+/** The pid of the procdeck that wrote `file` while it is still alive (and not this one), else undefined. */
+export function readLiveOwnerPid(file: string): number | undefined {
+  let owner: {pid?: unknown; startTime?: unknown} | undefined;
+  try {
+    owner = (JSON.parse(readFileSync(file, 'utf8')) as Partial<StateFileContent>).owner;
+  } catch {
+    // No file (the usual case) or a torn one: nobody to protect.
+    return undefined;
+  }
+  if (typeof owner?.pid !== 'number' || owner.pid === process.pid) return undefined;
+  return readStartTime(owner.pid) === owner.startTime ? owner.pid : undefined;
+}
+
 function readBootId(): string {
   return readProcText('/proc/sys/kernel/random/boot_id')?.trim() ?? '';
 }

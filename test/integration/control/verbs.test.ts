@@ -232,6 +232,24 @@ describe('control verbs against a headless stack', () => {
     }
   });
 
+  // Regression: a daemon that accepted connections but never answered (SIGSTOP) made every verb
+  // print `internal error: Error: …sock: the control socket did not answer within 5000ms` and a stack trace.
+  it('a stopped procdeck gets one line naming its pid and how to wake it, exit 1, from every verb', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    const {child} = await stack.startHeadless();
+    process.kill(child.pid!, 'SIGSTOP');
+    try {
+      const results = await Promise.all([['status'], ['restart', 'web'], ['quit']].map((args) => stack!.run(args)));
+      for (const result of results) {
+        expect(result.exitCode, result.all).toBe(1);
+        expect(result.stderr).toBe(`procdeck: procdeck pid ${child.pid} is not answering on ${stack.paths.socket} within 5s (stopped? try kill -CONT ${child.pid})`);
+      }
+    } finally {
+      process.kill(child.pid!, 'SIGCONT');
+    }
+    expect((await stack.status()).processes[0]!.state).toBe('running');
+  });
+
   it('finds the stack with -f from another directory', async () => {
     stack = makeControlProject({Procfile: 'web: sleep 100\n'});
     await stack.startHeadless();

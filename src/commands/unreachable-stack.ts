@@ -1,0 +1,20 @@
+/** What the control verbs and `attach` say when the project's stack cannot be reached. */
+import {NoStackError, NotAnsweringError, noStackMessage} from '../control/connection.js';
+import type {ProjectPaths} from '../control/paths.js';
+import {readLiveOwnerPid} from '../control/state-file.js';
+
+/**
+ * One line for a connection failure the user can cause or fix (no stack, a
+ * stopped one), or undefined for anything else, which is a bug.
+ */
+export function describeUnreachableStack(error: unknown, paths: ProjectPaths): string | undefined {
+  if (error instanceof NotAnsweringError) {
+    const seconds = error.timeoutMs / 1000;
+    // The state file names the procdeck that serves the socket: the pid to wake up or end.
+    const pid = readLiveOwnerPid(paths.stateFile);
+    if (pid === undefined) return `the procdeck of ${paths.projectDir} is not answering on ${paths.socket} within ${seconds}s (stopped or hung?)`;
+    return `procdeck pid ${pid} is not answering on ${paths.socket} within ${seconds}s (stopped? try kill -CONT ${pid})`;
+  }
+  if (error instanceof NoStackError) return noStackMessage(paths.projectDir);
+  return undefined;
+}
