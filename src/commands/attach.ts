@@ -2,6 +2,7 @@
 import type {Command} from 'commander';
 import {UsageError} from '../config/errors.js';
 import {RemoteSupervisor} from '../control/client.js';
+import {lostStackMessage} from '../control/connection.js';
 import {projectDirFor, projectPaths} from '../control/paths.js';
 import {describeUnreachableStack} from './unreachable-stack.js';
 
@@ -39,7 +40,7 @@ async function runAttach(options: {procfile?: string}): Promise<number> {
   }
   if (api.isConnectionLost) {
     // Not a stop anyone asked for: say so, or it reads like a quit.
-    process.stderr.write(`procdeck: lost the connection to the stack: its procdeck is gone (the next procdeck start in ${paths.projectDir} ends what it left running)\n`);
+    process.stderr.write(`procdeck: ${lostStackMessage(paths.projectDir)}\n`);
     return 1;
   }
   return 0;

@@ -9,7 +9,7 @@ import type {LogLine, StackSnapshot} from '../core/api.js';
 import type {Outcome} from '../core/commands.js';
 import {cutMark} from '../core/log-ring.js';
 import {UsageError} from '../config/errors.js';
-import {ConnectionClosedError, ControlConnection, RemoteError} from '../control/connection.js';
+import {ConnectionClosedError, ControlConnection, lostStackMessage, RemoteError} from '../control/connection.js';
 import {projectDirFor, projectPaths} from '../control/paths.js';
 import type {OutcomesResult, StatusReport} from '../control/protocol.js';
 import {colorFor, paint, shouldColor} from '../output/colors.js';
@@ -185,16 +185,18 @@ async function printLogs(connection: ControlConnection, name: string | undefined
     // The scrollback keeps the first 64 KiB of a longer line: say so, as the UI does.
     return `${formatClock(line.time)} ${prefix} | ${line.text}${line.cut ? cutMark : ''}\n`;
   };
-  let stopped: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (stopped = resolve));
+  // How following ends: the stack stopped (a `stopped` event), our reader left, or the connection
+  // closed with no `stopped` first, which only a procdeck killed or crashed does.
+  let end: (how: 'stopped' | 'reader-gone' | 'lost') => void = () => undefined;
+  const done = new Promise<'stopped' | 'reader-gone' | 'lost'>((resolve) => (end = resolve));
   // `procdeck logs -f | head`: once the reader has gone, stop following quietly.
-  process.stdout.on('error', () => stopped());
+  process.stdout.on('error', () => end('reader-gone'));
   const result = await connection.request<{lines: LogLine[]}>(
     'logs',
     {...(name !== undefined && {target: name}), lines, follow},
     (event, data) => {
       if (event === 'log') process.stdout.write(print(data as LogLine));
-      else if (event === 'stopped') stopped();
+      else if (event === 'stopped') end('stopped');
     },
   );
   process.stdout.write(result.lines.map(print).join(''));
@@ -202,9 +204,10 @@ async function printLogs(connection: ControlConnection, name: string | undefined
   connection.onGlobalEvent((event, data) => {
     if (event === 'dropped') process.stderr.write(`procdeck: ${(data as {count: number}).count} lines were dropped: this reader was too slow\n`);
   });
-  connection.onClose(stopped);
-  await done;
-  return 0;
+  connection.onClose(() => end('lost'));
+  if ((await done) !== 'lost') return 0;
+  process.stderr.write(`procdeck: ${lostStackMessage(connection.hello.projectDir)}\n`);
+  return 1;
 }
 
 function formatClock(ms: number): string {

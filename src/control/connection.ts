@@ -23,6 +23,11 @@ export function noStackMessage(projectDir: string): string {
   return `no stack is running in ${projectDir} (start one with procdeck start, or procdeck start -D)`;
 }
 
+/** What a command prints when the connection to a stack closed with no `stopped` event first: its procdeck was killed or crashed. */
+export function lostStackMessage(projectDir: string): string {
+  return `lost the connection to the stack: its procdeck is gone (the next procdeck start in ${projectDir} ends what it left running)`;
+}
+
 /** Something accepts connections on the socket but does not greet: a procdeck that is stopped (SIGSTOP) or hung. */
 export class NotAnsweringError extends Error {
   constructor(readonly socketPath: string, readonly timeoutMs: number) {

@@ -188,6 +188,22 @@ describe('control verbs against a headless stack', () => {
     expect(ended.exitCode).toBe(0);
   });
 
+  // Regression: `logs -f` took the connection closing for the stack stopping and exited 0 in silence
+  // when the procdeck was killed. Only a `stopped` event (the quit above) means the stack stopped.
+  it('logs -f says the stack is gone and exits 1 when its procdeck is killed', async () => {
+    stack = makeControlProject({Procfile: `tick: ${ticker}\n`});
+    const {child} = await stack.startHeadless();
+    await stack.status(); // registers tick.1's group, which dispose ends: nothing else will once procdeck is killed
+    const follow = stack.run(['logs', 'tick', '-f'], {timeoutMs: 30_000});
+    let seen = '';
+    follow.all?.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    await waitFor(() => /tick \d+/.test(seen), {describe: () => seen});
+    process.kill(child.pid!, 'SIGKILL');
+    const ended = await follow;
+    expect(ended.exitCode, ended.all).toBe(1);
+    expect(ended.stderr).toBe(`procdeck: lost the connection to the stack: its procdeck is gone (the next procdeck start in ${stack.dir} ends what it left running)`);
+  });
+
   it('logs marks a line the scrollback kept cut, as the UI does', async () => {
     stack = makeControlProject({Procfile: `long: head -c 200000 /dev/zero | tr '\\0' x; echo; echo short; sleep 100\n`});
     await stack.startHeadless();
