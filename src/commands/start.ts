@@ -192,8 +192,8 @@ function printPrefixedLines(supervisor: Supervisor, held: HoldableSpawner): Pref
 async function startDaemon(paths: ProjectPaths, logDir: string): Promise<number> {
   const started = await spawnDaemon(paths);
   if (!started.ok) {
-    process.stderr.write(`procdeck: ${started.message}\n`);
-    return 1;
+    process.stderr.write(`${started.message}\n`);
+    return started.exitCode;
   }
   process.stdout.write(
     `procdeck is running in the background for ${paths.projectDir}\n` +

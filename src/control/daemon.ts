@@ -20,7 +20,8 @@ export function takeDaemonChildMarker(env: NodeJS.ProcessEnv = process.env): boo
   return isChild;
 }
 
-export type DaemonStart = {ok: true; pid: number} | {ok: false; message: string};
+/** `exitCode` 2: the daemon refused to start (bad input, a stack already running) and `message` is its own, as it printed it. */
+export type DaemonStart = {ok: true; pid: number} | {ok: false; message: string; exitCode: number};
 
 /** Starts the daemon with this process's own arguments and waits until it serves its socket. */
 export async function spawnDaemon(paths: ProjectPaths): Promise<DaemonStart> {
@@ -37,9 +38,13 @@ export async function spawnDaemon(paths: ProjectPaths): Promise<DaemonStart> {
   });
   closeSync(output);
   const pid = child.pid;
-  if (pid === undefined) return {ok: false, message: 'could not start the daemon process'};
+  if (pid === undefined) return {ok: false, message: 'procdeck: could not start the daemon process', exitCode: 1};
   let exit: string | undefined;
-  child.once('exit', (code, signal) => (exit = signal ? `was killed by ${signal}` : `exited with code ${code}`));
+  let exitCode: number | null = null;
+  child.once('exit', (code, signal) => {
+    exitCode = code;
+    exit = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  });
   child.unref();
   const deadline = Date.now() + readyTimeoutMs;
   while (exit === undefined && Date.now() < deadline) {
@@ -56,6 +61,9 @@ export async function spawnDaemon(paths: ProjectPaths): Promise<DaemonStart> {
     }
   }
   const tail = readFileSync(paths.daemonOutput, 'utf8').slice(startOffset).trim().split('\n').slice(-10).join('\n');
+  // Exit 2 is a refusal the daemon explained in one line of its own (SPEC §2: a stack already
+  // runs here, when two starts raced past the check above): that line, and that code, are the answer.
+  if (exitCode === 2 && tail !== '') return {ok: false, message: tail, exitCode: 2};
   const why = exit ?? `did not open its control socket within ${readyTimeoutMs / 1000}s`;
-  return {ok: false, message: `the daemon (pid ${pid}) ${why}${tail ? `:\n${tail}` : ''} (output: ${paths.daemonOutput})`};
+  return {ok: false, message: `procdeck: the daemon (pid ${pid}) ${why}${tail ? `:\n${tail}` : ''} (output: ${paths.daemonOutput})`, exitCode: 1};
 }

@@ -116,6 +116,21 @@ describe('procdeck start -D, attach, detach, quit', () => {
     expect(second.stderr).toContain(`already running here as pid ${daemonPid}`);
   });
 
+  // Regression: when both passed the check before either daemon served, the loser's daemon refused
+  // with exit 2, and the foreground said `the daemon (pid N) exited with code 2:` around that line, exit 1.
+  it('two start -D at the same moment: one runs, the other says where, once, and exits 2', async () => {
+    stack = makeControlProject({Procfile: 'web: sleep 100\n'});
+    const results = await Promise.all([stack.run(['start', '-D']), stack.run(['start', '-D'])]);
+    const winner = results.find((result) => result.exitCode === 0);
+    const loser = results.find((result) => result !== winner);
+    expect(winner, results.map((result) => result.all).join('\n---\n')).toBeDefined();
+    daemonPid = Number(/pid:\s+(\d+)/.exec(winner!.stdout)?.[1]);
+    expect(loser!.exitCode, loser!.all).toBe(2);
+    expect(loser!.stderr.split('\n')).toHaveLength(1);
+    expect(loser!.stderr).toMatch(new RegExp(`^procdeck: ${stack.dir}: procdeck is already running here(?: \\(pid| as pid) ${daemonPid}\\b`));
+    expect((await stack.status()).processes).toHaveLength(1);
+  });
+
   it('start -D with an invalid Procfile exits 2 in the foreground and leaves nothing running', async () => {
     stack = makeControlProject({Procfile: 'web sleep 100\n'});
     const result = await stack.run(['start', '-D']);
