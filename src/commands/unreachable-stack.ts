@@ -15,6 +15,11 @@ export function describeUnreachableStack(error: unknown, paths: ProjectPaths): s
     if (pid === undefined) return `the procdeck of ${paths.projectDir} is not answering on ${paths.socket} within ${seconds}s (stopped or hung?)`;
     return `procdeck pid ${pid} is not answering on ${paths.socket} within ${seconds}s (stopped? try kill -CONT ${pid})`;
   }
-  if (error instanceof NoStackError) return noStackMessage(paths.projectDir);
+  if (error instanceof NoStackError) {
+    // A socket file deleted under a running stack (a tmp cleaner): it is still there, as `start` says too.
+    const pid = readLiveOwnerPid(paths.stateFile);
+    if (pid === undefined) return noStackMessage(paths.projectDir);
+    return `${paths.projectDir}: procdeck is running here as pid ${pid}, but its control socket ${paths.socket} is missing (it makes it again within a second: try again; if it does not, stop it with kill ${pid})`;
+  }
   return undefined;
 }

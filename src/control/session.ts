@@ -54,12 +54,34 @@ export async function recoverLeftovers(paths: ProjectPaths, report: (message: st
   }
 }
 
+/** How often a running stack checks that its socket and state file are still there. */
+const presenceCheckMs = 1000;
+
 export class ControlSession {
+  private readonly presenceTimer: NodeJS.Timeout;
+
   private constructor(
     private readonly server: ControlServer,
     private readonly recorder: StateFileRecorder,
     private readonly logs: LogFileWriter | undefined,
-  ) {}
+  ) {
+    // Two stat calls a second. Without them a wiped runtime directory left the stack unreachable,
+    // and the next start in the project ran a second stack beside it.
+    let checking: Promise<void> | undefined;
+    this.presenceTimer = setInterval(() => {
+      checking ??= this.ensurePresent().finally(() => (checking = undefined));
+    }, presenceCheckMs);
+    this.presenceTimer.unref();
+  }
+
+  private async ensurePresent(): Promise<void> {
+    try {
+      await this.server.ensureBound();
+      this.recorder.ensurePresent();
+    } catch {
+      // The directory cannot be made again now (a file in its way): the next check tries again.
+    }
+  }
 
   static async open(options: ControlSessionOptions): Promise<ControlSession> {
     const {supervisor, paths} = options;
@@ -97,6 +119,7 @@ export class ControlSession {
    * next start to clean up.
    */
   async close(isStopped: boolean): Promise<void> {
+    clearInterval(this.presenceTimer);
     this.logs?.close();
     await this.server.close();
     if (isStopped) this.recorder.close();

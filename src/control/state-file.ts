@@ -8,7 +8,8 @@
  * The file also holds the run's id, which every process of the run carries
  * in its environment, so descendants that left their group are found too.
  */
-import {readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
 import type {SupervisorApi} from '../core/api.js';
 import type {StackSpec} from '../config/spec.js';
 import type {ProbeGroups} from '../core/probe-groups.js';
@@ -17,6 +18,7 @@ import {hasProcFs, readProcText} from '../core/stats/proc-files.js';
 import {collectTree, isEnded, readProcessEntry, readProcessTable, type ProcessEntry} from '../core/stats/process-table.js';
 import {readPsStartTime} from '../core/stats/ps-table.js';
 import {findMarkedProcesses} from './run-marker.js';
+import {ensurePrivateDir} from './paths.js';
 
 /** One process group a procdeck started. */
 export interface RecordedGroup {
@@ -139,17 +141,41 @@ export class StateFileRecorder {
     const content: StateFileContent = {version: 1, owner: this.owner, bootId: this.bootId, projectDir: this.projectDir, runId: this.runId, groups};
     const text = `${JSON.stringify(content, null, 1)}\n`;
     if (text === this.lastWritten) return;
-    this.lastWritten = text;
+    // Ours was deleted and another procdeck has started here since: its file is not ours to replace.
+    if (readLiveOwnerPid(this.file) !== undefined) return;
     const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, text, {mode: 0o600});
-    renameSync(temporary, this.file);
+    try {
+      writeFileSync(temporary, text, {mode: 0o600});
+      renameSync(temporary, this.file);
+      this.lastWritten = text;
+    } catch {
+      // The runtime directory was wiped (a tmp cleaner, logind): `ensurePresent` makes it again and writes then.
+      rmSync(temporary, {force: true});
+    }
   }
 
-  /** Stops recording and removes the file: every group has ended. */
+  /** Writes the file again if it has gone (see ControlServer.ensureBound): the next start must see this stack. */
+  ensurePresent(): void {
+    if (existsSync(this.file)) return;
+    ensurePrivateDir(path.dirname(this.file));
+    this.lastWritten = '';
+    this.update();
+  }
+
+  /** Stops recording and removes the file, if it is still ours: every group has ended. */
   close(): void {
     this.unsubscribe();
     if (this.pendingUpdate) clearImmediate(this.pendingUpdate);
-    rmSync(this.file, {force: true});
+    if (isOwnedBy(this.file, this.owner)) rmSync(this.file, {force: true});
+  }
+}
+
+function isOwnedBy(file: string, owner: {pid: number; startTime: number}): boolean {
+  try {
+    const written = (JSON.parse(readFileSync(file, 'utf8')) as Partial<StateFileContent>).owner;
+    return written?.pid === owner.pid && written.startTime === owner.startTime;
+  } catch {
+    return false; // gone already, or torn: nothing of ours to remove
   }
 }
 
