@@ -5,6 +5,7 @@ import {execa} from 'execa';
 import {cliPath} from '../../helpers/cli.js';
 import {fixtures} from '../../helpers/stack.js';
 import {isAlive, waitFor} from '../../helpers/wait-for.js';
+import {hasLiveMembers} from '../../../src/core/process-group.js';
 import {makeControlProject, type ControlProject} from './control-project.js';
 
 let stack: ControlProject | undefined;
@@ -193,7 +194,7 @@ describe('control verbs against a headless stack', () => {
   it('logs -f says the stack is gone and exits 1 when its procdeck is killed', async () => {
     stack = makeControlProject({Procfile: `tick: ${ticker}\n`});
     const {child} = await stack.startHeadless();
-    await stack.status(); // registers tick.1's group, which dispose ends: nothing else will once procdeck is killed
+    const tick = (await waitForState(stack, 'tick.1', 'running')).pid!;
     const follow = stack.run(['logs', 'tick', '-f'], {timeoutMs: 30_000});
     let seen = '';
     follow.all?.on('data', (chunk: Buffer) => (seen += chunk.toString()));
@@ -202,6 +203,9 @@ describe('control verbs against a headless stack', () => {
     const ended = await follow;
     expect(ended.exitCode, ended.all).toBe(1);
     expect(ended.stderr).toBe(`procdeck: lost the connection to the stack: its procdeck is gone (the next procdeck start in ${stack.dir} ends what it left running)`);
+    // With procdeck killed nothing ends tick.1 (its loop may outlive the pipe by a sleep): the test does.
+    process.kill(-tick, 'SIGKILL');
+    await waitFor(() => !hasLiveMembers(tick), {describe: () => `group ${tick} still has members`});
   });
 
   it('logs marks a line the scrollback kept cut, as the UI does', async () => {
