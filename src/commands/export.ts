@@ -28,7 +28,7 @@ export function registerExport(program: Command): void {
       .argument('<dir>', 'directory to write into (created when missing; files of the same name are overwritten)'),
   )
     .option('--app <name>', 'app name used in unit, program, service and resource names (default: the project directory name)')
-    .option('--user <user>', 'user the processes run as (systemd, supervisord, compose)')
+    .option('--user <user>', 'user the processes run as (a name or uid; kubernetes takes a uid)')
     .option('--image <image>', 'container image holding the project (required for compose and kubernetes)')
     .action(async (format: string, dir: string, options: ExportCommandOptions) => {
       await runExport(format, dir, options);

@@ -31,6 +31,8 @@ interface Context {
   configMap: string;
   /** The zone CronJobs run in; undefined when the exporting machine's is unknown. */
   timeZone: string | undefined;
+  /** `--user` as a uid: Kubernetes runs containers as a uid, never by user name. */
+  runAsUser: number | undefined;
 }
 
 /** Manifests for `kubectl apply -f DIR`; `--image` names the image every container runs. */
@@ -39,10 +41,12 @@ export function exportKubernetes(stack: StackSpec, options: ExportOptions): Expo
   // Service names must start with a letter (DNS-1035), and every name here starts with the app's.
   const label = toDnsLabel(options.app, 40);
   const app = /^[a-z]/.test(label) ? label : toDnsLabel(`app-${label}`, 40);
-  const context: Context = {stack, app, image, configMap: `${app}-env`, timeZone: cronTimeZone(options)};
+  const user = exportUser(options);
+  const runAsUser = user !== undefined && /^\d+$/.test(user) ? Number(user) : undefined;
+  const context: Context = {stack, app, image, configMap: `${app}-env`, timeZone: cronTimeZone(options), runAsUser};
   const warnings: string[] = [];
-  if (exportUser(options) !== undefined) {
-    warnings.push('kubernetes: --user has no equivalent by name; set securityContext.runAsUser in the manifests (or USER in the image)');
+  if (user !== undefined && runAsUser === undefined) {
+    warnings.push(`kubernetes: --user ${user} is a name, but Kubernetes runs containers as a uid: pass --user with a uid for securityContext.runAsUser (or set USER in the image)`);
   }
   // `.` is in no process file's name (process names are letters, digits, - and _), so no process can take this one.
   const files: ExportFile[] = [{path: `${app}.env.yaml`, content: render([configMapOf(context)])}];
@@ -153,6 +157,7 @@ function containerOf(context: Context, proc: ProcessSpec, withProbe: boolean): I
   const probe = withProbe ? probeOf(context, proc) : undefined;
   if (probe !== undefined) container.readinessProbe = probe;
   if (proc.maxMemoryBytes !== undefined) container.resources = {limits: {memory: String(proc.maxMemoryBytes)}};
+  if (context.runAsUser !== undefined) container.securityContext = {runAsUser: context.runAsUser};
   return container;
 }
 

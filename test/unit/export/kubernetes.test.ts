@@ -148,6 +148,15 @@ describe('kubernetes export', () => {
     expect(() => exportKubernetes(makeFullStack(), {app: 'shop', image: 'x', user: 'a b'})).toThrow(/^--user: expected a user name or uid/);
   });
 
+  it('runs every container as a uid given with --user, and says a name cannot be used', () => {
+    const files = readManifests(makeFullStack(), {app: 'shop', image: 'x', user: '1000'});
+    expect(container(files.get('shop-web.yaml')?.[0]).securityContext).toEqual({runAsUser: 1000});
+    expect(exportKubernetes(makeFullStack(), {app: 'shop', image: 'x', user: '1000'}).warnings.filter((w) => w.includes('--user'))).toEqual([]);
+    expect(exportKubernetes(makeFullStack(), {app: 'shop', image: 'x', user: 'deploy'}).warnings).toContain(
+      'kubernetes: --user deploy is a name, but Kubernetes runs containers as a uid: pass --user with a uid for securityContext.runAsUser (or set USER in the image)',
+    );
+  });
+
   it('sanitises names to DNS labels and refuses two processes that would share one', () => {
     const stack = makeStack([makeProcess('Web_Server', 0), makeProcess('worker', 1)]);
     expect([...readManifests(stack, {app: 'My App', image: 'x'}).keys()]).toEqual(['my-app.env.yaml', 'my-app-web-server.yaml', 'my-app-worker.yaml']);
