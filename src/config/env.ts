@@ -2,7 +2,7 @@
 import {parse} from 'dotenv';
 import type {ProcessSpec, StackSpec} from './spec.js';
 import {readTextFile} from './procfile.js';
-import {ConfigError} from './errors.js';
+import {ConfigError, ConfigErrors} from './errors.js';
 import {instancePort} from './ports.js';
 
 /** One env file to load: where it is, how messages name it, and whether it may be absent. */
@@ -39,10 +39,58 @@ export function loadEnvFiles(files: EnvFileRef[]): LoadedEnv {
     if (bytes.includes(0)) {
       throw new ConfigError(file.label, 'is not a text file (it contains NUL bytes)', 'pass an env file in dotenv syntax (KEY=value lines)');
     }
-    Object.assign(values, parse(bytes));
+    const text = bytes.toString('utf8');
+    const skipped = linesDotenvSkips(text);
+    if (skipped.length > 0) {
+      throw new ConfigErrors(skipped.map(({number, line}) => new ConfigError(
+        `${file.label}:${number}`,
+        `not a KEY=value line: ${JSON.stringify(line.length > 60 ? `${line.slice(0, 60)}…` : line)}`,
+        'write it as KEY=value, the key in letters, digits, _ . - (no spaces), or make it a comment with #',
+      )));
+    }
+    Object.assign(values, parse(text));
     paths.push(file.path);
   }
   return {values, paths};
+}
+
+/** What dotenv takes as the start of `KEY=value` (or `KEY: value`), `export ` allowed. */
+const assignmentStart = /^\s*(?:export\s+)?[\w.-]+(?:\s*=|:\s)/;
+
+/**
+ * The lines dotenv's parser passes over without a word (`DATABASE URL=…`,
+ * `just words`, `=x`): each is a variable the user meant to set and did not.
+ * Blank lines, comments and the inside of a quoted value that spans lines
+ * are fine.
+ */
+export function linesDotenvSkips(text: string): {number: number; line: string}[] {
+  const skipped: {number: number; line: string}[] = [];
+  let openQuote: string | undefined;
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (openQuote !== undefined) {
+      if (hasClosingQuote(line, openQuote, 0)) openQuote = undefined;
+      return;
+    }
+    if (/^\s*(?:#|$)/.test(line)) return;
+    const start = assignmentStart.exec(line);
+    if (start === null) {
+      skipped.push({number: index + 1, line});
+      return;
+    }
+    const value = line.slice(start[0].length).trimStart();
+    const quote = value[0];
+    if ((quote === '"' || quote === "'" || quote === '`') && !hasClosingQuote(value, quote, 1)) openQuote = quote;
+  });
+  return skipped;
+}
+
+/** Whether `text` has `quote` at or after `from` not escaped with a backslash (dotenv's quoted values). */
+function hasClosingQuote(text: string, quote: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '\\') i += 1;
+    else if (text[i] === quote) return true;
+  }
+  return false;
 }
 
 /** The instance name everywhere in procdeck: `web.1`. */

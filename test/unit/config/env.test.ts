@@ -62,6 +62,26 @@ describe('loadEnvFiles', () => {
     expect(loaded.paths).toEqual([join(dir, 'a.env'), join(dir, 'b.env')]);
   });
 
+  it('reports every line dotenv would skip without a word, with file:line, and reads none of the file', () => {
+    const dir = makeProject({
+      'bad.env': 'OK=1\nDATABASE URL=postgres://x\n# a comment\n\njust words\n=x\nA:1\nexport B=2\nC: 3\n',
+    });
+    expect(messagesOf(() => loadEnvFiles([{path: join(dir, 'bad.env'), label: 'bad.env', isOptional: false}]))).toEqual([
+      'bad.env:2: not a KEY=value line: "DATABASE URL=postgres://x" (write it as KEY=value, the key in letters, digits, _ . - (no spaces), or make it a comment with #)',
+      'bad.env:5: not a KEY=value line: "just words" (write it as KEY=value, the key in letters, digits, _ . - (no spaces), or make it a comment with #)',
+      'bad.env:6: not a KEY=value line: "=x" (write it as KEY=value, the key in letters, digits, _ . - (no spaces), or make it a comment with #)',
+      'bad.env:7: not a KEY=value line: "A:1" (write it as KEY=value, the key in letters, digits, _ . - (no spaces), or make it a comment with #)',
+    ]);
+  });
+
+  it('takes the lines inside a quoted value that spans lines as part of it, whatever they look like', () => {
+    const dir = makeProject({
+      'multi.env': 'KEY="-----BEGIN KEY-----\nnot a = line\n-----END KEY-----"\nCERT=\'a\nb c\'\nESC="say \\"hi\\"\nstill inside"\nAFTER=1\r\n',
+    });
+    const loaded = loadEnvFiles([{path: join(dir, 'multi.env'), label: 'multi.env', isOptional: false}]);
+    expect(loaded.values).toMatchObject({KEY: '-----BEGIN KEY-----\nnot a = line\n-----END KEY-----', CERT: 'a\nb c', AFTER: '1'});
+  });
+
   it('skips a missing optional file and reports a missing required one by name', () => {
     const dir = makeProject({});
     const path = join(dir, '.env.local');
