@@ -14,6 +14,7 @@ const program = new Command('procdeck')
   .version(process.env.PROCDECK_VERSION ?? '0.1.0')
   .enablePositionalOptions()
   .showHelpAfterError('(run procdeck --help for usage)')
+  .addHelpText('after', '\nWith no command, procdeck runs start: `procdeck -m web=2` is `procdeck start -m web=2`\n(its options: procdeck start --help).')
   .exitOverride();
 registerCommands(program);
 

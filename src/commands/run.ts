@@ -19,7 +19,9 @@ export function registerRun(program: Command): void {
       .command('run')
       .description("run a one-off command (or a Procfile entry by name) with the stack's environment")
       .argument('<command...>', 'the command and its arguments, or a process name')
-      .passThroughOptions(),
+      .passThroughOptions()
+      // As with foreman run: the options after the command are the command's own.
+      .addHelpText('after', "\nprocdeck's options go before the command; what follows it is the command's own:\n  procdeck run -f Procfile.dev -e .env.test migrate --dry-run"),
   ).action(async (words: string[], options: StackOptions) => {
     process.exitCode = await runOneOff(words, options);
   });

@@ -19,6 +19,14 @@ afterEach(() => {
   project = undefined;
 });
 
+describe('procdeck --help and run --help', () => {
+  it('say that bare procdeck is start, and that run takes its own options before the command', async () => {
+    project = makeProject({Procfile: 'web: node server.js\n'});
+    expect((await project.run(['--help'])).stdout).toContain('With no command, procdeck runs start: `procdeck -m web=2` is `procdeck start -m web=2`');
+    expect((await project.run(['run', '--help'])).stdout).toContain("procdeck's options go before the command; what follows it is the command's own:");
+  });
+});
+
 describe('procdeck run', () => {
   it('runs a shell line with the env files, a PORT and PS, and exits with its code', async () => {
     project = makeProject({Procfile: 'web: node server.js\nworker: node worker.js\n', '.env': 'GREETING=hello\n'});
