@@ -69,9 +69,12 @@ export async function loadStack(options: LoadOptions): Promise<StackSpec> {
   // Which files: the config sits beside the Procfile unless -c says otherwise,
   // and may itself name the Procfile when -f does not.
   let procfilePath = resolve(cwd, options.procfile ?? 'Procfile');
-  const configPath = options.config !== undefined
-    ? resolve(cwd, options.config)
-    : configNames.map((name) => join(dirname(procfilePath), name)).find((path) => existsSync(path));
+  const configsHere = configNames.map((name) => join(dirname(procfilePath), name)).filter((path) => existsSync(path));
+  const configPath = options.config !== undefined ? resolve(cwd, options.config) : configsHere[0];
+  if (options.config === undefined && configsHere.length > 1) {
+    // Reading one and not the other would leave the user editing a file that does nothing.
+    errors.push(new ConfigError(configsHere.map(labelFor).join(' and '), 'are both here, and only one is read', `remove one, or name it with -c`));
+  }
   // The YAML parser and the config schema (~280 KB of the bundle) load only
   // when there is a config file: a plain Procfile's stack starts ~10 ms sooner.
   let configFile: ConfigFile | undefined;

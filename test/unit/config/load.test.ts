@@ -231,6 +231,12 @@ describe('loadStack: procdeck.yaml', () => {
     expect(processNamed(await load(dir), 'web').restart).toBe('always');
   });
 
+  it('refuses procdeck.yaml and procdeck.yml side by side, which one would be silently ignored, unless -c names one', async () => {
+    const dir = makeProject({Procfile: 'web: x\n', 'procdeck.yaml': 'processes:\n  web:\n    restart: always\n', 'procdeck.yml': 'processes:\n  web:\n    restart: no\n'});
+    expect(await rejectionMessagesOf(load(dir))).toEqual(['procdeck.yaml and procdeck.yml: are both here, and only one is read (remove one, or name it with -c)']);
+    expect(processNamed(await load(dir, {config: 'procdeck.yml'}), 'web').restart).toBe('no');
+  });
+
   it('needs no Procfile when the config gives every process a command', async () => {
     const dir = makeProject({'procdeck.yaml': 'processes:\n  web:\n    command: npm start\n'});
     const stack = await load(dir);
