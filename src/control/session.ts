@@ -10,7 +10,8 @@ import {LogFileWriter} from '../output/log-files.js';
 import {probeServer} from './connection.js';
 import {ensurePrivateDir, type ProjectPaths} from './paths.js';
 import {AlreadyRunningError, ControlServer} from './server.js';
-import {readLiveOwnerPid, recoverOrphans, StateFileRecorder} from './state-file.js';
+import {recoverOrphans} from './recovery.js';
+import {readLiveOwnerPid, StateFileRecorder} from './state-file.js';
 
 export interface ControlSessionOptions {
   supervisor: Supervisor;
