@@ -149,7 +149,7 @@ async function runStart(names: string[], options: StartOptions): Promise<number>
       // same: Ink's (loaded after the first frame, only to read keys) took
       // ~20 ms to compile before execa's in 2 of 3 profiled starts.
       const execaLoaded = spawner.load();
-      const tui = runTui(supervisor, {statsIntervalMs, noColor: Boolean(process.env.NO_COLOR), launching: supervisor.spawnedAtStartIds()});
+      const tui = runTui(supervisor, {statsIntervalMs, noColor: Boolean(process.env.NO_COLOR), launching: supervisor.firstStatusesAtStart()});
       tui.catch(() => undefined); // awaited below; a UI failure while execa loads is not unhandled
       await execaLoaded;
       supervisor.start();

@@ -8,6 +8,9 @@ import type {Command, Outcome} from './commands.js';
 /** `web.1`: the type name, a dot, the 1-based instance number. */
 export type InstanceId = string;
 
+/** The state `start()` gives an instance it launches: spawned at once, or held for its `depends_on`. */
+export type FirstStatus = 'starting' | 'waiting';
+
 /** How a process ended. `code` is null when a signal ended it. */
 export interface ExitInfo {
   code: number | null;

@@ -3,7 +3,7 @@
  * stores their output, samples their stats, and shuts everything down. It
  * knows nothing of terminals or sockets; every face is a SupervisorApi client.
  */
-import type {InstanceId, LogLine, LogWindow, StackSnapshot, SupervisorApi, SupervisorEvents, UnfinishedLine} from './api.js';
+import type {FirstStatus, InstanceId, LogLine, LogWindow, StackSnapshot, SupervisorApi, SupervisorEvents, UnfinishedLine} from './api.js';
 import type {Command, Outcome} from './commands.js';
 import type {ProcessSpec, StackSpec} from '../config/spec.js';
 import {instanceEnv} from '../config/env.js';
@@ -148,15 +148,19 @@ export class Supervisor implements SupervisorApi {
   }
 
   /**
-   * The instances `start()` spawns at once (a UI shows them as starting
-   * before it is called). Not those with `depends_on` or `cron`: start()
-   * gives them a state of their own (waiting, scheduled), or none at all (a
-   * cron pattern with no future run), and they must not read `starting`.
+   * What `start()` will make of each instance, for a UI drawn before it is
+   * called: `starting` for those it spawns at once, `waiting` for those with
+   * `depends_on`. Not cron jobs: start() gives them a state of their own
+   * (scheduled), or none at all (a pattern with no future run), and they
+   * must not read `starting` for ever.
    */
-  spawnedAtStartIds(): InstanceId[] {
-    return this.autostartInstances()
-      .filter(spawnsAtLaunch)
-      .map((instance) => instance.id);
+  firstStatusesAtStart(): Map<InstanceId, FirstStatus> {
+    const statuses = new Map<InstanceId, FirstStatus>();
+    for (const instance of this.autostartInstances()) {
+      if (spawnsAtLaunch(instance)) statuses.set(instance.id, 'starting');
+      else if (instance.spec.cron === undefined) statuses.set(instance.id, 'waiting');
+    }
+    return statuses;
   }
 
   private autostartInstances(): Instance[] {

@@ -1,5 +1,5 @@
 /** The shapes the store publishes: UI state and the immutable Frame one screen is drawn from. */
-import type {InstanceId, StackSnapshot} from '../core/api.js';
+import type {FirstStatus, InstanceId, StackSnapshot} from '../core/api.js';
 import type {Layout} from './layout.js';
 import type {LogView} from './log-view.js';
 import type {ListRow} from './rows.js';
@@ -49,7 +49,7 @@ export interface Frame {
   selected: ListRow;
   ui: Readonly<UiState>;
   /** Instances about to be started by the caller that the engine has not reported yet (StoreOptions.launching). */
-  launching: ReadonlySet<InstanceId>;
+  launching: ReadonlyMap<InstanceId, FirstStatus>;
   log: LogView;
   /** Sparkline data for the selected row (`all`: the stack's totals). */
   history: StatsHistory;

@@ -5,7 +5,7 @@
  * reads keys. PROCDECK_TEST_CRASH=1 makes the UI fail on purpose (see
  * mount-ink.tsx) for the end-to-end tests.
  */
-import type {InstanceId, SupervisorApi} from '../core/api.js';
+import type {FirstStatus, InstanceId, SupervisorApi} from '../core/api.js';
 import {beginUiStartup, endUiStartup} from '../runtime-gc.js';
 import type {UiHost} from './host.js';
 import type {Size} from './layout.js';
@@ -19,8 +19,8 @@ export interface TuiOptions {
   /** The engine's stats interval: the sparklines keep a minute of samples. */
   statsIntervalMs: number;
   noColor: boolean;
-  /** Instances the caller starts once the first frame is up: shown as starting meanwhile, not stopped. */
-  launching?: InstanceId[];
+  /** Instances the caller starts once the first frame is up, and as what: shown so meanwhile, not stopped. */
+  launching?: ReadonlyMap<InstanceId, FirstStatus>;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
 }

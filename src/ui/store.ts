@@ -5,7 +5,7 @@
  * UI state (selection, scroll, search, mode) lives here too, outside React,
  * so the pager can unmount Ink and come back to the same screen.
  */
-import type {InstanceId, LogLine, StatsSample, SupervisorApi} from '../core/api.js';
+import type {FirstStatus, InstanceId, LogLine, StatsSample, SupervisorApi} from '../core/api.js';
 import type {Command} from '../core/commands.js';
 import type {Frame, StatsHistory, UiState} from './frame.js';
 import {computeLayout, type Size} from './layout.js';
@@ -29,15 +29,15 @@ export interface StoreOptions {
   historySamples?: number;
   /**
    * Instances the caller is about to start (`start` draws the first frame
-   * before spawning): they read `starting`, not `stopped`, until the engine
-   * reports their state.
+   * before spawning), and as what: they read `starting` or `waiting`, not
+   * `stopped`, until the engine reports their state.
    */
-  launching?: Iterable<InstanceId>;
+  launching?: ReadonlyMap<InstanceId, FirstStatus>;
   now?: () => number;
 }
 
 const totalKey = '\u0000total';
-const noneLaunching: ReadonlySet<InstanceId> = new Set();
+const noneLaunching: ReadonlyMap<InstanceId, FirstStatus> = new Map();
 
 export class UiStore {
   readonly noColor: boolean;
@@ -50,7 +50,7 @@ export class UiStore {
   private version = 0;
   private readonly listeners = new Set<() => void>();
   private readonly history = new Map<string, StatsHistory>();
-  private readonly launching: Set<InstanceId>;
+  private readonly launching: Map<InstanceId, FirstStatus>;
   private readonly logRows = new LogRowCache();
   /** Bumped by every event that may change the selected log: a line of it, a clear, a new formation. */
   private logChanges = 0;
@@ -70,7 +70,7 @@ export class UiStore {
     this.frameIntervalMs = options.frameIntervalMs ?? 33;
     this.historySamples = options.historySamples ?? historyLength;
     this.now = options.now ?? Date.now;
-    this.launching = new Set(options.launching);
+    this.launching = new Map(options.launching);
     this.frame = this.buildFrame();
     this.unsubscribers = [
       api.on('log', (line) => this.onLog(line)),
@@ -337,7 +337,7 @@ export class UiStore {
       selectedIndex,
       selected,
       ui: this.ui,
-      launching: this.launching.size === 0 ? noneLaunching : new Set(this.launching),
+      launching: this.launching.size === 0 ? noneLaunching : new Map(this.launching),
       log,
       history: {cpuPercent: [...(history?.cpuPercent ?? [])], rssBytes: [...(history?.rssBytes ?? [])]},
       historySamples: this.historySamples,

@@ -50,7 +50,7 @@ export interface UiHarness {
   unmount(): void;
 }
 
-export async function renderUi(api: FakeApi, options: {columns?: number; rows?: number; noColor?: boolean; launching?: string[]} = {}): Promise<UiHarness> {
+export async function renderUi(api: FakeApi, options: {columns?: number; rows?: number; noColor?: boolean; launching?: ReadonlyMap<string, 'starting' | 'waiting'>} = {}): Promise<UiHarness> {
   const store = new UiStore(api, {
     size: {columns: options.columns ?? 100, rows: options.rows ?? 30},
     noColor: options.noColor ?? false,

@@ -48,11 +48,12 @@ describe('process list', () => {
     expect(lineOf(screen, 'backup.1')).toMatch(/^◷ backup\.1\s+in 2h0[45]m\s/);
   });
 
-  it('shows the processes about to be started as starting, not stopped, until the engine reports them', async () => {
-    const api = new FakeApi({instances: [instance('web.1', {status: 'stopped'}), instance('manual.1', {status: 'stopped'})]});
-    ui = await renderUi(api, {launching: ['web.1']});
+  it('shows the processes about to be started as starting or waiting, not stopped, until the engine reports them', async () => {
+    const api = new FakeApi({instances: [instance('web.1', {status: 'stopped'}), instance('api.1', {status: 'stopped'}), instance('manual.1', {status: 'stopped'})]});
+    ui = await renderUi(api, {launching: new Map([['web.1', 'starting'], ['api.1', 'waiting']])});
     let screen = await ui.waitForScreen((s) => s.includes('manual.1'));
     expect(lineOf(screen, 'web.1')).toMatch(/^◐ web\.1\s+starting\s+-/);
+    expect(lineOf(screen, 'api.1')).toMatch(/^◌ api\.1\s+waiting\s+-/);
     expect(lineOf(screen, 'manual.1')).toMatch(/^○ manual\.1\s+stopped\s+-/);
     await ui.press('j');
     screen = await ui.waitForScreen((s) => /│ web\.1 ◐ starting/.test(s), 'the pane header');

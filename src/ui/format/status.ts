@@ -1,5 +1,5 @@
 /** How each instance state looks in the process list: symbol, short label, tone. */
-import type {ExitInfo, InstanceId, InstanceSnapshot, InstanceState} from '../../core/api.js';
+import type {ExitInfo, FirstStatus, InstanceId, InstanceSnapshot, InstanceState} from '../../core/api.js';
 import {formatCountdown} from './duration.js';
 import {describeExitShort} from '../../core/describe-exit.js';
 
@@ -55,9 +55,11 @@ export function describeStatus(state: InstanceState, nowMs: number): StatusLook 
  * is about to start reads `starting` until the engine reports it, and a live
  * one whose group is stopped (SIGSTOP from the `!` menu) reads `paused`.
  */
-export function describeInstanceStatus(instance: InstanceSnapshot, nowMs: number, launching: ReadonlySet<InstanceId>): StatusLook {
+export function describeInstanceStatus(instance: InstanceSnapshot, nowMs: number, launching: ReadonlyMap<InstanceId, FirstStatus>): StatusLook {
   const status = instance.state.status;
-  if (status === 'stopped' && launching.has(instance.id)) return {symbol: '◐', label: 'starting', tone: 'busy'};
+  const first = status === 'stopped' ? launching.get(instance.id) : undefined;
+  if (first === 'starting') return {symbol: '◐', label: 'starting', tone: 'busy'};
+  if (first === 'waiting') return describeStatus({status: 'waiting', on: []}, nowMs);
   if (instance.paused && (status === 'running' || status === 'starting')) return {symbol: '‖', label: 'paused', tone: 'busy'};
   return describeStatus(instance.state, nowMs);
 }
