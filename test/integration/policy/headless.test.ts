@@ -15,6 +15,14 @@ afterEach(() => {
 
 const env = {POLICY_FIXTURES: policyFixtures};
 
+/** Starts `procdeck --no-tui` in the project; `output()` is what it has printed so far. */
+function runHeadless(project: Project) {
+  const run = project.run(['--no-tui'], {env});
+  let printed = '';
+  run.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  return {run, output: () => printed};
+}
+
 describe('policies in procdeck start --no-tui', () => {
   it('prints a system line with the reason for each restart, then ends with the code once the process failed', async () => {
     project = makeProject({
@@ -37,13 +45,11 @@ describe('policies in procdeck start --no-tui', () => {
       Procfile: 'quick: echo done-quickly\n',
       'procdeck.yaml': 'processes:\n  tick:\n    command: echo cron-ran\n    cron: "* * * * * *"\n',
     });
-    const run = project.run(['--no-tui'], {env});
-    let output = '';
-    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor(() => /tick\.1 scheduled \(cron "\* \* \* \* \* \*"\): next run at \d\d:\d\d:\d\d/.test(output), {describe: () => output});
-    await waitFor(() => /quick\.1 exited with code 0/.test(output), {describe: () => output});
+    const {run, output} = runHeadless(project);
+    await waitFor(() => /tick\.1 scheduled \(cron "\* \* \* \* \* \*"\): next run at \d\d:\d\d:\d\d/.test(output()), {describe: output});
+    await waitFor(() => /quick\.1 exited with code 0/.test(output()), {describe: output});
     // quick has ended; the run goes on for tick, which runs every second.
-    await waitFor(() => (output.match(/tick\.1 +\| cron-ran/g) ?? []).length >= 2, {timeoutMs: 5000, describe: () => output});
+    await waitFor(() => (output().match(/tick\.1 +\| cron-ran/g) ?? []).length >= 2, {timeoutMs: 5000, describe: output});
     expect(run.exitCode).toBeNull();
     run.kill('SIGINT');
     const result = await run;
@@ -55,10 +61,8 @@ describe('policies in procdeck start --no-tui', () => {
       Procfile: 'server: sleep 60\n',
       'procdeck.yaml': 'processes:\n  job:\n    command: sh -c "echo job-ran; exit 7"\n    cron: "* * * * * *"\n',
     });
-    const run = project.run(['--no-tui'], {env});
-    let output = '';
-    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor(() => /job\.1 exited with code 7/.test(output), {timeoutMs: 5000, describe: () => output});
+    const {run, output} = runHeadless(project);
+    await waitFor(() => /job\.1 exited with code 7/.test(output()), {timeoutMs: 5000, describe: output});
     run.kill('SIGINT');
     expect((await run).exitCode).toBe(7);
   });
@@ -70,12 +74,10 @@ describe('policies in procdeck start --no-tui', () => {
       Procfile: 'web: trap "" TERM; echo web-up; sleep 60 & wait\ndb: echo db-up; while [ ! -f end-db ]; do sleep 0.05; done; exit 3\n',
       'procdeck.yaml': 'processes:\n  web:\n    depends_on: {db: started}\n    stop_timeout: 3s\n  db:\n    restart: always\n    backoff: {initial: 100ms, max: 100ms}\n',
     });
-    const run = project.run(['--no-tui'], {env});
-    let output = '';
-    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor(() => /web\.1 +\| web-up/.test(output), {describe: () => output});
+    const {run, output} = runHeadless(project);
+    await waitFor(() => /web\.1 +\| web-up/.test(output()), {describe: output});
     run.kill('SIGINT');
-    await waitFor(() => /stopping every process/.test(output), {describe: () => output});
+    await waitFor(() => /stopping every process/.test(output()), {describe: output});
     writeFileSync(path.join(project.dir, 'end-db'), '');
     const result = await run;
     expect(result.stdout).toMatch(/db\.1 exited with code 3/);
@@ -99,10 +101,8 @@ describe('policies in procdeck start --no-tui', () => {
         '',
       ].join('\n'),
     });
-    const run = project.run(['--no-tui'], {env});
-    let output = '';
-    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor(() => /crash\.1 restarting in 30s/.test(output) && /yearly\.1 scheduled/.test(output), {describe: () => output});
+    const {run, output} = runHeadless(project);
+    await waitFor(() => /crash\.1 restarting in 30s/.test(output()) && /yearly\.1 scheduled/.test(output()), {describe: output});
     const interruptedAt = Date.now();
     run.kill('SIGINT');
     const result = await run;

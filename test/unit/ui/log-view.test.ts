@@ -1,7 +1,7 @@
 import stripAnsi from 'strip-ansi';
 import {describe, expect, it} from 'vitest';
 import type {LogLine, SupervisorApi} from '../../../src/core/api.js';
-import {buildLogView, formatLogLine, highlightMatches, LogRowCache} from '../../../src/ui/log-view.js';
+import {buildLogView, formatLogLine, highlightMatches, LogRowCache, type LogViewRequest} from '../../../src/ui/log-view.js';
 import {compileMatcher} from '../../../src/ui/search.js';
 
 describe('highlightMatches', () => {
@@ -31,9 +31,10 @@ describe('formatLogLine', () => {
   });
 });
 
-describe('LogRowCache', () => {
-  const request = {
-    source: 'all' as const,
+/** A log view request without color, search or filter, following: what each test changes is given. */
+function requestFor(changes: Partial<LogViewRequest>): LogViewRequest {
+  return {
+    source: 'all',
     widthCols: 20,
     rows: 5,
     wrap: false,
@@ -43,8 +44,13 @@ describe('LogRowCache', () => {
     anchorSeq: null,
     noColor: true,
     nameWidth: 6,
-    colorOfId: () => 'cyan' as const,
+    colorOfId: () => 'cyan',
+    ...changes,
   };
+}
+
+describe('LogRowCache', () => {
+  const request = requestFor({});
   const line = (seq: number, text: string): LogLine => ({seq, id: 'web.1', stream: 'stdout', text, time: 0});
 
   it('formats a line once while the frames that show it keep their style', () => {
@@ -80,22 +86,9 @@ describe('LogRowCache', () => {
 });
 
 describe('buildLogView: rows never wider than the pane, long lines never cut silently', () => {
-  const request = {
-    source: 'cjk.1' as const,
-    widthCols: 10,
-    rows: 4,
-    wrap: false,
-    filter: null,
-    search: null,
-    currentMatchSeq: null,
-    anchorSeq: null,
-    noColor: true,
-    nameWidth: 6,
-    colorOfId: () => 'cyan' as const,
-  };
-  const viewOf = (text: string, changes: Partial<typeof request> = {}) => {
+  const viewOf = (text: string, changes: Partial<LogViewRequest> = {}) => {
     const api = {readLog: () => [{seq: 1, id: 'cjk.1', stream: 'stdout', text, time: 0}], unfinishedLines: () => []} as unknown as SupervisorApi;
-    return buildLogView(api, {...request, ...changes}).rows.map((row) => stripAnsi(row));
+    return buildLogView(api, requestFor({source: 'cjk.1', widthCols: 10, rows: 4, ...changes})).rows.map((row) => stripAnsi(row));
   };
 
   it('cuts a row before a wide character that would cross the right edge (the terminal would wrap it onto the next row)', () => {
