@@ -1,7 +1,8 @@
 /**
  * Decides when a foreground run is over and with which exit code (SPEC §7):
  * 0 when every process ended with 0 or was stopped by procdeck; otherwise the
- * first non-zero code (128+n for a signal), a cron job's failed run included. `--abort-on-exit` and
+ * first non-zero code (128+n for a signal), a run restarted after a crash or a
+ * cron job's failed run included. `--abort-on-exit` and
  * `--exit-code-from NAME` end the run when a process ends.
  */
 import type {InstanceState, SupervisorApi} from './api.js';
@@ -59,8 +60,9 @@ export class ExitTracker {
       if (state.status === 'exited') this.noteFailure(exitCodeOf(state.exit));
       return;
     }
-    if (state.status === 'scheduled') {
-      // A cron job's failed run fails the run too, though its schedule goes on.
+    if (state.status === 'scheduled' || state.status === 'restarting') {
+      // A failed run fails the run, though a restart or the schedule goes on:
+      // a crash-looping worker must not let a CI run end with 0.
       if (state.exit) this.noteFailure(exitCodeOf(state.exit));
       return;
     }

@@ -67,6 +67,17 @@ describe('policies in procdeck start --no-tui', () => {
     expect((await run).exitCode).toBe(7);
   });
 
+  it('a crash whose restart is still pending counts: after SIGINT it exits with that code', async () => {
+    project = makeProject({
+      Procfile: 'server: sleep 60\nflaky: echo flaky-crashes; exit 5\n',
+      'procdeck.yaml': 'processes:\n  flaky:\n    restart: on-failure\n    backoff: {initial: 10s, max: 10s}\n',
+    });
+    const {run, output} = runHeadless(project);
+    await waitFor(() => /flaky\.1 restarting in 10s/.test(output()), {describe: output});
+    run.kill('SIGINT');
+    expect((await run).exitCode).toBe(5);
+  });
+
   it('during a shutdown, a process that ends by itself is not said to restart, and its code counts', async () => {
     // web ignores SIGTERM, so the shutdown waits on it for its stop timeout; db, stopped after
     // web (its dependent), ends by itself meanwhile, once the test makes the file it waits for.
@@ -106,7 +117,7 @@ describe('policies in procdeck start --no-tui', () => {
     const interruptedAt = Date.now();
     run.kill('SIGINT');
     const result = await run;
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode).toBe(1); // crash's run failed, restart or not
     expect(Date.now() - interruptedAt).toBeLessThan(3000);
     expect(result.stdout).not.toMatch(/crash\.1 started .*\n(.|\n)*crash\.1 started/);
     // The probe command was ended with its instance.
