@@ -57,40 +57,47 @@ export function loadEnvFiles(files: EnvFileRef[]): LoadedEnv {
 /** What dotenv takes as the start of `KEY=value` (or `KEY: value`), `export ` allowed. */
 const assignmentStart = /^\s*(?:export\s+)?[\w.-]+(?:\s*=|:\s)/;
 
+/** dotenv's quoted values, which may span lines: from the opening quote to the first unescaped one. */
+const quotedValue: Record<string, RegExp> = {
+  '"': /"(?:\\"|[^"])*"/y,
+  "'": /'(?:\\'|[^'])*'/y,
+  '`': /`(?:\\`|[^`])*`/y,
+};
+
 /**
  * The lines dotenv's parser passes over without a word (`DATABASE URL=…`,
  * `just words`, `=x`): each is a variable the user meant to set and did not.
- * Blank lines, comments and the inside of a quoted value that spans lines
- * are fine.
+ * Blank lines, comments and the lines a quoted value spans are fine; a quote
+ * that no later one closes is, as for dotenv, part of a one-line value.
  */
 export function linesDotenvSkips(text: string): {number: number; line: string}[] {
+  const normalized = text.replace(/\r\n?/g, '\n');
+  const lines = normalized.split('\n');
   const skipped: {number: number; line: string}[] = [];
-  let openQuote: string | undefined;
-  text.split(/\r?\n/).forEach((line, index) => {
-    if (openQuote !== undefined) {
-      if (hasClosingQuote(line, openQuote, 0)) openQuote = undefined;
-      return;
-    }
-    if (/^\s*(?:#|$)/.test(line)) return;
+  let lineStart = 0;
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] as string;
+    const valueStart = lineStart; // where this line begins in `normalized`
+    lineStart += line.length + 1;
+    if (/^\s*(?:#|$)/.test(line)) continue;
     const start = assignmentStart.exec(line);
     if (start === null) {
       skipped.push({number: index + 1, line});
-      return;
+      continue;
     }
     const value = line.slice(start[0].length).trimStart();
-    const quote = value[0];
-    if ((quote === '"' || quote === "'" || quote === '`') && !hasClosingQuote(value, quote, 1)) openQuote = quote;
-  });
-  return skipped;
-}
-
-/** Whether `text` has `quote` at or after `from` not escaped with a backslash (dotenv's quoted values). */
-function hasClosingQuote(text: string, quote: string, from: number): boolean {
-  for (let i = from; i < text.length; i++) {
-    if (text[i] === '\\') i += 1;
-    else if (text[i] === quote) return true;
+    const pattern = quotedValue[value[0] ?? ''];
+    if (pattern === undefined) continue;
+    pattern.lastIndex = valueStart + line.length - value.length;
+    const spans = pattern.exec(normalized)?.[0].split('\n');
+    if (spans === undefined || spans.length === 1) continue;
+    // It spans lines only if nothing but a comment follows the closing quote (else dotenv reads one line).
+    const lastLine = lines[index + spans.length - 1] as string;
+    if (!/^\s*(?:#.*)?$/.test(lastLine.slice((spans.at(-1) as string).length))) continue;
+    for (const spanned of lines.slice(index + 1, index + spans.length)) lineStart += spanned.length + 1;
+    index += spans.length - 1;
   }
-  return false;
+  return skipped;
 }
 
 /** The instance name everywhere in procdeck: `web.1`. */

@@ -82,6 +82,19 @@ describe('loadEnvFiles', () => {
     expect(loaded.values).toMatchObject({KEY: '-----BEGIN KEY-----\nnot a = line\n-----END KEY-----', CERT: 'a\nb c', AFTER: '1'});
   });
 
+  it('reads a quote that no later one closes as dotenv does, as part of a one-line value, and still checks the lines after it', () => {
+    const dir = makeProject({
+      'open.env': 'A="foo\nbad line here\nB=2\n',
+      'win.env': 'P="C:\\dir\\"\nDATABASE URL=x\nB=2\n',
+      'trailing.env': 'T="x\ny" not a comment\nC=3\n',
+    });
+    const problems = (name: string) => messagesOf(() => loadEnvFiles([{path: join(dir, name), label: name, isOptional: false}])).map((m) => m.split(' (')[0]);
+    expect(problems('open.env')).toEqual(['open.env:2: not a KEY=value line: "bad line here"']);
+    expect(problems('win.env')).toEqual(['win.env:2: not a KEY=value line: "DATABASE URL=x"']);
+    // Text after the closing quote: dotenv reads T's line alone, so `y" not a comment` is a line of its own.
+    expect(problems('trailing.env')).toEqual(['trailing.env:2: not a KEY=value line: "y\\" not a comment"']);
+  });
+
   it('skips a missing optional file and reports a missing required one by name', () => {
     const dir = makeProject({});
     const path = join(dir, '.env.local');
