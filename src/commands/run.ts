@@ -11,6 +11,7 @@ import {toLoadOptions} from './load-options.js';
 import {quoteForShell} from './shell-quote.js';
 import {execScript} from '../core/shell-command.js';
 import {signalProcess} from '../core/process-group.js';
+import {isForegroundJob} from '../foreground-job.js';
 import {collectTree, readProcessTable} from '../core/stats/process-table.js';
 
 export function registerRun(program: Command): void {
@@ -21,7 +22,7 @@ export function registerRun(program: Command): void {
       .argument('<command...>', 'the command and its arguments, or a process name')
       .passThroughOptions()
       // As with foreman run: the options after the command are the command's own.
-      .addHelpText('after', "\nprocdeck's options go before the command; what follows it is the command's own:\n  procdeck run -f Procfile.dev -e .env.test migrate --dry-run"),
+      .addHelpText('after', "\nprocdeck's options go before the command; what follows it is the command's own:\n  procdeck run -f Procfile.dev -e .env.test bin/migrate --dry-run\nA Procfile entry's name runs that entry, alone: procdeck run worker"),
   ).action(async (words: string[], options: StackOptions) => {
     process.exitCode = await runOneOff(words, options);
   });
@@ -36,16 +37,20 @@ async function runOneOff(words: string[], options: StackOptions): Promise<number
   // One word is a shell line as typed (`procdeck run 'echo $PORT'`); several are argv, quoted.
   const command = entry ? entry.command : words.length === 1 ? words[0]! : words.map(quoteForShell).join(' ');
   // The child shares our terminal and process group, so Ctrl-C reaches it
-  // directly; we only wait for it to finish. A SIGTERM or SIGHUP sent to
-  // procdeck alone (kill, a supervisor) is passed on to the command's whole
-  // tree: `sh -c 'a; b'` would otherwise die and leave `a` running.
+  // directly; we only wait for it to finish. A signal sent to procdeck alone
+  // (kill, a supervisor, an IDE's stop button) is passed on to the command's
+  // whole tree: `sh -c 'a; b'` would otherwise die and leave `a` running.
+  // A SIGINT is taken for the terminal's Ctrl-C while we are its foreground
+  // job (passing it on would send the command a second one).
   let childPid: number | undefined;
-  const ignore = () => {};
   const forward = (signal: NodeJS.Signals) => {
     if (childPid === undefined) return;
     for (const pid of collectTree(readProcessTable(), {pid: childPid, pgid: -1})) signalProcess(pid, signal);
   };
-  process.on('SIGINT', ignore);
+  const forwardInterrupt = () => {
+    if (!isForegroundJob()) forward('SIGINT');
+  };
+  process.on('SIGINT', forwardInterrupt);
   process.on('SIGTERM', forward);
   process.on('SIGHUP', forward);
   try {
@@ -62,7 +67,7 @@ async function runOneOff(words: string[], options: StackOptions): Promise<number
     const result = await subprocess;
     return exitCodeOf({code: result.exitCode ?? null, signal: (result.signal ?? null) as NodeJS.Signals | null});
   } finally {
-    process.off('SIGINT', ignore);
+    process.off('SIGINT', forwardInterrupt);
     process.off('SIGTERM', forward);
     process.off('SIGHUP', forward);
   }

@@ -12,7 +12,8 @@ import type {Size} from './layout.js';
 import {UiStore} from './store.js';
 import type {InkMount} from './mount-ink.js';
 import {importInk} from './import-ink.js';
-import {InkSink, isForegroundJob, openKeyboard, resumeReadingTerminal, runPager, ScreenWriter, stopReadingTerminal, TerminalModes, toOsc52} from './terminal.js';
+import {isForegroundJob} from '../foreground-job.js';
+import {InkSink, openKeyboard, resumeReadingTerminal, runPager, ScreenWriter, stopReadingTerminal, TerminalModes, toOsc52} from './terminal.js';
 import {renderScreen} from './view/screen.js';
 
 export interface TuiOptions {

@@ -4,7 +4,7 @@
  */
 import {spawn} from 'node:child_process';
 import {EventEmitter} from 'node:events';
-import {openSync, readFileSync} from 'node:fs';
+import {openSync} from 'node:fs';
 import {ReadStream} from 'node:tty';
 
 const enterAltScreen = '\u001B[?1049h';
@@ -167,22 +167,6 @@ export function openKeyboard(): ReadStream | null {
     return new ReadStream(openSync('/dev/tty', 'r'));
   } catch {
     return null;
-  }
-}
-
-/**
- * True when procdeck's job owns the terminal (its process group is the
- * terminal's foreground group): after `fg`, not after `bg` or a `kill -CONT`
- * alone. Where there is no /proc to ask, assumed.
- */
-export function isForegroundJob(): boolean {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'latin1');
-    // After the command's closing parenthesis: state ppid pgrp session tty_nr tpgid.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[2] === fields[5];
-  } catch {
-    return true;
   }
 }
 

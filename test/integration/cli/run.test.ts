@@ -61,4 +61,22 @@ describe('procdeck run', () => {
     expect(result.exitCode).toBe(143);
     expect(result.all).not.toContain('after');
   });
+
+  it('passes a SIGINT sent to procdeck alone on when it is no terminal\'s foreground job (kill -INT, an IDE)', async () => {
+    project = makeProject({Procfile: 'web: true\n'});
+    const p = project;
+    const run = p.run(['run', 'echo $$ > cmd.pid; exec sleep 100']);
+    const commandPid = await waitFor(() => {
+      try {
+        return Number(readFileSync(path.join(p.dir, 'cmd.pid'), 'utf8')) || undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    strays.push(commandPid);
+    process.kill(run.pid!, 'SIGINT');
+    const result = await run;
+    expect(result.exitCode).toBe(130);
+    expect(isAlive(commandPid)).toBe(false);
+  });
 });
