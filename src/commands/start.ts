@@ -45,18 +45,22 @@ export function registerStart(program: Command): void {
     .option('--log-dir <dir>', 'write each instance\'s output to DIR/NAME.N.log (daemon default: $XDG_STATE_HOME/procdeck/<hash>/logs)')
     .option('--log-max-size <size>', 'rotate a log file at this size, keeping 3 old ones', '10MB')
     .action(async (names: string[], options: StartOptions) => {
-      process.exitCode = await runStart(names, options);
+      process.exitCode = await runStart(names, options, program.commands.map((command) => command.name()));
     });
 }
 
-async function runStart(names: string[], options: StartOptions): Promise<number> {
+async function runStart(names: string[], options: StartOptions, commandNames: string[]): Promise<number> {
   const isTerminal = Boolean(process.stdout.isTTY) && !isCiSet(process.env.CI);
   // The UI's chunk takes ~45 ms to load (~20 of them string-width's
   // Intl.Segmenter): start now, while the stack's files are read and the
   // control socket opens (a daemon's stdout is no terminal).
   const uiModule = options.tui && isTerminal ? import('../ui/render.js') : undefined;
   uiModule?.catch(() => undefined); // a bad Procfile may end the run before it is awaited
-  const stack = selectProcesses(await loadStack(toLoadOptions(options)), names);
+  const wholeStack = await loadStack(toLoadOptions(options));
+  // `procdeck -f X check`: with options first, commander takes the command for a name to start.
+  const command = names.find((name) => commandNames.includes(name) && !wholeStack.processes.some((proc) => proc.name === name));
+  if (command !== undefined) throw new UsageError(`"${command}" is a command, not a process: put procdeck's options after it (procdeck ${command} -f Procfile …)`);
+  const stack = selectProcesses(wholeStack, names);
   const scrollback = parseIntegerFlag('--scrollback', options.scrollback, 1);
   const statsIntervalMs = parseDuration(options.statsInterval, '--stats-interval');
   if (options.exitCodeFrom !== undefined) {

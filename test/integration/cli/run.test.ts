@@ -19,6 +19,17 @@ afterEach(() => {
   project = undefined;
 });
 
+describe('options before a command', () => {
+  it('say the command is one, not an unknown process, unless a process has that name', async () => {
+    project = makeProject({Procfile: 'web: node server.js\n', 'Procfile.2': 'check: echo checking\n'});
+    const mistaken = await project.run(['-f', 'Procfile', 'check']);
+    expect(mistaken.exitCode).toBe(2);
+    expect(mistaken.stderr).toBe('procdeck: "check" is a command, not a process: put procdeck\'s options after it (procdeck check -f Procfile …)');
+    const started = await project.run(['-f', 'Procfile.2', '--no-tui', 'check']);
+    expect(started.stdout).toMatch(/check\.1 \| checking/);
+  });
+});
+
 describe('procdeck --help and run --help', () => {
   it('say that bare procdeck is start, and that run takes its own options before the command', async () => {
     project = makeProject({Procfile: 'web: node server.js\n'});
