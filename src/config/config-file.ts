@@ -54,6 +54,7 @@ export function parseConfigText(text: string, label: string): ConfigFile {
   if (aliasErrors.length > 0) return {errors: aliasErrors, label, lineOf, errorAt};
 
   keepKeysAsWritten(doc);
+  keepEnvValuesAsWritten(doc);
   let value: unknown;
   try {
     value = doc.toJS({maxAliasCount: 100});
@@ -75,6 +76,22 @@ const yamlErrorsInOurWords: Partial<Record<string, {problem: string; hint: strin
   MULTIPLE_DOCS: {problem: 'a second YAML document (after a "---" line)', hint: 'keep one document: remove the "---" and what follows, or merge them'},
   BLOCK_AS_IMPLICIT_KEY: {problem: 'a value holds ": ", which YAML reads as another key', hint: 'quote the value: command: "echo a: b"'},
 };
+
+/**
+ * An `env:` value is text for the environment: `VERSION: 1.10` or `MODE: 0o17`
+ * means the characters written, not the number YAML reads (1.1, 15).
+ */
+function keepEnvValuesAsWritten(doc: Document): void {
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || pair.key.value !== 'env' || !isMap(pair.value)) return;
+      for (const variable of pair.value.items) {
+        const value = variable.value;
+        if (isScalar(value) && value.type === 'PLAIN' && typeof value.value !== 'string' && value.value !== null && value.source !== undefined) value.value = value.source;
+      }
+    },
+  });
+}
 
 /**
  * Mapping keys are names (of processes, of env variables): `TRUE:` or `0x10:`

@@ -45,6 +45,11 @@ const sizeSchema = z
 const describeCount = (issue: {input?: unknown}): string => `expected a whole number (0 or more), got ${describeValue(issue.input)}`;
 const countSchema = z.number({error: describeCount}).check(z.int({error: describeCount}), z.nonnegative({error: describeCount}));
 
+// A name the shell passes on to the command: others never reach it (and no export can write them).
+const envNameSchema = z.string().check(
+  z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {error: (issue) => `${JSON.stringify(issue.input)} is not a variable name the shell passes on (letters, digits and _, not starting with a digit)`}),
+);
+
 const envValueSchema = z.union([z.string(), z.number(), z.boolean()], {
   error: (issue) => `expected a string, number or boolean, got ${describeValue(issue.input)}`,
 });
@@ -115,7 +120,7 @@ export const processConfigSchema = z.strictObject({
     'Shell command (run with /bin/sh -c). Optional when the Procfile has this process.',
   ),
   cwd: optionalWith(z.string().check(z.minLength(1)), 'Working directory, relative to the project root.'),
-  env: optionalWith(z.record(z.string(), envValueSchema), 'Extra environment variables for this process.'),
+  env: optionalWith(z.record(envNameSchema, envValueSchema), 'Extra environment variables for this process.'),
   instances: optionalWith(countSchema, 'How many instances to run (default 1); -m overrides.'),
   autostart: optionalWith(z.boolean(), 'Start with the stack (default true); false lists it stopped.'),
   restart: optionalWith(z.enum(restartPolicies), 'When to restart after it exits (default no).'),

@@ -41,7 +41,7 @@ processes:
     cron: "*/10 * * * * *"
 `, 'procdeck.yaml');
     expect(file.errors).toEqual([]);
-    expect(file.config?.processes?.web?.env).toEqual({LOG_LEVEL: 'debug', WORKERS: 4, DEBUG: true});
+    expect(file.config?.processes?.web?.env).toEqual({LOG_LEVEL: 'debug', WORKERS: '4', DEBUG: 'true'});
   });
 
   it('accepts an empty file', () => {
@@ -141,10 +141,24 @@ processes:
     ]);
   });
 
-  it('keeps keys as written: TRUE, 0x10 and null under env: are variable names', () => {
-    const file = parseConfigText('processes:\n  web:\n    env: { TRUE: 1, 0x10: a, null: b, Yes: d, 1e3: e }\n', 'procdeck.yaml');
+  it('keeps keys as written: TRUE, null and Yes under env: are variable names', () => {
+    const file = parseConfigText('processes:\n  web:\n    env: { TRUE: 1, null: b, Yes: d }\n', 'procdeck.yaml');
     expect(file.errors).toEqual([]);
-    expect(Object.keys(file.config?.processes?.web?.env ?? {})).toEqual(['TRUE', '0x10', 'null', 'Yes', '1e3']);
+    expect(Object.keys(file.config?.processes?.web?.env ?? {})).toEqual(['TRUE', 'null', 'Yes']);
+  });
+
+  it('keeps env values as written: VERSION: 1.10 is "1.10", not YAML\'s number 1.1', () => {
+    const file = parseConfigText('processes:\n  web:\n    env: { VERSION: 1.10, MODE: 0o17, BIG: 1e3, ON: true, N: 3, Q: "1.50" }\n    instances: 2\n', 'procdeck.yaml');
+    expect(file.errors).toEqual([]);
+    expect(file.config?.processes?.web?.env).toEqual({VERSION: '1.10', MODE: '0o17', BIG: '1e3', ON: 'true', N: '3', Q: '1.50'});
+    expect(file.config?.processes?.web?.instances).toBe(2); // only env: values are text
+  });
+
+  it('refuses env names the shell would not pass on, at their key', () => {
+    expect(problemsIn('processes:\n  web:\n    env:\n      OK: 1\n      "BAD KEY": x\n      1ST: y\n')).toEqual([
+      'procdeck.yaml:5: processes.web.env.BAD KEY: "BAD KEY" is not a variable name the shell passes on (letters, digits and _, not starting with a digit)',
+      'procdeck.yaml:6: processes.web.env.1ST: "1ST" is not a variable name the shell passes on (letters, digits and _, not starting with a digit)',
+    ]);
   });
 
   it('merges a mapping into another with <<, as Compose files do', () => {
