@@ -16,7 +16,7 @@ import {toLoadOptions} from './load-options.js';
 import {ensurePrivateDir, projectDirFor, projectPaths, stateDirPurpose, type ProjectPaths} from '../control/paths.js';
 import {ControlSession, ensureNotRunning, recoverLeftovers} from '../control/session.js';
 import {spawnDaemon, takeDaemonChildMarker} from '../control/daemon.js';
-import {newRunId, runIdVariable} from '../control/run-marker.js';
+import {newRunId} from '../core/run-marker.js';
 
 interface StartOptions extends StackOptions {
   tui: boolean;
@@ -100,7 +100,7 @@ async function runStart(names: string[], options: StartOptions, commandNames: st
     scrollback,
     statsIntervalMs: needsStats ? statsIntervalMs : 0,
     inheritedEnv: process.env,
-    runEnv: {[runIdVariable]: runId},
+    runId,
     spawn: held.spawn,
     // A headless run has nobody to type into its processes: a read of stdin ends at once (as under
     // foreman with </dev/null) instead of hanging a CI job. The UI and the daemon (attach) keep a pipe for `i`.

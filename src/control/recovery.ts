@@ -7,7 +7,7 @@
 import {readFileSync, rmSync} from 'node:fs';
 import {terminateGroup, type ProcessRef} from '../core/process-group.js';
 import {collectTree, isEnded, readProcessTable, type ProcessEntry} from '../core/stats/process-table.js';
-import {findMarkedProcesses} from './run-marker.js';
+import {findMarkedProcesses} from '../core/run-marker.js';
 import {readBootId, readStartTime, type RecordedGroup, type StateFileContent} from './state-file.js';
 
 export interface RecoveryReport {

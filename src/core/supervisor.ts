@@ -21,8 +21,9 @@ import {StatsSampler} from './stats/sampler.js';
 import {resolveTargets} from './targets.js';
 import {shutdownWaves} from './shutdown-order.js';
 import {DependencyGate} from './policy/depends-on.js';
-import {isGroupAlive, signalGroup, signalProcess, type ProcessRef} from './process-group.js';
-import {isSameProcess} from './stats/process-table.js';
+import {isGroupAlive, signalGroup, signalProcess, terminateGroup, type ProcessRef} from './process-group.js';
+import {findMarkedProcesses, runIdVariable, type MarkedProcess} from './run-marker.js';
+import {isSameProcess, readProcessEntry, readProcessTable} from './stats/process-table.js';
 
 /** How long start() spawns before it lets the event loop run (keys, signals, a frame). */
 const launchSliceMs = 30;
@@ -38,8 +39,12 @@ export interface SupervisorOptions {
   /** 0 turns periodic stats off (headless without memory limits needs none). */
   statsIntervalMs: number;
   inheritedEnv: NodeJS.ProcessEnv;
-  /** Set last in every instance's environment, over the Procfile's own: the run's marker (control/run-marker.ts). */
-  runEnv?: Record<string, string>;
+  /**
+   * This run's id (run-marker.ts), set last in every instance's environment:
+   * recovery after a hard kill, and the end of a shutdown, find by it what
+   * left both the process groups and every parent link.
+   */
+  runId?: string;
   clock?: Clock;
   /** How processes are started: execa's spawner (through LazySpawner) or a test's fake. */
   spawn: Spawner;
@@ -93,7 +98,7 @@ export class Supervisor implements SupervisorApi {
       spawn: options.spawn,
       probeSpawnerFor: (instance) => this.probeGroups.spawnerFor(instance.id, options.spawn),
       childStdin: options.childStdin ?? 'pipe',
-      envFor: (instance) => ({...instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv), ...options.runEnv}),
+      envFor: (instance) => ({...instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv), ...(options.runId && {[runIdVariable]: options.runId})}),
       onState: (instance) => {
         this.events.emit('state', instance.id, instance.state);
         this.gate.release();
@@ -252,9 +257,32 @@ export class Supervisor implements SupervisorApi {
       }
     }
     await Promise.all(this.instances.map((instance) => instance.settled()));
+    await this.endMarkedStrays(force);
     if (this.statsTimer) clearTimeout(this.statsTimer);
     this.statsTimer = undefined;
     this.events.emit('stopped');
+  }
+
+  /**
+   * Ends what is left of the run once every group is gone: a daemon that
+   * double-forked, called setsid and closed its output (`--daemonize`) keeps
+   * no group, parent link or pipe to us, only the run's id in its
+   * environment. Named, then given its instance's stop signal and timeout
+   * (SIGKILL at once on a force quit).
+   */
+  private async endMarkedStrays(force: boolean): Promise<void> {
+    await Promise.all(this.findMarkedStrays().map(async (stray) => {
+      const spec = this.instances.find((instance) => instance.id === stray.instance)?.spec;
+      this.system(`${stray.instance ?? 'a process'}: ending pid ${stray.pid} (${stray.comm}), which it started and which left its process group and output`);
+      const policy = force ? {signal: 'SIGKILL' as const, timeoutMs: 0} : {signal: spec?.stopSignal ?? 'SIGTERM', timeoutMs: spec?.stopTimeoutMs ?? 5000};
+      await terminateGroup({pgid: null, escapees: [{pid: stray.pid, startTime: stray.startTime}], ...policy});
+    }));
+  }
+
+  /** The live processes carrying this run's id (none without one); their groups, if any, are already gone. */
+  private findMarkedStrays(): MarkedProcess[] {
+    const self = readProcessEntry(process.pid);
+    return this.options.runId === undefined || self === null ? [] : findMarkedProcesses(this.options.runId, readProcessTable(), self.startTime);
   }
 
   /**
@@ -271,6 +299,7 @@ export class Supervisor implements SupervisorApi {
         if (isSameProcess(member.pid, member.startTime)) signalProcess(member.pid, 'SIGKILL');
       }
     }
+    for (const stray of this.findMarkedStrays()) if (isSameProcess(stray.pid, stray.startTime)) signalProcess(stray.pid, 'SIGKILL');
   }
 
   /** Adds a procdeck message to the `system` log (and every listener's view). */

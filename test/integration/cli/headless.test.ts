@@ -172,6 +172,32 @@ describe('procdeck start --no-tui', () => {
     }
   });
 
+  it('ends, at the end of a shutdown, a daemon that left its group, every parent link and its output (--daemonize)', async () => {
+    // Nothing ties it to procdeck but the run's id in its environment: it writes its pid to a file, not to us.
+    project = makeProject({Procfile: `server: (setsid sh -c 'echo $$ > daemon.pid; exec sleep 100' </dev/null >/dev/null 2>&1 &); echo launched; exec sleep 100\n`});
+    const p = project;
+    const run = p.run(['--no-tui']);
+    let output = '';
+    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const daemon = await waitFor(() => {
+      try {
+        return Number(readFileSync(path.join(p.dir, 'daemon.pid'), 'utf8')) || undefined;
+      } catch {
+        return undefined;
+      }
+    }, {describe: () => output});
+    try {
+      await waitFor(() => /launched/.test(output), {describe: () => output});
+      run.kill('SIGINT');
+      const result = await run;
+      expect(result.exitCode, result.all).toBe(0);
+      expect(result.stdout).toContain(`server.1: ending pid ${daemon} (sleep), which it started and which left its process group and output`);
+      expect(isAlive(daemon)).toBe(false);
+    } finally {
+      if (isAlive(daemon)) process.kill(daemon, 'SIGKILL');
+    }
+  });
+
   it('stops the stack instead of crashing when its output reader goes away (| head)', async () => {
     const marker = `tick-${process.pid}-${Date.now()}`;
     project = makeProject({Procfile: `ticker: while :; do echo ${marker}; sleep 0.05; done\nsleeper: $FIXTURES/fork-tree.sh\n`});

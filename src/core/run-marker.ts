@@ -13,8 +13,8 @@
  * A process that cleared its environment (`env -i`) is out of reach here.
  */
 import {randomBytes} from 'node:crypto';
-import {hasProcFs, readProcBytes} from '../core/stats/proc-files.js';
-import {isEnded, type ProcessEntry} from '../core/stats/process-table.js';
+import {hasProcFs, readProcBytes} from './stats/proc-files.js';
+import {isEnded, type ProcessEntry} from './stats/process-table.js';
 
 /** The variable naming the stack run in each instance's environment. */
 export const runIdVariable = 'PROCDECK_RUN_ID';
@@ -29,6 +29,7 @@ export interface MarkedProcess {
   pid: number;
   startTime: number;
   pgid: number;
+  comm: string;
   instance: string | undefined;
 }
 
@@ -49,7 +50,7 @@ export function findMarkedProcesses(runId: string, table: ReadonlyMap<number, Pr
     const environ = readProcBytes(`/proc/${entry.pid}/environ`);
     if (environ === null || !hasVariable(environ, needle)) continue;
     // The pid is trusted with the start time read before its environment; signals check it again.
-    marked.push({pid: entry.pid, startTime: entry.startTime, pgid: entry.pgid, instance: readVariable(environ, 'PS')});
+    marked.push({pid: entry.pid, startTime: entry.startTime, pgid: entry.pgid, comm: entry.comm, instance: readVariable(environ, 'PS')});
   }
   return marked;
 }
