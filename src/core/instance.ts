@@ -440,7 +440,7 @@ export class Instance {
     }
     if (holders.length > 0) {
       await terminateGroup({pgid, signal: this.spec.stopSignal, timeoutMs: this.spec.stopTimeoutMs, escapees: holders});
-    } else if (child.isOutputOpen()) {
+    } else if (child.isOutputOpen() && !(await outputClosesWithin(child, outputCloseGraceMs))) {
       // Its command exited before its output could be traced (within a millisecond or two of the spawn).
       this.host.system(`${this.id}: warning: a process it started still holds its output, and procdeck cannot tell which; it may still be running`);
     }
@@ -521,4 +521,21 @@ export class Instance {
 /** `next run at 14:03:05`. */
 function describeNextRun(nextRunAt: number | null): string {
   return nextRunAt === null ? 'no next run' : `next run at ${formatClockTime(nextRunAt)}`;
+}
+
+/**
+ * How long output found open, with nobody left holding it, may take to be
+ * seen closed: its last holder (a server draining on SIGTERM under npm) can
+ * exit just before the /proc scan, with the pipe's end not yet read here.
+ */
+const outputCloseGraceMs = 300;
+
+/** Resolves true once `child`'s output is closed, false if still open after `ms`. */
+async function outputClosesWithin(child: ChildHandle, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (child.isOutputOpen()) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
 }

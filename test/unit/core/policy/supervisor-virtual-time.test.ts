@@ -194,4 +194,16 @@ describe('engine policies in virtual time', () => {
     expect(e.system).toContain('quick.1: warning: a process it started still holds its output, and procdeck cannot tell which; it may still be running');
     expect(e.stateOf('quick.1')).toEqual({status: 'exited', exit: {code: 0, signal: null}});
   });
+
+  it('gives no warning when the output closes a moment after no holder was found (a server draining under npm)', async () => {
+    const e = makeEngine([spec('web', {})]);
+    e.api.start();
+    const run = e.runs[0]!;
+    run.isOutputOpen = true; // its last holder exited just before the scan; the pipe's end is read a moment later
+    setTimeout(() => (run.isOutputOpen = false), 50);
+    run.finish({code: 0, signal: null, isOutputHeld: true});
+    await waitFor(() => e.stateOf('web.1')?.status === 'exited');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(e.system.filter((line) => line.includes('warning'))).toEqual([]);
+  });
 });
