@@ -100,6 +100,8 @@ export class Supervisor implements SupervisorApi {
       childStdin: options.childStdin ?? 'pipe',
       envFor: (instance) => ({...instanceEnv(stack, instance.spec, instance.index, options.inheritedEnv), ...(options.runId && {[runIdVariable]: options.runId})}),
       onState: (instance) => {
+        // A run that ended uses no CPU, memory or port: its last sample must not show on until the next.
+        if (!instance.isAlive) this.clearStats(instance);
         this.events.emit('state', instance.id, instance.state);
         this.gate.release();
       },
@@ -489,6 +491,12 @@ export class Supervisor implements SupervisorApi {
     } finally {
       if (this.statsTimer !== undefined || !this.shuttingDown) this.scheduleStats();
     }
+  }
+
+  private clearStats(instance: Instance): void {
+    instance.cpuPercent = 0;
+    instance.rssBytes = 0;
+    instance.listenPorts = [];
   }
 
   /** One stats sample, applied to the instances and emitted. */

@@ -27,8 +27,9 @@ function renderPaneHeader(frame: Frame): string {
   const isFocused = ui.focus === 'log';
   const name = selected.kind === 'all' ? 'all' : selected.kind === 'type' ? selected.type : selected.instance.id;
   const look = selected.kind === 'instance' ? describeInstanceStatus(selected.instance, frame.nowMs, frame.launching) : null;
-  const cpuNow = history.cpuPercent.at(-1);
-  const rssNow = history.rssBytes.at(-1);
+  // An instance's own figures are the engine's (nothing once its run ended); the sparklines keep the last minute.
+  const cpuNow = selected.kind === 'instance' ? selected.instance.cpuPercent : history.cpuPercent.at(-1);
+  const rssNow = selected.kind === 'instance' ? selected.instance.rssBytes : history.rssBytes.at(-1);
   const flags = [
     ui.anchorSeq === null ? 'follow' : 'paused (G follows)',
     ui.wrap ? 'wrap' : '',

@@ -259,6 +259,16 @@ describe('Supervisor with real processes', () => {
     expect(s.api.snapshot().instances.map((i) => [i.id, i.rssBytes > 0])).toEqual([['web.1', true], ['web.2', true]]);
   });
 
+  it('shows no CPU, memory or port for a run that ended, not its last sample', async () => {
+    stack = await startStack({web: 'sleep 100'});
+    const s = stack;
+    await waitFor(() => stateOf(s, 'web.1')?.status === 'running');
+    await s.api.enableStats(60_000);
+    expect(s.api.snapshot().instances[0]!.rssBytes).toBeGreaterThan(0);
+    await s.api.dispatch({type: 'stop', target: 'web.1'});
+    expect(s.api.snapshot().instances[0]).toMatchObject({cpuPercent: 0, rssBytes: 0, listenPorts: []});
+  });
+
   it('says why a command does not apply and changes nothing', async () => {
     stack = await startStack({done: 'true'});
     await waitFor(() => stateOf(stack!, 'done.1')?.status === 'exited');
