@@ -59,8 +59,8 @@ function hintsFor(frame: Frame): string {
       return '';
     case 'normal':
       if (frame.ui.quitting || frame.stack.shutdown) return '';
-      if (isNarrow) return '? help · q quit';
-      // With the log pane focused (Tab), j/k scroll it instead of selecting.
-      return `${frame.ui.focus === 'log' ? 'j/k scroll · Tab list' : 'j/k select'} · r restart · x stop · / search · ? help · q quit`;
+      // With the log pane focused (Tab), j/k scroll it instead of selecting: said at every width.
+      if (frame.ui.focus === 'log') return isNarrow ? 'j/k scroll · ? help · q quit' : 'j/k scroll · Tab list · / search · ? help · q quit';
+      return isNarrow ? '? help · q quit' : 'j/k select · r restart · x stop · / search · ? help · q quit';
   }
 }

@@ -110,8 +110,12 @@ describe('key hints', () => {
     const store = storeWith(120, 40);
     expect(lastLine(store)).toContain('j/k select');
     store.update({focus: 'log'});
-    expect(lastLine(store)).toContain('j/k scroll · Tab list');
+    expect(lastLine(store)).toContain('j/k scroll · Tab list · / search · ? help · q quit'); // whole, not cut
     store.dispose();
+    const narrow = storeWith(80, 24);
+    narrow.update({focus: 'log'});
+    expect(lastLine(narrow)).toContain('j/k scroll · ? help · q quit');
+    narrow.dispose();
   });
 
   it('say in the signal menu that a digit sends at once', () => {
