@@ -132,9 +132,9 @@ function lineRows(line: LogLine, withName: boolean, request: LogViewRequest): st
   // A line can be 64 KiB; only what fits on screen is worth escaping, highlighting and cutting.
   const maxChars = request.wrap ? widthCols * rows * 2 : widthCols * 8 + 256;
   const isLong = line.text.length > maxChars;
-  const text = formatLogLine(isLong ? {...line, text: line.text.slice(0, maxChars)} : line, withName, request);
-  if (!request.wrap) return [headColumns(text, widthCols) + resetSgr];
-  const wrapped = wrapAnsi(text, widthCols, {hard: true, trim: false}).split('\n');
+  const {prefix, body} = formatLogParts(isLong ? {...line, text: line.text.slice(0, maxChars)} : line, withName, request);
+  if (!request.wrap) return [headColumns(prefix + body, widthCols) + resetSgr];
+  const wrapped = wrapAfterPrefix(prefix, body, widthCols);
   if (!isLong && wrapped.length <= rows) return wrapped.map((row) => row + resetSgr);
   const shown = wrapped.slice(0, rows).map((row) => row + resetSgr);
   const mark = dim(moreMark);
@@ -145,12 +145,37 @@ function lineRows(line: LogLine, withName: boolean, request: LogViewRequest): st
 /** Ends a wrapped line taller than the pane: the rest is in the pager (`e`). */
 export const moreMark = '…[more: e]';
 
+/**
+ * `prefix + body` wrapped to `width`, the body starting right after the
+ * prefix. wrap-ansi would move a word longer than the rest of the row
+ * (a URL, JSON, CJK text without spaces) to the next one, leaving the name
+ * alone on a row: so the prefix is wrapped as a placeholder joined to the
+ * body's first word, then put back.
+ */
+function wrapAfterPrefix(prefix: string, body: string, width: number): string[] {
+  const prefixWidth = stringWidth(prefix);
+  if (prefixWidth === 0 || prefixWidth >= width) return wrapAnsi(prefix + body, width, {hard: true, trim: false}).split('\n');
+  const rows = wrapAnsi('x'.repeat(prefixWidth) + body, width, {hard: true, trim: false}).split('\n');
+  rows[0] = prefix + (rows[0] as string).slice(prefixWidth);
+  return rows;
+}
+
 /** One log line as it appears on screen, before cutting to width. */
 export function formatLogLine(
   line: LogLine,
   withName: boolean,
   options: Pick<LogViewRequest, 'noColor' | 'nameWidth' | 'colorOfId' | 'search' | 'currentMatchSeq'>,
 ): string {
+  const {prefix, body} = formatLogParts(line, withName, options);
+  return prefix + body;
+}
+
+/** A log line's name (in `all`) and stderr gutter, and its text: apart, for wrapping. */
+function formatLogParts(
+  line: LogLine,
+  withName: boolean,
+  options: Pick<LogViewRequest, 'noColor' | 'nameWidth' | 'colorOfId' | 'search' | 'currentMatchSeq'>,
+): {prefix: string; body: string} {
   const {noColor} = options;
   let prefix = '';
   if (withName) {
@@ -162,7 +187,7 @@ export function formatLogLine(
   if (options.search) text = highlightMatches(text, options.search, line.seq === options.currentMatchSeq, noColor);
   if (line.stream === 'system') text = dim(text);
   const cut = line.cut ? dim(cutMark) : '';
-  return `${prefix}${gutter}${text}${resetSgr}${cut}`;
+  return {prefix: `${prefix}${gutter}`, body: `${text}${resetSgr}${cut}`};
 }
 
 /**

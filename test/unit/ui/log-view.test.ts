@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import stripAnsi from 'strip-ansi';
 import {describe, expect, it} from 'vitest';
 import type {LogLine, SupervisorApi} from '../../../src/core/api.js';
@@ -105,6 +106,12 @@ describe('buildLogView: rows never wider than the pane, long lines never cut sil
     expect(rows[0]).toMatch(/^ HUGESTART w0000 /);
     expect(rows[5]).toMatch(/…\[more: e\]$/);
     expect(rows.every((row) => row.length <= 40)).toBe(true);
+  });
+
+  it('wraps a long word (a URL, JSON, CJK without spaces) right after the name in all, not on a row of its own', () => {
+    const rows = viewOf(`A${'漢字テスト'.repeat(6)}`, {source: 'all', wrap: true, widthCols: 30, rows: 6, nameWidth: 10});
+    expect(rows[0]).toMatch(/^cjk\.1 {6} A漢字/);
+    expect(rows.every((row) => stringWidth(row) <= 30)).toBe(true);
   });
 
   it('leaves a wrapped line that fits the pane unmarked', () => {
