@@ -109,8 +109,9 @@ describe('buildLogView: rows never wider than the pane, long lines never cut sil
   });
 
   it('wraps a long word (a URL, JSON, CJK without spaces) right after the name in all, not on a row of its own', () => {
-    const rows = viewOf(`A${'漢字テスト'.repeat(6)}`, {source: 'all', wrap: true, widthCols: 30, rows: 6, nameWidth: 10});
-    expect(rows[0]).toMatch(/^cjk\.1 {6} A漢字/);
+    // 59 columns after a 22-column prefix: starting it on the next row would save wrap-ansi a break.
+    const rows = viewOf(`A${'漢'.repeat(29)}`, {source: 'all', wrap: true, widthCols: 30, rows: 6, nameWidth: 20});
+    expect(rows[0]).toMatch(/^cjk\.1 {16} A漢漢漢$/);
     expect(rows.every((row) => stringWidth(row) <= 30)).toBe(true);
   });
 
