@@ -82,9 +82,13 @@ export function registerControlVerbs(program: Command): void {
     .option('--force', 'SIGKILL every process group now')
     .action((options: ProjectOptions & {force?: boolean}) =>
       runVerb(options, async (c) => {
+        const {ending} = await watchStackEnd(c);
         printOutcomes(await c.request<OutcomesResult>('quit', options.force ? {force: true} : {}));
-        // The server closes every connection once the last process is gone.
-        await new Promise<void>((resolve) => c.onClose(resolve));
+        if ((await ending) === 'lost') {
+          // Killed mid-shutdown: what it was stopping may still run.
+          process.stderr.write(`procdeck: ${lostStackMessage(c.hello.projectDir)}\n`);
+          return 1;
+        }
         process.stdout.write('the stack has stopped\n');
         return 0;
       }),
@@ -208,6 +212,21 @@ async function printLogs(connection: ControlConnection, name: string | undefined
   if ((await done) !== 'lost') return 0;
   process.stderr.write(`procdeck: ${lostStackMessage(connection.hello.projectDir)}\n`);
   return 1;
+}
+
+/**
+ * How the stack behind `connection` ends: `stopped` when it says so (the
+ * server closes every connection once the last process is gone), `lost`
+ * when the connection closes without that, which only a procdeck killed or
+ * crashed does. Resolves once the watch is in place (a promise of the end
+ * would be awaited in its place, so it comes in an object).
+ */
+async function watchStackEnd(connection: ControlConnection): Promise<{ending: Promise<'stopped' | 'lost'>}> {
+  let end: (how: 'stopped' | 'lost') => void = () => undefined;
+  const ending = new Promise<'stopped' | 'lost'>((resolve) => (end = resolve));
+  connection.onClose(() => end('lost'));
+  await connection.request('logs', {target: 'system', lines: 0, follow: true}, (event) => event === 'stopped' && end('stopped'));
+  return {ending};
 }
 
 function formatClock(ms: number): string {

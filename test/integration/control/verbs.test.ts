@@ -243,6 +243,22 @@ describe('control verbs against a headless stack', () => {
     expect(existsSync(stack.paths.stateFile)).toBe(false);
   });
 
+  it('quit says the stack is lost, exit 1, when its procdeck is killed before everything stopped', async () => {
+    // stubborn ignores SIGTERM: the shutdown waits on it for 30 s, and procdeck is killed meanwhile.
+    stack = makeControlProject({Procfile: 'stubborn: trap "" TERM; sleep 100 & wait\n'});
+    const {child} = await stack.startHeadless(['-t', '30s']);
+    const stubborn = (await waitForState(stack, 'stubborn.1', 'running')).pid!;
+    const quit = stack.run(['quit']);
+    await waitForState(stack, 'stubborn.1', 'stopping');
+    process.kill(child.pid!, 'SIGKILL');
+    const result = await quit;
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).not.toContain('the stack has stopped');
+    expect(result.stderr).toContain('lost the connection to the stack: its procdeck is gone');
+    process.kill(-stubborn, 'SIGKILL');
+    await waitFor(() => !hasLiveMembers(stubborn), {describe: () => `group ${stubborn} still has members`});
+  });
+
   it('every verb says no stack is running and exits 1 when none is', async () => {
     stack = makeControlProject({Procfile: 'web: sleep 100\n'});
     for (const args of [['status'], ['status', '--json'], ['restart', 'web'], ['stop', 'web'], ['signal', 'HUP', 'web'], ['scale', 'web=2'], ['logs'], ['quit']]) {
