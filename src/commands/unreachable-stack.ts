@@ -1,7 +1,7 @@
 /** What the control verbs and `attach` say when the project's stack cannot be reached. */
 import {NoStackError, NotAnsweringError, noStackMessage} from '../control/connection.js';
 import type {ProjectPaths} from '../control/paths.js';
-import {readLiveOwnerPid} from '../control/state-file.js';
+import {readLeftBehind, readLiveOwnerPid} from '../control/state-file.js';
 
 /**
  * One line for a connection failure the user can cause or fix (no stack, a
@@ -18,7 +18,12 @@ export function describeUnreachableStack(error: unknown, paths: ProjectPaths): s
   if (error instanceof NoStackError) {
     // A socket file deleted under a running stack (a tmp cleaner): it is still there, as `start` says too.
     const pid = readLiveOwnerPid(paths.stateFile);
-    if (pid === undefined) return noStackMessage(paths.projectDir);
+    if (pid === undefined) {
+      // A procdeck killed hard (kill -9, OOM) serves nothing, but what it started may still run.
+      const left = readLeftBehind(paths.stateFile);
+      if (left === undefined) return noStackMessage(paths.projectDir);
+      return `no stack is running in ${paths.projectDir}, but procdeck pid ${left.ownerPid} was killed and left ${left.ids.join(', ')} running (the next procdeck start ends them first)`;
+    }
     return `${paths.projectDir}: procdeck is running here as pid ${pid}, but its control socket ${paths.socket} is missing (it makes it again within a second: try again; if it does not, stop it with kill ${pid})`;
   }
   return undefined;

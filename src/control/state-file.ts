@@ -61,6 +61,24 @@ export function readLiveOwnerPid(file: string): number | undefined {
   return readStartTime(owner.pid) === owner.startTime ? owner.pid : undefined;
 }
 
+/**
+ * What a killed procdeck left running, from its state file: its pid and the
+ * ids of the recorded groups that still have members; undefined when its
+ * owner lives, nothing is left, or there is no such file.
+ */
+export function readLeftBehind(file: string): {ownerPid: number; ids: string[]} | undefined {
+  let content: Partial<StateFileContent>;
+  try {
+    content = JSON.parse(readFileSync(file, 'utf8')) as Partial<StateFileContent>;
+  } catch {
+    return undefined;
+  }
+  const owner = content.owner;
+  if (typeof owner?.pid !== 'number' || readStartTime(owner.pid) === owner.startTime || content.bootId !== readBootId()) return undefined;
+  const ids = (Array.isArray(content.groups) ? content.groups : []).filter((group) => Number.isInteger(group.pgid) && group.pgid > 1 && isGroupAlive(group.pgid)).map((group) => group.id);
+  return ids.length > 0 ? {ownerPid: owner.pid, ids} : undefined;
+}
+
 export function readBootId(): string {
   return readProcText('/proc/sys/kernel/random/boot_id')?.trim() ?? '';
 }

@@ -46,6 +46,10 @@ describe('orphan recovery after procdeck was killed hard', () => {
     await child;
     // procdeck is gone; what it started is not (the reason recovery exists).
     for (const pid of [...leaders, ...grandchildren]) expect(isAlive(pid), `pid ${pid}`).toBe(true);
+    // The verbs say so, rather than only that no stack is running.
+    const status = await stack.run(['status']);
+    expect(status.exitCode).toBe(1);
+    expect(status.stderr).toBe(`procdeck: no stack is running in ${stack.dir}, but procdeck pid ${child.pid} was killed and left tree.1, stubborn.1, escape.1 running (the next procdeck start ends them first)`);
 
     await stack.startHeadless(['-t', '1s']);
     const system = (await stack.run(['logs', 'system', '-n', '50'])).stdout;
