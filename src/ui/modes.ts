@@ -45,6 +45,12 @@ export function handleModeKey(ctx: KeyContext, press: KeyPress): boolean {
 /** Starts a graceful (or forced) shutdown; attached to a daemon, asks first. */
 export function quit(ctx: KeyContext, force: boolean): void {
   const {store} = ctx;
+  // Attached, once a force quit is asked for, one more key leaves: a daemon
+  // that does not answer (stopped with SIGSTOP, hung) would hold the UI for ever.
+  if (store.state.quitting === 'force' && store.api.snapshot().remote) {
+    ctx.host.detach();
+    return;
+  }
   // A second q or Ctrl-C while stopping means: do not wait any longer.
   const isForced = force || store.state.quitting !== null;
   if (!isForced && store.api.snapshot().remote) {

@@ -4,6 +4,7 @@ import {menuSignals} from '../../src/core/commands.js';
 import {displayKeyName} from '../../src/ui/key-names.js';
 import {keymap} from '../../src/ui/keymap.js';
 import {FakeApi, instance} from '../helpers/fake-api.js';
+import {waitFor} from '../helpers/wait-for.js';
 import {keys, renderUi, type UiHarness} from './harness.js';
 
 let ui: UiHarness | undefined;
@@ -233,6 +234,20 @@ describe('quitting', () => {
     await ui.press('q', 'y');
     await ui.waitForScreen((s) => s.includes('stopping'));
     expect(api.dispatched).toEqual([{type: 'shutdown'}]);
+  });
+
+  it('attached, a key after the force quit leaves: a daemon that does not answer cannot hold the UI', async () => {
+    const api = twoProcesses();
+    api.stack.remote = true;
+    // The fake never reports the stack stopped: as a daemon stopped with SIGSTOP.
+    ui = await renderUi(api);
+    await ui.press('q', 'y');
+    await ui.waitForScreen((s) => s.includes('stopping'));
+    await ui.press('Q');
+    await ui.waitForScreen((s) => s.includes('killing every process group (SIGKILL)…  (q leaves)'));
+    expect(ui.host.detached).toBe(0);
+    await ui.press('q');
+    await waitFor(() => ui!.host.detached === 1);
   });
 });
 

@@ -35,7 +35,7 @@ export function renderStatusBar(frame: Frame): string {
 export function describeShutdown(frame: Frame): string {
   const shutdown = frame.stack.shutdown;
   const force = shutdown?.force || frame.ui.quitting === 'force';
-  if (force) return 'killing every process group (SIGKILL)…';
+  if (force) return frame.stack.remote ? 'killing every process group (SIGKILL)…  (q leaves)' : 'killing every process group (SIGKILL)…';
   if (!shutdown || shutdown.waitingFor.length === 0) return 'stopping the stack…  (Q kills now)';
   const parts = shutdown.waitingFor.map(
     (wait, index) => `${wait.id} (${wait.signal}${index === 0 ? ', SIGKILL in ' : ', '}${formatCountdown(wait.killAt - frame.nowMs)})`,
