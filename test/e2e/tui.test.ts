@@ -171,9 +171,10 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     const t = await startStack({env: {PAGER: `cat > "$MARKER_DIR/paged.log"; read -r answer < /dev/tty; echo "$answer" > "$MARKER_DIR/answer"`}});
     t.sendKeys('e');
     const paged = path.join(stackDir!, 'paged.log');
-    await waitFor(() => existsSync(paged) && readFileSync(paged, 'utf8').includes('clock tick'), {timeoutMs: 5000, describe: () => t.capture()});
+    // Deadlines for a loaded machine (the full suite beside other work): the pager is a shell started through sh.
+    await waitFor(() => existsSync(paged) && readFileSync(paged, 'utf8').includes('clock tick'), {timeoutMs: 15_000, describe: () => t.capture()});
     t.type('typed at the pager', {enter: true});
-    await waitFor(() => existsSync(path.join(stackDir!, 'answer')), {timeoutMs: 5000, describe: () => t.capture()});
+    await waitFor(() => existsSync(path.join(stackDir!, 'answer')), {timeoutMs: 15_000, describe: () => t.capture()});
     expect(readFileSync(path.join(stackDir!, 'answer'), 'utf8')).toBe('typed at the pager\n');
     await t.waitForScreen((s) => /^● clock\.1\s+running/m.test(s), {what: 'the UI after the pager'});
   });
