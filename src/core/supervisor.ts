@@ -78,6 +78,8 @@ export class Supervisor implements SupervisorApi {
   /** The group leaders the last stats sample covered. */
   private sampledPids = new Set<number>();
   private shuttingDown: {force: boolean; done: Promise<void>} | null = null;
+  /** Pids endMarkedStrays has named already. */
+  private readonly namedStrays = new Set<number>();
   /** True while `start` launches everything: dependencies are judged once all have had their chance. */
   private isLaunching = false;
   private readonly gate = new DependencyGate({
@@ -275,7 +277,11 @@ export class Supervisor implements SupervisorApi {
   private async endMarkedStrays(force: boolean): Promise<void> {
     await Promise.all(this.findMarkedStrays().map(async (stray) => {
       const spec = this.instances.find((instance) => instance.id === stray.instance)?.spec;
-      this.system(`${stray.instance ?? 'a process'}: ending pid ${stray.pid} (${stray.comm}), which it started and which left its process group and output`);
+      // Named once: a force quit during a graceful shutdown ends the same strays again, with SIGKILL.
+      if (!this.namedStrays.has(stray.pid)) {
+        this.namedStrays.add(stray.pid);
+        this.system(`${stray.instance ?? 'a process'}: ending pid ${stray.pid} (${stray.comm}), which it started and which left its process group and output`);
+      }
       const policy = force ? {signal: 'SIGKILL' as const, timeoutMs: 0} : {signal: spec?.stopSignal ?? 'SIGTERM', timeoutMs: spec?.stopTimeoutMs ?? 5000};
       await terminateGroup({pgid: null, escapees: [{pid: stray.pid, startTime: stray.startTime}], ...policy});
     }));

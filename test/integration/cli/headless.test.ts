@@ -198,6 +198,33 @@ describe('procdeck start --no-tui', () => {
     }
   });
 
+  it('names such a daemon once when a second Ctrl-C turns the shutdown into a force quit', async () => {
+    project = makeProject({Procfile: `server: (setsid sh -c 'echo $$ > daemon.pid; trap "" TERM; while :; do sleep 1; done' </dev/null >/dev/null 2>&1 &); echo launched; exec sleep 100\n`});
+    const p = project;
+    const run = p.run(['--no-tui', '-t', '10s']);
+    let output = '';
+    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const daemon = await waitFor(() => {
+      try {
+        return Number(readFileSync(path.join(p.dir, 'daemon.pid'), 'utf8')) || undefined;
+      } catch {
+        return undefined;
+      }
+    }, {describe: () => output});
+    try {
+      await waitFor(() => /launched/.test(output), {describe: () => output});
+      run.kill('SIGINT');
+      // It ignores SIGTERM: the graceful end waits on it, until the second SIGINT.
+      await waitFor(() => output.includes(`ending pid ${daemon} (sh)`), {describe: () => output});
+      run.kill('SIGINT');
+      const result = await run;
+      expect(result.stdout.split(`ending pid ${daemon} (sh)`)).toHaveLength(2);
+      expect(isAlive(daemon)).toBe(false);
+    } finally {
+      if (isAlive(daemon)) process.kill(daemon, 'SIGKILL');
+    }
+  });
+
   it('stops the stack instead of crashing when its output reader goes away (| head)', async () => {
     const marker = `tick-${process.pid}-${Date.now()}`;
     project = makeProject({Procfile: `ticker: while :; do echo ${marker}; sleep 0.05; done\nsleeper: $FIXTURES/fork-tree.sh\n`});
