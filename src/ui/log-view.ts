@@ -150,12 +150,15 @@ export const moreMark = '…[more: e]';
  * prefix. wrap-ansi would move a word longer than the rest of the row
  * (a URL, JSON, CJK text without spaces) to the next one, leaving the name
  * alone on a row: so the prefix is wrapped as a placeholder joined to the
- * body's first word, then put back.
+ * body's first word, then put back. Continuation rows start with text, not
+ * with the space that fell at the break.
  */
 function wrapAfterPrefix(prefix: string, body: string, width: number): string[] {
   const prefixWidth = stringWidth(prefix);
   if (prefixWidth === 0 || prefixWidth >= width) return wrapAnsi(prefix + body, width, {hard: true, trim: false}).split('\n');
-  const rows = wrapAnsi('x'.repeat(prefixWidth) + body, width, {hard: true, trim: false}).split('\n');
+  // trim: a row that ends exactly at the edge leaves the space after it at the next row's start; the
+  // placeholder keeps the body's own indentation (a stack trace's `    at`), which follows it, whole.
+  const rows = wrapAnsi('x'.repeat(prefixWidth) + body, width, {hard: true, trim: true}).split('\n');
   rows[0] = prefix + (rows[0] as string).slice(prefixWidth);
   return rows;
 }

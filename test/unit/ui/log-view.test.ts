@@ -115,6 +115,12 @@ describe('buildLogView: rows never wider than the pane, long lines never cut sil
     expect(rows.every((row) => stringWidth(row) <= 30)).toBe(true);
   });
 
+  it('starts no continuation row with the space that fell at the break, and keeps a line\'s own indentation', () => {
+    // ' ' gutter + 9 characters fill a 10-column row exactly; the space after them is the break.
+    expect(viewOf('abcdefghi jkl', {wrap: true, widthCols: 10, rows: 4})).toEqual([' abcdefghi', 'jkl']);
+    expect(viewOf('    at foo (file.js:1:2)', {wrap: true, widthCols: 12, rows: 4})[0]).toBe('     at foo');
+  });
+
   it('leaves a wrapped line that fits the pane unmarked', () => {
     expect(viewOf('x'.repeat(25), {wrap: true, widthCols: 10, rows: 4})).toEqual([` ${'x'.repeat(9)}`, 'x'.repeat(10), 'x'.repeat(6)]);
   });
