@@ -59,7 +59,7 @@ async function runStart(names: string[], options: StartOptions, commandNames: st
   const wholeStack = await loadStack(toLoadOptions(options));
   // `procdeck -f X check`: with options first, commander takes the command for a name to start.
   const command = names.find((name) => commandNames.includes(name) && !wholeStack.processes.some((proc) => proc.name === name));
-  if (command !== undefined) throw new UsageError(`"${command}" is a command, not a process: put procdeck's options after it (procdeck ${command} -f Procfile …)`);
+  if (command !== undefined) throw new UsageError(`"${command}" is a command, not a process: put procdeck's options after it (see procdeck ${command} --help)`);
   const stack = selectProcesses(wholeStack, names);
   const scrollback = parseIntegerFlag('--scrollback', options.scrollback, 1);
   const statsIntervalMs = parseDuration(options.statsInterval, '--stats-interval');

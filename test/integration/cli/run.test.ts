@@ -24,7 +24,7 @@ describe('options before a command', () => {
     project = makeProject({Procfile: 'web: node server.js\n', 'Procfile.2': 'check: echo checking\n'});
     const mistaken = await project.run(['-f', 'Procfile', 'check']);
     expect(mistaken.exitCode).toBe(2);
-    expect(mistaken.stderr).toBe('procdeck: "check" is a command, not a process: put procdeck\'s options after it (procdeck check -f Procfile …)');
+    expect(mistaken.stderr).toBe('procdeck: "check" is a command, not a process: put procdeck\'s options after it (see procdeck check --help)');
     const started = await project.run(['-f', 'Procfile.2', '--no-tui', 'check']);
     expect(started.stdout).toMatch(/check\.1 \| checking/);
   });
