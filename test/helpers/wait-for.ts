@@ -16,6 +16,17 @@ export async function waitFor<T>(
   }
 }
 
+/** The pid a test's process wrote to `file` (`echo $$ > file`), once it is there. */
+export function waitForPidFile(file: string, describe?: () => string): Promise<number> {
+  return waitFor(() => {
+    try {
+      return Number(readFileSync(file, 'utf8')) || undefined;
+    } catch {
+      return undefined; // not written yet
+    }
+  }, describe ? {describe} : {});
+}
+
 /** True while the process exists (a zombie counts as gone). */
 export function isAlive(pid: number): boolean {
   try {

@@ -4,7 +4,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {cliPath, makeProject, type Project} from '../../helpers/cli.js';
 import {fixtures} from '../../helpers/stack.js';
-import {isAlive, waitFor} from '../../helpers/wait-for.js';
+import {isAlive, waitFor, waitForPidFile} from '../../helpers/wait-for.js';
 
 let project: Project | undefined;
 afterEach(() => {
@@ -13,6 +13,22 @@ afterEach(() => {
 });
 
 const linePattern = /^\d{2}:\d{2}:\d{2} (\S+)\s* \| (.*)$/;
+
+/**
+ * Starts `procdeck --no-tui ARGS` on a stack whose server daemonizes the
+ * way `--daemonize` does (setsid, output to /dev/null, its parent gone),
+ * running `script`; resolves once it has written its pid and the server is up.
+ */
+async function startWithDaemon(script: string, args: string[]) {
+  project = makeProject({Procfile: `server: (setsid sh -c 'echo $$ > daemon.pid; ${script}' </dev/null >/dev/null 2>&1 &); echo launched; exec sleep 100\n`});
+  const run = project.run(['--no-tui', ...args]);
+  let printed = '';
+  run.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const output = () => printed;
+  const daemon = await waitForPidFile(path.join(project.dir, 'daemon.pid'), output);
+  await waitFor(() => /launched/.test(printed), {describe: output});
+  return {run, output, daemon};
+}
 
 describe('procdeck start --no-tui', () => {
   it('prints every one of 100,000 lines whole and in order', async () => {
@@ -174,20 +190,8 @@ describe('procdeck start --no-tui', () => {
 
   it('ends, at the end of a shutdown, a daemon that left its group, every parent link and its output (--daemonize)', async () => {
     // Nothing ties it to procdeck but the run's id in its environment: it writes its pid to a file, not to us.
-    project = makeProject({Procfile: `server: (setsid sh -c 'echo $$ > daemon.pid; exec sleep 100' </dev/null >/dev/null 2>&1 &); echo launched; exec sleep 100\n`});
-    const p = project;
-    const run = p.run(['--no-tui']);
-    let output = '';
-    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const daemon = await waitFor(() => {
-      try {
-        return Number(readFileSync(path.join(p.dir, 'daemon.pid'), 'utf8')) || undefined;
-      } catch {
-        return undefined;
-      }
-    }, {describe: () => output});
+    const {run, daemon} = await startWithDaemon('exec sleep 100', []);
     try {
-      await waitFor(() => /launched/.test(output), {describe: () => output});
       run.kill('SIGINT');
       const result = await run;
       expect(result.exitCode, result.all).toBe(0);
@@ -199,23 +203,11 @@ describe('procdeck start --no-tui', () => {
   });
 
   it('names such a daemon once when a second Ctrl-C turns the shutdown into a force quit', async () => {
-    project = makeProject({Procfile: `server: (setsid sh -c 'echo $$ > daemon.pid; trap "" TERM; while :; do sleep 1; done' </dev/null >/dev/null 2>&1 &); echo launched; exec sleep 100\n`});
-    const p = project;
-    const run = p.run(['--no-tui', '-t', '10s']);
-    let output = '';
-    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const daemon = await waitFor(() => {
-      try {
-        return Number(readFileSync(path.join(p.dir, 'daemon.pid'), 'utf8')) || undefined;
-      } catch {
-        return undefined;
-      }
-    }, {describe: () => output});
+    const {run, output, daemon} = await startWithDaemon('trap "" TERM; while :; do sleep 1; done', ['-t', '10s']);
     try {
-      await waitFor(() => /launched/.test(output), {describe: () => output});
       run.kill('SIGINT');
       // It ignores SIGTERM: the graceful end waits on it, until the second SIGINT.
-      await waitFor(() => output.includes(`ending pid ${daemon} (sh)`), {describe: () => output});
+      await waitFor(() => output().includes(`ending pid ${daemon} (sh)`), {describe: output});
       run.kill('SIGINT');
       const result = await run;
       expect(result.stdout.split(`ending pid ${daemon} (sh)`)).toHaveLength(2);

@@ -1,9 +1,8 @@
 /** `procdeck run`: one-off commands with the stack's environment, through the built CLI. */
-import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {makeProject, type Project} from '../../helpers/cli.js';
-import {isAlive, waitFor} from '../../helpers/wait-for.js';
+import {isAlive, waitFor, waitForPidFile} from '../../helpers/wait-for.js';
 
 let project: Project | undefined;
 const strays: number[] = [];
@@ -58,13 +57,7 @@ describe('procdeck run', () => {
     const p = project;
     // A compound line keeps its shell: the signal must reach the sleep under it too.
     const run = p.run(['run', 'sleep 100 & echo $! > sleep.pid; wait; echo after']);
-    const sleepPid = await waitFor(() => {
-      try {
-        return Number(readFileSync(path.join(p.dir, 'sleep.pid'), 'utf8')) || undefined;
-      } catch {
-        return undefined;
-      }
-    });
+    const sleepPid = await waitForPidFile(path.join(p.dir, 'sleep.pid'));
     strays.push(sleepPid);
     process.kill(run.pid!, 'SIGTERM');
     const result = await run;
@@ -77,13 +70,7 @@ describe('procdeck run', () => {
     project = makeProject({Procfile: 'web: true\n'});
     const p = project;
     const run = p.run(['run', 'echo $$ > cmd.pid; exec sleep 100']);
-    const commandPid = await waitFor(() => {
-      try {
-        return Number(readFileSync(path.join(p.dir, 'cmd.pid'), 'utf8')) || undefined;
-      } catch {
-        return undefined;
-      }
-    });
+    const commandPid = await waitForPidFile(path.join(p.dir, 'cmd.pid'));
     strays.push(commandPid);
     process.kill(run.pid!, 'SIGINT');
     const result = await run;
