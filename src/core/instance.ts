@@ -14,7 +14,7 @@ import type {ChildExit, ChildHandle, Spawner} from './spawn.js';
 import {findPipeHolders} from './stats/pipe-holders.js';
 import {LineSplitter, type LineSource} from './lines.js';
 import {signalGroup, signalProcess, terminateGroup, type ProcessRef} from './process-group.js';
-import {isSameProcess} from './stats/process-table.js';
+import {isSameProcess, readProcessEntry} from './stats/process-table.js';
 import {describeExit, describeExitShort} from './describe-exit.js';
 import {decideAfterExit, formatSeconds} from './policy/restart.js';
 import {ReadinessWatch, describeReadyCheck} from './policy/readiness.js';
@@ -43,6 +43,12 @@ export interface InstanceHost {
   beforeSpawn(instance: Instance): void;
   /** True once a shutdown has begun: from then on nothing starts by itself (restart, cron, memory). */
   isShuttingDown(): boolean;
+  /**
+   * Ends what the instance's run started at or after `sinceTicks` (its
+   * leader's start) and left behind with no group, parent link or output:
+   * found by the run's id in their environment (run-marker.ts).
+   */
+  endStrays(instance: Instance, sinceTicks: number): Promise<void>;
   /** The readiness check timed out (the state stays `starting`): dependents may want to say why they wait. */
   onReadyTimeout(instance: Instance): void;
 }
@@ -356,6 +362,8 @@ export class Instance {
     const now = this.host.clock.now();
     const pid = s.pid;
     const child = this.child;
+    // Read while the leader lives: what its run started later may outlive the group (a --daemonize child).
+    const runStart = this.host.isShuttingDown() ? undefined : readProcessEntry(pid)?.startTime;
     this.enter({status: 'stopping', pid, since: now, signal, killAt: now + (options.force ? 0 : this.spec.stopTimeoutMs)});
     this.settling = this.killTree(pid, signal).then(async (escalated) => {
       const exit = child ? await child.exited : undefined;
@@ -366,6 +374,8 @@ export class Instance {
         this.host.system(`${who} did not stop within ${this.spec.stopTimeoutMs / 1000}s: killed with SIGKILL`);
       }
       if (child && exit?.isOutputHeld) await this.endOutputHolders(child, pid);
+      // A stop by hand (x, r, a scale down): ended now, not at quit; the shutdown sweeps everything once at its end.
+      if (runStart !== undefined) await this.host.endStrays(this, runStart);
       // As foreman does: the log says each process is gone, and how.
       this.host.system(`${this.id} stopped${exit ? ` (${describeExitShort(exit)})` : ''}`);
       this.enter({status: 'stopped', exit: exit && {code: exit.code, signal: exit.signal}});

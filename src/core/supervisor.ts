@@ -115,6 +115,7 @@ export class Supervisor implements SupervisorApi {
       treeOf: (instance) => this.treeOf(instance),
       beforeSpawn: (instance) => this.warnIfPortTaken(instance),
       isShuttingDown: () => this.shuttingDown !== null,
+      endStrays: (instance, sinceTicks) => this.endStrays(this.findMarkedStrays(sinceTicks).filter((stray) => stray.instance === instance.id), false),
       onReadyTimeout: () => this.gate.release(),
     };
     for (const spec of stack.processes) {
@@ -261,7 +262,7 @@ export class Supervisor implements SupervisorApi {
       }
     }
     await Promise.all(this.instances.map((instance) => instance.settled()));
-    await this.endMarkedStrays(force);
+    await this.endStrays(this.findMarkedStrays(), force);
     if (this.statsTimer) clearTimeout(this.statsTimer);
     this.statsTimer = undefined;
     this.events.emit('stopped');
@@ -274,8 +275,8 @@ export class Supervisor implements SupervisorApi {
    * environment. Named, then given its instance's stop signal and timeout
    * (SIGKILL at once on a force quit).
    */
-  private async endMarkedStrays(force: boolean): Promise<void> {
-    await Promise.all(this.findMarkedStrays().map(async (stray) => {
+  private async endStrays(strays: readonly MarkedProcess[], force: boolean): Promise<void> {
+    await Promise.all(strays.map(async (stray) => {
       const spec = this.instances.find((instance) => instance.id === stray.instance)?.spec;
       // Named once: a force quit during a graceful shutdown ends the same strays again, with SIGKILL.
       if (!this.namedStrays.has(stray.pid)) {
@@ -287,10 +288,14 @@ export class Supervisor implements SupervisorApi {
     }));
   }
 
-  /** The live processes carrying this run's id (none without one); their groups, if any, are already gone. */
-  private findMarkedStrays(): MarkedProcess[] {
-    const self = readProcessEntry(process.pid);
-    return this.options.runId === undefined || self === null ? [] : findMarkedProcesses(this.options.runId, readProcessTable(), self.startTime);
+  /**
+   * The live processes carrying this run's id (none without one) started at
+   * or after `sinceTicks` (default: procdeck's own start); called once their
+   * groups are gone.
+   */
+  private findMarkedStrays(sinceTicks?: number): MarkedProcess[] {
+    const since = sinceTicks ?? readProcessEntry(process.pid)?.startTime;
+    return this.options.runId === undefined || since === undefined ? [] : findMarkedProcesses(this.options.runId, readProcessTable(), since);
   }
 
   /**

@@ -154,6 +154,20 @@ describe('control verbs against a headless stack', () => {
     await waitFor(async () => ((await stack!.run(['logs', 'web.2', '-n', '50'])).stdout.match(/hello from web\.2/g) ?? []).length === 2);
   });
 
+  it('restart ends what the old run daemonized (setsid, output to /dev/null) before the new run starts', async () => {
+    stack = makeControlProject({Procfile: `server: (setsid sh -c 'echo $$ >> daemons; exec sleep 100' </dev/null >/dev/null 2>&1 &); exec sleep 100\n`});
+    const s = stack;
+    await s.startHeadless();
+    const daemonsFile = path.join(s.dir, 'daemons');
+    const daemons = () => (existsSync(daemonsFile) ? readFileSync(daemonsFile, 'utf8').trim().split('\n').map(Number) : []);
+    await waitFor(() => daemons().length === 1, {describe: () => String(daemons())});
+    const [first] = daemons();
+    expect((await s.run(['restart', 'server'])).exitCode).toBe(0);
+    await waitFor(() => daemons().length === 2, {describe: () => String(daemons())});
+    expect(isAlive(first!)).toBe(false);
+    expect((await s.run(['logs', 'system', '-n', '20'])).stdout).toContain(`server.1: ending pid ${first} (sleep), which it started and which left its process group and output`);
+  });
+
   it('a restart still waiting when the stack quits ends with one line, not an internal error', async () => {
     // Each stop takes 1 s: the restart is still waiting when quit stops everything.
     stack = makeControlProject({Procfile: 'w: trap "sleep 1; exit 0" TERM; sleep 100 & wait\n'});
