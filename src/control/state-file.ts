@@ -48,17 +48,24 @@ export function readStartTime(pid: number): number | null {
   return entry === null || isEnded(entry) ? null : entry.startTime;
 }
 
-/** The pid of the procdeck that wrote `file` while it is still alive (and not this one), else undefined. */
-export function readLiveOwnerPid(file: string): number | undefined {
-  let owner: {pid?: unknown; startTime?: unknown} | undefined;
+/** The file's content; undefined when there is none (the usual case) or it is torn. */
+function readStateFile(file: string): Partial<StateFileContent> | undefined {
   try {
-    owner = (JSON.parse(readFileSync(file, 'utf8')) as Partial<StateFileContent>).owner;
+    return JSON.parse(readFileSync(file, 'utf8')) as Partial<StateFileContent>;
   } catch {
-    // No file (the usual case) or a torn one: nobody to protect.
     return undefined;
   }
-  if (typeof owner?.pid !== 'number' || owner.pid === process.pid) return undefined;
-  return readStartTime(owner.pid) === owner.startTime ? owner.pid : undefined;
+}
+
+/** True when the recorded owner is a procdeck alive now: the same pid with the same start time. */
+function isLiveOwner(owner: {pid: number; startTime?: unknown}): boolean {
+  return readStartTime(owner.pid) === owner.startTime;
+}
+
+/** The pid of the procdeck that wrote `file` while it is still alive (and not this one), else undefined. */
+export function readLiveOwnerPid(file: string): number | undefined {
+  const owner = readStateFile(file)?.owner;
+  return typeof owner?.pid === 'number' && owner.pid !== process.pid && isLiveOwner(owner) ? owner.pid : undefined;
 }
 
 /**
@@ -67,14 +74,9 @@ export function readLiveOwnerPid(file: string): number | undefined {
  * owner lives, nothing is left, or there is no such file.
  */
 export function readLeftBehind(file: string): {ownerPid: number; ids: string[]} | undefined {
-  let content: Partial<StateFileContent>;
-  try {
-    content = JSON.parse(readFileSync(file, 'utf8')) as Partial<StateFileContent>;
-  } catch {
-    return undefined;
-  }
-  const owner = content.owner;
-  if (typeof owner?.pid !== 'number' || readStartTime(owner.pid) === owner.startTime || content.bootId !== readBootId()) return undefined;
+  const content = readStateFile(file);
+  const owner = content?.owner;
+  if (typeof owner?.pid !== 'number' || isLiveOwner(owner) || content?.bootId !== readBootId()) return undefined;
   const ids = (Array.isArray(content.groups) ? content.groups : []).filter((group) => Number.isInteger(group.pgid) && group.pgid > 1 && isGroupAlive(group.pgid)).map((group) => group.id);
   return ids.length > 0 ? {ownerPid: owner.pid, ids} : undefined;
 }
@@ -185,11 +187,8 @@ export class StateFileRecorder {
   }
 }
 
+/** Gone already, or torn: nothing of ours to remove. */
 function isOwnedBy(file: string, owner: {pid: number; startTime: number}): boolean {
-  try {
-    const written = (JSON.parse(readFileSync(file, 'utf8')) as Partial<StateFileContent>).owner;
-    return written?.pid === owner.pid && written.startTime === owner.startTime;
-  } catch {
-    return false; // gone already, or torn: nothing of ours to remove
-  }
+  const written = readStateFile(file)?.owner;
+  return written?.pid === owner.pid && written.startTime === owner.startTime;
 }
