@@ -13,6 +13,24 @@ afterEach(async () => {
 });
 
 
+/**
+ * Waits until `id` runs `sleep` (sh has exec'd it) and the kernel itself
+ * counts resident pages for it: just after an exec a process reads RSS 0 in
+ * /proc/PID/stat (about a third of spawns here), which a sample taken then
+ * rightly reports.
+ */
+async function waitUntilResident(s: TestStack, id: string): Promise<void> {
+  const pidOf = () => s.api.snapshot().instances.find((instance) => instance.id === id)?.pid ?? null;
+  await waitFor(
+    () => {
+      const pid = pidOf();
+      const entry = pid === null ? null : readProcessEntry(pid);
+      return stateOf(s, id)?.status === 'running' && entry?.comm === 'sleep' && entry.rssBytes > 0;
+    },
+    {describe: () => `${id}: ${JSON.stringify(stateOf(s, id))}, pid ${pidOf()}`},
+  );
+}
+
 describe('Supervisor with real processes', () => {
   it('SIGKILLs a child that ignores SIGTERM once the stop timeout passes', async () => {
     stack = await startStack({stubborn: '$FIXTURES/ignore-term.sh'}, {timeout: '0.5'});
@@ -250,11 +268,11 @@ describe('Supervisor with real processes', () => {
     // Headless: no stats until a client asks; then one a minute here, so only a fresh sample can measure web.2.
     stack = await startStack({web: 'sleep 100'});
     const s = stack;
-    await waitFor(() => stateOf(s, 'web.1')?.status === 'running');
+    await waitUntilResident(s, 'web.1');
     await s.api.enableStats(60_000);
     await s.api.dispatch({type: 'scale', process: 'web', to: 2});
     // Started since the last sample (a loaded machine may take a while to spawn it).
-    await waitFor(() => stateOf(s, 'web.2')?.status === 'running');
+    await waitUntilResident(s, 'web.2');
     await s.api.enableStats(60_000);
     expect(s.api.snapshot().instances.map((i) => [i.id, i.rssBytes > 0])).toEqual([['web.1', true], ['web.2', true]]);
   });
@@ -262,7 +280,7 @@ describe('Supervisor with real processes', () => {
   it('shows no CPU, memory or port for a run that ended, not its last sample', async () => {
     stack = await startStack({web: 'sleep 100'});
     const s = stack;
-    await waitFor(() => stateOf(s, 'web.1')?.status === 'running');
+    await waitUntilResident(s, 'web.1');
     await s.api.enableStats(60_000);
     expect(s.api.snapshot().instances[0]!.rssBytes).toBeGreaterThan(0);
     await s.api.dispatch({type: 'stop', target: 'web.1'});
