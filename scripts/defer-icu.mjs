@@ -11,6 +11,7 @@
 // The rewrite is checked: if a new version of either library changes the
 // lines it expects, the build fails and says so, rather than silently
 // dropping the deferral (or leaving a half-rewritten module).
+import {realpathSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 
@@ -40,7 +41,8 @@ export function deferIcuIn(library, source) {
 
 /** The plugin: applies to the copies in the project's own node_modules (Ink's nested ones load after the first frame). */
 export function deferIcuPlugin(projectRoot) {
-  const targets = new Map(Object.keys(deferrals).map((library) => [path.join(projectRoot, 'node_modules', library, 'index.js'), library]));
+  // esbuild loads a module by its real path: node_modules, or a library in it, may be a link (pnpm, a git worktree sharing one).
+  const targets = new Map(Object.keys(deferrals).map((library) => [realpathSync(path.join(projectRoot, 'node_modules', library, 'index.js')), library]));
   return {
     name: 'defer-icu',
     setup(build) {

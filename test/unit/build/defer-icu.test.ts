@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
@@ -46,6 +46,19 @@ describe('defer-icu (the build plugin)', () => {
     } finally {
       intl.Segmenter = RealSegmenter;
     }
+  });
+
+  it('defers them as well when the project reaches node_modules through a link (pnpm, a git worktree sharing one)', async () => {
+    const project = path.join(work, 'linked-project');
+    mkdirSync(project);
+    symlinkSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'));
+    const entry = path.join(project, 'entry.js');
+    writeFileSync(entry, "export {default as stringWidth} from 'string-width';\nexport {default as wrapAnsi} from 'wrap-ansi';\n");
+    const outfile = path.join(project, 'bundle.mjs');
+    await build({entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', plugins: [deferIcuPlugin(project)], logLevel: 'silent'});
+    const bundle = readFileSync(outfile, 'utf8');
+    expect(bundle).toContain('segmenterMade');
+    expect(bundle).not.toMatch(/^var \w+ = new Intl\.Segmenter\(\);$/m);
   });
 
   it('fails the build, naming the library, when a new version no longer has the expected line', () => {
