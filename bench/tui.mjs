@@ -10,12 +10,15 @@
 //   throughput:  1,000,000 lines of 80 B from one child, child end time as a
 //                ratio of the same child piped into cat; procdeck's peak RSS.
 //   restart:     while a child prints without pause, `r` until the new pid is
-//                on screen (tmux polling included).
+//                printed to the pane (its output stream, as for the first
+//                frame); median of BENCH_REPS restarts.
 // Needs tmux and a built dist/cli.js (PROCDECK_CLI overrides the path).
+// BENCH_ONLY=first,idle,throughput,restart picks scenarios (default: all).
 import {execFileSync, spawnSync} from 'node:child_process';
 import {closeSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import stripAnsi from 'strip-ansi';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = process.env.PROCDECK_CLI ?? path.join(root, 'dist/cli.js');
@@ -121,17 +124,22 @@ function paneOutput(dir) {
   return file;
 }
 
-/** Waits until `text` is in what the pane printed past byte `from`; returns the size then. */
+/**
+ * Waits until what the pane printed past byte `from` contains `text` (or
+ * makes `text(printed)` truthy; colors are stripped for it); returns the
+ * size then.
+ */
 async function waitForOutput(file, from, text, timeoutMs = 20_000) {
+  const isMet = typeof text === 'function' ? (printed) => text(stripAnsi(printed)) : (printed) => printed.includes(text);
   const deadline = performance.now() + timeoutMs;
   let size = from;
   for (;;) {
     const now = statSync(file).size;
     if (now !== size) {
       size = now;
-      if (readBytes(file, from, size).includes(text)) return size;
+      if (isMet(readBytes(file, from, size))) return size;
     }
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}; pane printed:\n${readBytes(file, from, size)}`);
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; pane printed:\n${stripAnsi(readBytes(file, from, size)).slice(-2000)}`);
     await sleep(1);
   }
 }
@@ -227,20 +235,34 @@ async function throughput() {
 
 async function restartUnderFlood() {
   const dir = project(`emit: sh -c 'while :; do node ${emit} ${lines}; done'\n`);
-  launch(dir, `node ${cli} start -f Procfile`);
+  tmux('new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', '-c', dir, 'env -u CI PS1="$ " sh');
+  const output = paneOutput(dir);
+  tmux('send-keys', '-t', 'bench', '-l', `node ${cli} start -f Procfile`);
   tmux('send-keys', '-t', 'bench', 'Enter');
   const pidOf = (s) => /^. emit\.1\s+running\s+(\d+)/m.exec(s)?.[1];
   await waitForScreen((s) => pidOf(s));
   tmux('send-keys', '-t', 'bench', 'j');
-  await sleep(1000);
-  const before = pidOf(screen());
-  const started = performance.now();
-  tmux('send-keys', '-t', 'bench', 'r');
-  await waitForScreen((s) => pidOf(s) && pidOf(s) !== before);
-  const ms = performance.now() - started;
+  const times = [];
+  for (let rep = 0; rep < reps; rep += 1) {
+    await sleep(1000);
+    const before = pidOf(screen());
+    const from = statSync(output).size;
+    const started = performance.now();
+    tmux('send-keys', '-t', 'bench', 'r');
+    // Rows are drawn whole: the new pid arrives in one piece with its row.
+    await waitForOutput(output, from, (printed) => [...printed.matchAll(/emit\.1\s+running\s+(\d+)/g)].some((match) => match[1] !== before));
+    times.push(performance.now() - started);
+    await waitForScreen((s) => pidOf(s) && pidOf(s) !== before);
+  }
   await finish(dir);
-  return {restartVisibleMs: ms};
+  return {restartVisibleMs: median(times)};
 }
 
-const results = {...(await firstFrame()), ...(await idle()), ...(await throughput()), ...(await restartUnderFlood())};
+// BENCH_ONLY=first,idle runs only those (first, idle, throughput, restart).
+const scenarios = {first: firstFrame, idle, throughput, restart: restartUnderFlood};
+const only = process.env.BENCH_ONLY?.split(',') ?? Object.keys(scenarios);
+const unknown = only.filter((name) => !(name in scenarios));
+if (unknown.length > 0) throw new Error(`BENCH_ONLY: no scenario ${unknown.join(', ')} (known: ${Object.keys(scenarios).join(', ')})`);
+const results = {};
+for (const name of only) Object.assign(results, await scenarios[name]());
 console.log(JSON.stringify(results, null, 2));
