@@ -149,14 +149,18 @@ async function runStart(names: string[], options: StartOptions, commandNames: st
     if (useTui) {
       const {runTui} = await (uiModule ?? import('../ui/render.js'));
       // The first frame goes up before execa loads and ten spawns delay it;
-      // the UI shows them arriving. execa's import is begun first all the
-      // same: Ink's (loaded after the first frame, only to read keys) took
-      // ~20 ms to compile before execa's in 2 of 3 profiled starts.
-      const execaLoaded = spawner.load();
-      const tui = runTui(supervisor, {statsIntervalMs, noColor: Boolean(process.env.NO_COLOR), launching: supervisor.firstStatusesAtStart()});
+      // the UI shows them arriving. Ink, which only reads keys, loads after
+      // the spawns: compiling it meanwhile held them back (keys typed in
+      // between wait in the terminal, raw mode already on).
+      const spawned = spawner.load().then(() => supervisor.start());
+      const tui = runTui(supervisor, {
+        statsIntervalMs,
+        noColor: Boolean(process.env.NO_COLOR),
+        launching: supervisor.firstStatusesAtStart(),
+        inkAfter: spawned,
+      });
       tui.catch(() => undefined); // awaited below; a UI failure while execa loads is not unhandled
-      await execaLoaded;
-      supervisor.start();
+      await spawned;
       await tui;
       await supervisor.shutdown();
     } else {

@@ -22,6 +22,8 @@ export interface TuiOptions {
   noColor: boolean;
   /** Instances the caller starts once the first frame is up, and as what: shown so meanwhile, not stopped. */
   launching?: ReadonlyMap<InstanceId, FirstStatus>;
+  /** Ink (it only reads keys) loads once this settles, so that the caller's start-up work goes first. */
+  inkAfter?: Promise<unknown>;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
 }
@@ -275,7 +277,9 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     if (stdin.isTTY) stdin.setRawMode(true);
     screen.isPaused = false;
     draw();
-    importInk().then(
+    // Its outcome is the caller's to handle; the keys are needed either way.
+    const inkTurn = options.inkAfter?.catch(() => undefined) ?? Promise.resolve();
+    inkTurn.then(importInk).then(
       (module) => {
         mountInk = module.mountInk;
         if (!isDone && !isPagerOpen) mount();
