@@ -1,30 +1,12 @@
 /** runTui loads Ink (which only reads keys) only once the caller's start-up work has settled. */
-import {EventEmitter} from 'node:events';
 import {describe, expect, it, vi} from 'vitest';
 import {runTui} from '../../src/ui/render.js';
 import {FakeApi, instance} from '../helpers/fake-api.js';
+import {FakeStdin, FakeStdout} from '../helpers/fake-terminal.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const importInk = vi.hoisted(() => vi.fn(() => new Promise<never>(() => {})));
 vi.mock('../../src/ui/import-ink.js', () => ({importInk}));
-
-class FakeStdout extends EventEmitter {
-  readonly isTTY = true;
-  columns = 100;
-  rows = 30;
-  written = '';
-  write(chunk: string): boolean {
-    this.written += chunk;
-    return true;
-  }
-}
-
-class FakeStdin extends EventEmitter {
-  readonly isTTY = false;
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-}
 
 describe('runTui with inkAfter', () => {
   it('draws the first frame at once, and imports Ink only after inkAfter settles, rejected or not', async () => {

@@ -1,34 +1,9 @@
 /** runTui over fake terminal streams: alternate screen in and out, frames drawn, every exit path restores. */
-import {EventEmitter} from 'node:events';
 import {afterEach, describe, expect, it} from 'vitest';
 import {runTui} from '../../src/ui/render.js';
 import {FakeApi, instance} from '../helpers/fake-api.js';
+import {FakeStdin, FakeStdout} from '../helpers/fake-terminal.js';
 import {waitFor} from '../helpers/wait-for.js';
-
-class FakeStdout extends EventEmitter {
-  readonly isTTY = true;
-  columns = 100;
-  rows = 30;
-  written = '';
-  write(chunk: string): boolean {
-    this.written += chunk;
-    return true;
-  }
-}
-
-class FakeStdin extends EventEmitter {
-  // Not a terminal: Ink then reads no keys and sets no raw mode.
-  readonly isTTY = false;
-  setEncoding(): void {}
-  setRawMode(): void {}
-  resume(): void {}
-  pause(): void {}
-  ref(): void {}
-  unref(): void {}
-  read(): null {
-    return null;
-  }
-}
 
 const enterAlt = '\u001B[?1049h';
 const leaveAlt = '\u001B[?1049l';
