@@ -38,7 +38,8 @@ function renderPaneHeader(frame: Frame): string {
   ].filter(Boolean).join(' · ');
   const {cpu: cpuText, mem: rssText} = formatUsage(cpuNow ?? 0, rssNow ?? 0);
   const title = ` ${name} `;
-  const state = look ? `${look.symbol} ${look.label} ` : '';
+  // A restart's label carries its symbol already (`↻ 3s`, for the list's state column): not `↻ ↻ 3s` here.
+  const state = look ? `${look.label.startsWith(look.symbol) ? look.label : `${look.symbol} ${look.label}`} ` : '';
   // Flags come first because they explain what the pane shows; sparklines get what is left (up to 20 columns each).
   const fixed = title.length + state.length + flags.length + 3 + ` cpu  ${cpuText}  mem  ${rssText} `.length;
   const sparkWidth = Math.max(0, Math.min(20, Math.floor((layout.logWidth - fixed) / 2)));

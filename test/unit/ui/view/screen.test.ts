@@ -30,6 +30,18 @@ describe('renderScreen', () => {
     store.dispose();
   });
 
+  it('names the state in the log pane header once: a restart reads ↻ 3s, a run ● running', () => {
+    const store = storeWith(120, 20);
+    const headerOf = (selectedKey: string): string => {
+      store.update({selectedKey});
+      return renderScreen(store.getSnapshot())[1]!.split(dim('│'))[1]!;
+    };
+    expect(headerOf('a-rather-long-worker-name.1')).toMatch(/ a-rather-long-worker-name\.1 .*↻ 3s /);
+    expect(headerOf('a-rather-long-worker-name.1')).not.toContain('↻ ↻');
+    expect(headerOf('web.1')).toMatch(/ web\.1 .*● running /);
+    store.dispose();
+  });
+
   it('fits the log pane header to its pane, double-width search text included', () => {
     const cases = [
       {columns: 250, query: 'GET', isCut: false, shows: 'search "GET"'},
