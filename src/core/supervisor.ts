@@ -17,7 +17,7 @@ import type {LineSource} from './lines.js';
 import type {Spawner} from './spawn.js';
 import {ProbeGroups} from './probe-groups.js';
 import {findPortHolder, ListeningPorts} from './ports.js';
-import {StatsSampler} from './stats/sampler.js';
+import {StatsSampler, type TreeMember} from './stats/sampler.js';
 import {resolveTargets} from './targets.js';
 import {shutdownWaves} from './shutdown-order.js';
 import {DependencyGate} from './policy/depends-on.js';
@@ -418,12 +418,15 @@ export class Supervisor implements SupervisorApi {
     // Not when no process of the tree is left (the usual exit): a scan finds
     // descendants by parent links from live members, so it would find none,
     // and it reads all of /proc (~5-50 ms) on every exit of a short command.
-    let known = this.sampler.knownMembers(instance.id);
-    const mayHaveTree = isGroupAlive(pgid) || known.some((member) => isSameProcess(member.pid, member.startTime));
-    if (mayHaveTree && !this.isTreeScanFresh()) {
+    // Only the living: the sampler forgets the dead at its next tick, and a
+    // crash loop faster than that would name an earlier run's ended members
+    // as processes that left the group.
+    const living = (): TreeMember[] => this.sampler.knownMembers(instance.id).filter((member) => isSameProcess(member.pid, member.startTime));
+    let known = living();
+    if ((isGroupAlive(pgid) || known.length > 0) && !this.isTreeScanFresh()) {
       this.sampler.scanTree([{id: instance.id, pid: pgid, pgid}]);
       this.noteTreeScan();
-      known = this.sampler.knownMembers(instance.id);
+      known = living();
     }
     return {
       members: known.filter((member) => member.pgid === pgid),

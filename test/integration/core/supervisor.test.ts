@@ -103,6 +103,18 @@ describe('Supervisor with real processes', () => {
     await stack.waitForLine('system', new RegExp(`escaper\\.1: ending pid ${pid}, which left the process group`));
   });
 
+  it('does not take the ended members of an earlier run for processes that left the group (a crash loop between samples)', async () => {
+    stack = await startStack(
+      {crashy: "sh -c 'echo up; sleep 0.3; exit 3'"},
+      {yaml: 'processes:\n  crashy:\n    restart: always\n    max_restarts: 3\n    backoff: {initial: 100ms, max: 100ms}\n'},
+    );
+    await stack.waitForLine('crashy.1', /^up$/);
+    // One sample, of the first run's sh and sleep; the next is a minute away, long after every run has ended.
+    await stack.api.enableStats(60_000);
+    await stack.waitForLine('system', /^crashy\.1 failed/, 10_000);
+    expect(stack.lines.filter((line) => line.id === 'system' && line.text.includes('left the process group')).map((line) => line.text)).toEqual([]);
+  });
+
   it('when the leader exits, ends what is left of its group and what left it from there', async () => {
     // The leader exits at once; its child stays in the group, and that child's child called setsid.
     stack = await startStack({leaver: "$FIXTURES/escaper.sh & exit 0"});
