@@ -33,7 +33,8 @@ async function runOneOff(words: string[], options: StackOptions): Promise<number
   const entry = words.length === 1 ? stack.processes.find((p) => p.name === words[0]) : undefined;
   // A Procfile entry runs as instance 1 of its type (PORT, PS as `start` would give it).
   const proc = entry ?? {name: 'run', index: 0, env: {}};
-  const env = instanceEnv(stack, proc, 1, process.env);
+  // Its output is ours, not piped through procdeck: `procdeck run cli > out.txt` must not get colors forced on.
+  const env = instanceEnv(stack, proc, 1, process.env, {isOutputPiped: false});
   // One word is a shell line as typed (`procdeck run 'echo $PORT'`); several are argv, quoted.
   const command = entry ? entry.command : words.length === 1 ? words[0]! : words.map(quoteForShell).join(' ');
   // The child shares our terminal and process group, so Ctrl-C reaches it

@@ -107,15 +107,18 @@ export function instanceName(proc: Pick<ProcessSpec, 'name'>, instanceIndex: num
 
 /**
  * The full environment of one instance, later entries winning: the inherited
- * environment, the env files, the process's `env:`, then PORT, PS,
+ * environment, the env files, the process's `env:`, then PORT, PS, and for
+ * output read through procdeck's pipes (`isOutputPiped`, the default)
  * FORCE_COLOR=1 (unless NO_COLOR or FORCE_COLOR is already set) and
- * PYTHONUNBUFFERED=1 (unless already set).
+ * PYTHONUNBUFFERED=1 (unless already set). `procdeck run` hands its own
+ * stdout to the command, which then tells a terminal from a file itself.
  */
 export function instanceEnv(
   stack: Pick<StackSpec, 'basePort' | 'fileEnv'>,
   proc: Pick<ProcessSpec, 'name' | 'index' | 'env'>,
   instanceIndex: number,
   inherited: NodeJS.ProcessEnv,
+  {isOutputPiped = true}: {isOutputPiped?: boolean} = {},
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(inherited)) {
@@ -124,6 +127,7 @@ export function instanceEnv(
   Object.assign(env, stack.fileEnv, proc.env);
   env.PORT = String(instancePort(stack, proc, instanceIndex));
   env.PS = instanceName(proc, instanceIndex);
+  if (!isOutputPiped) return env;
   // Children write to pipes, so most tools turn colors off and Python buffers
   // stdout; these two make their output look as it does in a terminal. An
   // explicit choice (NO_COLOR, or FORCE_COLOR=0) is the user's and is kept.

@@ -10,7 +10,7 @@ export const cliPath = path.resolve(import.meta.dirname, '../../dist/cli.js');
 export interface Project {
   dir: string;
   write(name: string, content: string): void;
-  run(args: string[], options?: {env?: Record<string, string>; timeoutMs?: number}): ResultPromise<{reject: false; all: true}>;
+  run(args: string[], options?: {env?: Record<string, string | undefined>; timeoutMs?: number}): ResultPromise<{reject: false; all: true}>;
   dispose(): void;
 }
 

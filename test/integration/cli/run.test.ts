@@ -45,6 +45,14 @@ describe('procdeck run', () => {
     expect(result.exitCode).toBe(3);
   });
 
+  it('forces no colors on a command whose output is not procdeck\'s pipe (a file, a pager), and leaves Python\'s buffering to it', async () => {
+    project = makeProject({Procfile: 'web: node server.js\n'});
+    const result = await project.run(['run', 'echo "${FORCE_COLOR-unset} ${PYTHONUNBUFFERED-unset}"'], {env: {FORCE_COLOR: undefined, PYTHONUNBUFFERED: undefined}});
+    expect(result.all).toBe('unset unset');
+    // What the user set is theirs.
+    expect((await project.run(['run', 'echo "$FORCE_COLOR"'], {env: {FORCE_COLOR: '2', NO_COLOR: undefined}})).all).toBe('2');
+  });
+
   it('runs a Procfile entry by name as its first instance would run', async () => {
     project = makeProject({Procfile: 'web: echo web\nworker: echo "worker on $PORT as $PS"\n'});
     const result = await project.run(['run', 'worker']);

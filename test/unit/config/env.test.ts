@@ -27,6 +27,13 @@ describe('instanceEnv', () => {
     expect(instanceEnv(stack, web, 1, {})).toMatchObject({FORCE_COLOR: '1', PYTHONUNBUFFERED: '1'});
   });
 
+  it('sets neither for output that does not go through procdeck\'s pipes (procdeck run), keeping what was inherited', () => {
+    const env = instanceEnv(stack, web, 1, {}, {isOutputPiped: false});
+    expect(env).toMatchObject({PORT: '5000', PS: 'web.1'});
+    expect([env.FORCE_COLOR, env.PYTHONUNBUFFERED]).toEqual([undefined, undefined]);
+    expect(instanceEnv(stack, web, 1, {FORCE_COLOR: '3'}, {isOutputPiped: false}).FORCE_COLOR).toBe('3');
+  });
+
   it('leaves FORCE_COLOR out when NO_COLOR is set anywhere in the result', () => {
     expect(instanceEnv(stack, web, 1, {NO_COLOR: '1'}).FORCE_COLOR).toBeUndefined();
     expect(instanceEnv({...stack, fileEnv: {NO_COLOR: 'yes'}}, web, 1, {}).FORCE_COLOR).toBeUndefined();
