@@ -20,7 +20,8 @@ import {UsageError} from '../config/errors.js';
 import {escapeKubernetesExpansion, toDnsLabel} from './quote.js';
 import {toStandardCron} from './cron-fields.js';
 import {toYamlDocument} from './yaml-output.js';
-import {describeBackoff, expandPort, exportUser, hasOwnBackoff, hasOwnMaxRestarts, manualDependencies, manualDependencyWarning, parseHttpCheck, requireImage, servedPort, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {describeBackoff, exportUser, hasOwnBackoff, hasOwnMaxRestarts, manualDependencies, manualDependencyWarning, parseHttpCheck, requireImage, servedPort, toSeconds, typeEnv, type ExportFile, type ExportOptions, type ExportResult} from './stack-model.js';
+import {expandPort} from '../config/port-reference.js';
 
 type Resource = IConfigMap | IService | IDeployment | IJob | ICronJob;
 

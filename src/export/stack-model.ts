@@ -5,6 +5,7 @@
  */
 import {processDefaults, type ProcessSpec, type StackSpec} from '../config/spec.js';
 import {instancePort} from '../config/ports.js';
+import {expandPort, mentionsPort} from '../config/port-reference.js';
 import {instanceName} from '../config/env.js';
 import {UsageError} from '../config/errors.js';
 import {formatSeconds} from '../core/policy/restart.js';
@@ -37,19 +38,15 @@ export interface ExportOptions {
 /** One format's generator: pure, from a loaded stack to file contents. */
 export type Exporter = (stack: StackSpec, options: ExportOptions) => ExportResult;
 
-const portReference = /\$(?:\{PORT\}|PORT(?![A-Za-z0-9_]))/;
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Whether the type listens on PORT: its command or env mentions `$PORT`/`${PORT}`, or its ready check is http/tcp. */
+/** Whether the type listens on PORT: its command or env uses it (`$PORT`, `${PORT:-3000}`, …), or its ready check is http/tcp. */
 export function listensOnPort(proc: ProcessSpec): boolean {
-  if (portReference.test(proc.command)) return true;
-  if (Object.values(proc.env).some((value) => portReference.test(value))) return true;
-  return proc.ready?.check.kind === 'http' || proc.ready?.check.kind === 'tcp';
+  return usesPort(proc) || proc.ready?.check.kind === 'http' || proc.ready?.check.kind === 'tcp';
 }
 
-/** Replaces `$PORT` and `${PORT}` with the instance's port, as procdeck does in `ready:` values. */
-export function expandPort(text: string, port: number): string {
-  return text.replace(new RegExp(portReference.source, 'g'), String(port));
+function usesPort(proc: ProcessSpec): boolean {
+  return mentionsPort(proc.command) || Object.values(proc.env).some(mentionsPort);
 }
 
 /**
@@ -59,8 +56,7 @@ export function expandPort(text: string, port: number): string {
 export function servedPort(stack: StackSpec, proc: ProcessSpec, instanceIndex: number): number | undefined {
   if (!listensOnPort(proc)) return undefined;
   const port = instancePort(stack, proc, instanceIndex);
-  const usesPort = portReference.test(proc.command) || Object.values(proc.env).some((value) => portReference.test(value));
-  if (usesPort || proc.ready === undefined) return port;
+  if (usesPort(proc) || proc.ready === undefined) return port;
   const check = proc.ready.check;
   if (check.kind === 'tcp') return Number(expandPort(check.port, port)) || port;
   if (check.kind === 'http') return urlPort(expandPort(check.url, port)) ?? port;

@@ -14,6 +14,7 @@ import type {ClientRequest} from 'node:http';
 import net from 'node:net';
 import stripAnsi from 'strip-ansi';
 import type {ReadyCheck, ReadySpec} from '../../config/spec.js';
+import {expandPort} from '../../config/port-reference.js';
 import type {Clock} from '../clock.js';
 import type {Spawner} from '../spawn.js';
 import {signalGroup} from '../process-group.js';
@@ -37,11 +38,6 @@ export interface ReadinessHooks {
 interface Attempt {
   done: Promise<boolean>;
   cancel(): void;
-}
-
-/** Replaces `$PORT` and `${PORT}` with the instance's port. */
-export function expandPort(value: string, port: number): string {
-  return value.replace(/\$\{PORT\}|\$PORT\b/g, String(port));
 }
 
 /** The check in words for messages: `http://localhost:5000/health`, `tcp localhost:5432`. */

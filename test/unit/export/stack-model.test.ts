@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {expandPort, instanceExportEnv, listensOnPort, parseHttpCheck, servedPort, toGoDuration, typeEnv} from '../../../src/export/stack-model.js';
+import {instanceExportEnv, listensOnPort, parseHttpCheck, servedPort, toGoDuration, typeEnv} from '../../../src/export/stack-model.js';
 import {exportStack} from '../../../src/export/index.js';
 import {makeProcess, makeStack} from '../../fixtures/export/stacks.js';
 
@@ -9,6 +9,8 @@ describe('listensOnPort (SPEC §10)', () => {
   it.each([
     ['node server.js --port $PORT', {}, true],
     ['node server.js --port ${PORT}', {}, true],
+    ['node server.js --port ${PORT:-3000}', {}, true],
+    ['npm run dev', {PORT_ARG: '--port=${PORT-3000}'}, true],
     ['node server.js', {BIND: '0.0.0.0:$PORT'}, true],
     ['echo $PORTAL', {}, false],
     ['node worker.js', {}, false],
@@ -37,8 +39,7 @@ describe('ports and env', () => {
     expect(servedPort(stack, stack.processes[1]!, 1)).toBe(5432);
   });
 
-  it('expands $PORT and takes http checks apart', () => {
-    expect(expandPort('http://localhost:$PORT/x and ${PORT}', 7000)).toBe('http://localhost:7000/x and 7000');
+  it('takes http checks apart', () => {
     expect(parseHttpCheck('https://localhost/health?deep=1', 7000)).toEqual({port: 443, path: '/health?deep=1', isHttps: true});
   });
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {ReadinessWatch, describeReadyCheck, expandPort, parseTcpTarget} from '../../../../src/core/policy/readiness.js';
+import {ReadinessWatch, describeReadyCheck, parseTcpTarget} from '../../../../src/core/policy/readiness.js';
 import type {ReadySpec} from '../../../../src/config/spec.js';
 import type {Spawner} from '../../../../src/core/spawn.js';
 import {FakeClock} from './fake-clock.js';
@@ -20,10 +20,6 @@ function watchLog(pattern: string, clock: FakeClock) {
 }
 
 describe('readiness values', () => {
-  it('expands $PORT and ${PORT} only', () => {
-    expect(expandPort('http://localhost:$PORT/health?p=${PORT}&x=$PORTAL', 5100)).toBe('http://localhost:5100/health?p=5100&x=$PORTAL');
-  });
-
   it('reads tcp targets as a port, or host:port', () => {
     expect(parseTcpTarget('5432')).toEqual({host: 'localhost', port: 5432});
     expect(parseTcpTarget('db:5432')).toEqual({host: 'db', port: 5432});
