@@ -81,8 +81,7 @@ export function registerControlVerbs(program: Command): void {
   addProjectOption(program.command('quit').description('stop the whole stack gracefully and wait until it is down'))
     .option('--force', 'SIGKILL every process group now')
     .action((options: ProjectOptions & {force?: boolean}) =>
-      runVerb(options, async (c) => {
-        const {ending} = await watchStackEnd(c);
+      runVerb(options, async (c, ending) => {
         printOutcomes(await c.request<OutcomesResult>('quit', options.force ? {force: true} : {}));
         if ((await ending) === 'lost') {
           // Killed mid-shutdown: what it was stopping may still run.
@@ -101,8 +100,12 @@ function parseScalePair(pair: string): [string, number] {
   return [match[1]!, Number(match[2])];
 }
 
-/** Connects to the project's stack, runs `body`, and maps failures to messages and exit codes. */
-async function runVerb(options: ProjectOptions, body: (connection: ControlConnection) => Promise<number>): Promise<void> {
+/**
+ * Connects to the project's stack, runs `body`, and maps failures to messages
+ * and exit codes. `ending` settles when the stack stops, or when the
+ * connection is lost without that (its procdeck was killed).
+ */
+async function runVerb(options: ProjectOptions, body: (connection: ControlConnection, ending: Promise<StackEnd>) => Promise<number>): Promise<void> {
   const paths = projectPaths(projectDirFor(options.procfile));
   let connection: ControlConnection;
   try {
@@ -114,13 +117,17 @@ async function runVerb(options: ProjectOptions, body: (connection: ControlConnec
     process.exitCode = 1;
     return;
   }
+  let ending: Promise<StackEnd> | undefined;
   try {
-    process.exitCode = await body(connection);
+    ({ending} = await watchStackEnd(connection));
+    process.exitCode = await body(connection, ending);
   } catch (error) {
     if (error instanceof RemoteError && ['unknown-name', 'bad-request'].includes(error.code)) throw new UsageError(error.message);
     if (error instanceof RemoteError || error instanceof ConnectionClosedError) {
-      // A stack that stops (quit from elsewhere) closes the connection of a restart still waiting.
-      const message = error instanceof ConnectionClosedError ? 'the stack stopped before the command finished' : error.message;
+      // A stack that stops (quit from elsewhere) closes the connection of a stop still waiting; so does a
+      // procdeck that is killed, and then what it was stopping, and everything else, still runs.
+      const isStopped = error instanceof ConnectionClosedError && (await ending) === 'stopped';
+      const message = error instanceof RemoteError ? error.message : isStopped ? 'the stack stopped before the command finished' : lostStackMessage(connection.hello.projectDir);
       process.stderr.write(`procdeck: ${message}\n`);
       process.exitCode = 1;
       return;
@@ -221,9 +228,16 @@ async function printLogs(connection: ControlConnection, name: string | undefined
  * crashed does. Resolves once the watch is in place (a promise of the end
  * would be awaited in its place, so it comes in an object).
  */
-async function watchStackEnd(connection: ControlConnection): Promise<{ending: Promise<'stopped' | 'lost'>}> {
-  let end: (how: 'stopped' | 'lost') => void = () => undefined;
-  const ending = new Promise<'stopped' | 'lost'>((resolve) => (end = resolve));
+type StackEnd = 'stopped' | 'lost';
+
+/**
+ * Watches for the stack's own stopped event; `ending` settles with `stopped`,
+ * or `lost` if the connection closes first. Resolves once the watch is in
+ * place, so that a request sent after it cannot miss the event.
+ */
+async function watchStackEnd(connection: ControlConnection): Promise<{ending: Promise<StackEnd>}> {
+  let end: (how: StackEnd) => void = () => undefined;
+  const ending = new Promise<StackEnd>((resolve) => (end = resolve));
   connection.onClose(() => end('lost'));
   await connection.request('logs', {target: 'system', lines: 0, follow: true}, (event) => event === 'stopped' && end('stopped'));
   return {ending};

@@ -273,6 +273,21 @@ describe('control verbs against a headless stack', () => {
     await waitFor(() => !hasLiveMembers(stubborn), {describe: () => `group ${stubborn} still has members`});
   });
 
+  it('a stop still waiting when its procdeck is killed says the stack is lost, not stopped: everything still runs', async () => {
+    stack = makeControlProject({Procfile: 'stubborn: trap "" TERM; sleep 100 & wait\n'});
+    const {child} = await stack.startHeadless(['-t', '30s']);
+    const stubborn = (await waitForState(stack, 'stubborn.1', 'running')).pid!;
+    const stop = stack.run(['stop', 'stubborn']);
+    await waitForState(stack, 'stubborn.1', 'stopping');
+    process.kill(child.pid!, 'SIGKILL');
+    const result = await stop;
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe(`procdeck: lost the connection to the stack: its procdeck is gone (the next procdeck start in ${stack.dir} ends what it left running)`);
+    expect(isAlive(stubborn)).toBe(true);
+    process.kill(-stubborn, 'SIGKILL');
+    await waitFor(() => !hasLiveMembers(stubborn), {describe: () => `group ${stubborn} still has members`});
+  });
+
   it('every verb says no stack is running and exits 1 when none is', async () => {
     stack = makeControlProject({Procfile: 'web: sleep 100\n'});
     for (const args of [['status'], ['status', '--json'], ['restart', 'web'], ['stop', 'web'], ['signal', 'HUP', 'web'], ['scale', 'web=2'], ['logs'], ['quit']]) {
