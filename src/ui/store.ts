@@ -292,7 +292,12 @@ export class UiStore {
   private resolveSelection(rows: ListRow[]): number {
     const index = rows.findIndex((row) => row.key === this.ui.selectedKey);
     if (index >= 0) return index;
-    return Math.min(this.ui.selectedIndex, rows.length - 1);
+    // The selected instance went away (scaled down): the last one left of
+    // its type, or the type's own row at 0, takes over, so that pressing `-`
+    // again scales the same type down, never the next one in the list.
+    const type = typeOfKey(this.ui.selectedKey);
+    const sameType = type === null ? -1 : rows.findLastIndex((row) => typeOfRow(row) === type);
+    return sameType >= 0 ? sameType : Math.min(this.ui.selectedIndex, rows.length - 1);
   }
 
   private buildFrame(): Frame {
@@ -301,7 +306,7 @@ export class UiStore {
     const selectedIndex = this.resolveSelection(rows);
     const selected = rows[selectedIndex]!;
     if (selected.key !== this.ui.selectedKey) {
-      // The selected instance went away (scaled down): its neighbour takes over, from the newest line.
+      // The selected instance went away (scaled down): another row takes over, from the newest line.
       this.ui = {...this.ui, selectedKey: selected.key, selectedIndex, anchorSeq: null, matchSeq: null};
     } else if (selectedIndex !== this.ui.selectedIndex) {
       this.ui = {...this.ui, selectedIndex};
@@ -357,4 +362,17 @@ function pushSample(history: StatsHistory, cpuPercent: number, rssBytes: number,
   history.rssBytes.push(rssBytes);
   if (history.cpuPercent.length > limit) history.cpuPercent.shift();
   if (history.rssBytes.length > limit) history.rssBytes.shift();
+}
+
+/** The process type a list row belongs to (none for `all`). */
+function typeOfRow(row: ListRow): string | null {
+  return row.kind === 'instance' ? row.instance.type : row.kind === 'type' ? row.type : null;
+}
+
+/** The process type of a row's key: `web.2` (an instance) and `type:web` (a type at 0) are web's. */
+function typeOfKey(key: string): string | null {
+  if (key === 'all') return null;
+  if (key.startsWith('type:')) return key.slice('type:'.length);
+  const dot = key.lastIndexOf('.');
+  return dot > 0 ? key.slice(0, dot) : null;
 }

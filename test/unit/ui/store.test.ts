@@ -130,17 +130,18 @@ describe('UiStore', () => {
     store.dispose();
   });
 
-  it('selects the row that took its place when the selected instance is scaled away', () => {
+  it('keeps the selection on the same type when the selected instance is scaled away, so a second - scales that type again', () => {
     const {api, store} = setUp();
-    api.setInstances([
-      instance('web.1', {status: 'running', pid: 1, since: now}),
-      instance('web.2', {status: 'running', pid: 3, since: now}),
-      instance('worker.1', {status: 'running', pid: 2, since: now}),
-    ]);
-    store.update({selectedKey: 'web.2', selectedIndex: 2});
-    api.setInstances([instance('web.1', {status: 'running', pid: 1, since: now}), instance('worker.1', {status: 'running', pid: 2, since: now})]);
+    const web = (n: number) => instance(`web.${n}`, {status: 'running', pid: n, since: now});
+    const worker = instance('worker.1', {status: 'running', pid: 9, since: now});
+    api.setInstances([web(1), web(2), web(3), worker]);
+    store.update({selectedKey: 'web.3', selectedIndex: 3});
+    api.setInstances([web(1), web(2), worker]);
     vi.advanceTimersByTime(40);
-    expect(store.getSnapshot().selected.key).toBe('worker.1');
+    expect(store.getSnapshot().selected.key).toBe('web.2');
+    api.setInstances([worker]); // web at 0: its own row
+    vi.advanceTimersByTime(40);
+    expect(store.getSnapshot().selected.key).toBe('type:web');
     store.dispose();
   });
 });
