@@ -71,9 +71,14 @@ export function handleKey(ctx: KeyContext, press: KeyPress): void {
     if (rest.length > 0) handleKey(ctx, {name: rest.join(''), text: rest.join('')});
     return;
   }
+  // Below the smallest size only a one-line notice is drawn: a key must not
+  // stop or scale a selection nobody can see. Leaving still works.
+  if (ctx.store.getSnapshot().layout.tooSmall && !keysWhileTooSmall.has(press.name) && ctx.store.state.mode.kind !== 'confirm-quit') return;
   if (handleModeKey(ctx, press)) return;
   keymap.find((binding) => binding.keys.includes(press.name))?.run(ctx);
 }
+
+const keysWhileTooSmall = new Set(['q', 'ctrl-c', 'Q', 'ctrl-z']);
 
 function moveOrScroll(ctx: KeyContext, delta: number): void {
   if (ctx.store.state.focus === 'log') {

@@ -5,7 +5,7 @@ import {displayKeyName} from '../../src/ui/key-names.js';
 import {keymap} from '../../src/ui/keymap.js';
 import {FakeApi, instance} from '../helpers/fake-api.js';
 import {waitFor} from '../helpers/wait-for.js';
-import {keys, renderUi, type UiHarness} from './harness.js';
+import {keys, renderUi, tick, type UiHarness} from './harness.js';
 
 let ui: UiHarness | undefined;
 afterEach(() => {
@@ -85,6 +85,20 @@ describe('keys', () => {
     await ui.waitForScreen((s) => s.includes('stopping web.1…'));
     finish({ok: true, message: 'web.1 stopped'});
     await ui.waitForScreen((s) => s.includes('web.1 stopped') && !s.includes('stopping web.1…'));
+  });
+
+  it('below the smallest size acts on no key but quitting: nobody sees what x, r or - would act on', async () => {
+    const api = twoProcesses();
+    ui = await renderUi(api, {columns: 59, rows: 15});
+    await ui.waitForScreen((s) => s.includes('terminal too small: 59x15'));
+    await ui.press('j', 'x', 'r', '-', '+', '!', '/');
+    await tick(50);
+    expect(api.dispatched).toEqual([]);
+    expect(ui.store.state.mode.kind).toBe('normal');
+    expect(ui.store.state.selectedKey).toBe('all');
+    await ui.press('q');
+    await waitFor(() => api.dispatched.length > 0, {describe: () => JSON.stringify(api.dispatched)});
+    expect(api.dispatched).toEqual([{type: 'shutdown', force: false}]);
   });
 
   it('s, x, r, c and +/- send commands for the selection and show the outcome', async () => {
