@@ -146,7 +146,11 @@ function commitSearch({store}: KeyContext, text: string): void {
   }
   const search = compileMatcher(text);
   const context = store.scrollContext();
-  const match = context ? findMatch(context, search, (store.state.anchorSeq ?? newestSeq(context) + 1), true) : null;
+  // Back from where the pane is, as from the newest line when following; scrolled up, the lines below count too.
+  const {anchorSeq} = store.state;
+  const match = context
+    ? (findMatch(context, search, anchorSeq ?? newestSeq(context) + 1, true) ?? (anchorSeq === null ? null : findMatch(context, search, anchorSeq - 1, false)))
+    : null;
   if (!context || !match) {
     store.update({mode: {kind: 'normal'}, search, matchSeq: null, status: {text: `no match for "${text}"`, ok: false}});
     return;

@@ -203,6 +203,17 @@ describe('log pane', () => {
     await ui.waitForScreen((s) => s.includes('search cleared') && !s.includes('search "needle"'), 'the search cleared');
   });
 
+  it('scrolled to the top, / finds a line below too (there is nothing older)', async () => {
+    const api = webApi(0);
+    for (let i = 1; i <= 200; i += 1) api.print('web.1', i === 150 ? 'needle at 150' : `hay ${i}`);
+    ui = await renderUi(api, {rows: 30});
+    await selectWeb(ui);
+    await ui.press(keys.tab, 'g');
+    await ui.waitForScreen((s) => s.includes('hay 1\n') || /hay 1\s/.test(s), 'the top of the log');
+    await ui.press('/', 'n', 'e', 'e', 'd', 'l', 'e', keys.enter);
+    await ui.waitForScreen((s) => s.includes('found "needle"') && s.includes('needle at 150'), 'the match below the top');
+  });
+
   it('says so when a search finds nothing', async () => {
     const api = webApi(10);
     ui = await renderUi(api);
