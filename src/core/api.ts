@@ -85,7 +85,7 @@ export interface StackSnapshot {
   name: string;
   root: string;
   /** Process types in Procfile order, with their current formation. */
-  types: {name: string; instances: number; cron?: string; oneshot: boolean}[];
+  types: {name: string; instances: number; cron?: string; oneshot: boolean; autostart: boolean}[];
   instances: InstanceSnapshot[];
   shutdown: ShutdownProgress | null;
   /** True when this API talks to a daemon over a socket (`procdeck attach`). */

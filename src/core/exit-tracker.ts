@@ -17,7 +17,9 @@ export interface ExitRules {
 /**
  * States after which an instance will not run again by itself. `waiting`
  * counts: once every other instance is final, no dependency can change, so a
- * waiting dependent (its dependency failed) would otherwise hang the run.
+ * waiting dependent (its dependency failed) would otherwise hang the run;
+ * but not one waiting for an `autostart: false` process nobody has started
+ * yet, which is there to be started by hand (`procdeck start NAME`).
  * `scheduled` does not: a cron job keeps the run going.
  */
 const finalStatuses = new Set<InstanceState['status']>(['stopped', 'exited', 'completed', 'failed', 'waiting']);
@@ -103,6 +105,11 @@ export class ExitTracker {
   }
 
   private isEverythingOver(): boolean {
-    return this.api.snapshot().instances.every((instance) => finalStatuses.has(instance.state.status));
+    const {types, instances} = this.api.snapshot();
+    // Held until the user starts a process that is only started by hand (`autostart: false`): not over.
+    const byHand = new Set(types.filter((type) => !type.autostart).map((type) => type.name));
+    const awaitsStartByHand = (on: readonly string[]): boolean =>
+      on.some((type) => byHand.has(type) && instances.some((instance) => instance.type === type && instance.state.status === 'stopped'));
+    return instances.every((instance) => finalStatuses.has(instance.state.status) && !(instance.state.status === 'waiting' && awaitsStartByHand(instance.state.on)));
   }
 }

@@ -133,7 +133,11 @@ export class Supervisor implements SupervisorApi {
    */
   start(): void {
     for (const spec of this.stack.processes) {
-      if (spec.instances === 0) this.system(`${spec.name} has 0 instances in the formation: not started`);
+      if (spec.instances > 0) continue;
+      // Taken as run elsewhere (`-m db=0`): its dependants do not wait for it, and are told so.
+      const dependants = this.stack.processes.filter((other) => other.instances > 0 && spec.name in other.dependsOn).map((other) => other.name);
+      const unwaited = dependants.length === 0 ? '' : `; ${dependants.join(', ')} ${dependants.length === 1 ? 'does' : 'do'} not wait for it`;
+      this.system(`${spec.name} has 0 instances in the formation: not started${unwaited}`);
     }
     const queue = this.autostartInstances();
     this.isLaunching = true;
@@ -195,6 +199,7 @@ export class Supervisor implements SupervisorApi {
         name: spec.name,
         instances: this.formation.get(spec.name) ?? 0,
         oneshot: spec.oneshot,
+        autostart: spec.autostart,
         ...(spec.cron ? {cron: spec.cron} : {}),
       })),
       instances: this.instances.map((instance) => instance.snapshot()),

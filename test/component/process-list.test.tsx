@@ -93,7 +93,7 @@ describe('process list', () => {
   it('lists a type scaled to 0 so that + can bring it back', async () => {
     const api = new FakeApi({
       instances: [instance('web.1', {status: 'running', pid: 10, since: now})],
-      types: [{name: 'web', instances: 1, oneshot: false}, {name: 'worker', instances: 0, oneshot: false}],
+      types: [{name: 'web', instances: 1, oneshot: false, autostart: true}, {name: 'worker', instances: 0, oneshot: false, autostart: true}],
     });
     ui = await renderUi(api);
     await ui.waitForScreen((s) => /· worker\s+×0/.test(s), 'a worker row with ×0');

@@ -128,5 +128,5 @@ export function instance(id: string, state: InstanceState, patch: Partial<Instan
 
 function typesOf(instances: InstanceSnapshot[]): StackSnapshot['types'] {
   const names = [...new Set(instances.map((i) => i.type))];
-  return names.map((name) => ({name, instances: instances.filter((i) => i.type === name).length, oneshot: false}));
+  return names.map((name) => ({name, instances: instances.filter((i) => i.type === name).length, oneshot: false, autostart: true}));
 }

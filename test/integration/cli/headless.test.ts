@@ -133,11 +133,31 @@ describe('procdeck start --no-tui', () => {
     expect(result.stdout).not.toContain('web-ran');
   });
 
-  it('a type with 0 instances is not started and gets one system line', async () => {
-    project = makeProject({Procfile: 'web: echo web-ran\nworker: echo worker-ran\n'});
+  it('a type with 0 instances is not started and gets one system line, naming what does not wait for it', async () => {
+    project = makeProject({Procfile: 'web: echo web-ran\nworker: echo worker-ran\n', 'procdeck.yaml': 'processes:\n  web:\n    depends_on: {worker: started}\n'});
     const result = await project.run(['--no-tui', '-m', 'worker=0']);
-    expect(result.stdout).toMatch(/system +\| worker has 0 instances in the formation: not started/);
+    expect(result.stdout).toMatch(/system +\| worker has 0 instances in the formation: not started; web does not wait for it\n/);
+    expect(result.stdout).toContain('web-ran');
     expect(result.stdout).not.toContain('worker-ran');
+  });
+
+  it('holds a process waiting for an autostart: false one until that is started by hand, instead of exiting', async () => {
+    project = makeProject({
+      Procfile: 'admin: echo admin-ran\nweb: echo web-ran\n',
+      'procdeck.yaml': 'processes:\n  admin:\n    autostart: false\n  web:\n    depends_on: {admin: started}\n',
+    });
+    const run = project.run(['--no-tui']);
+    let output = '';
+    let hasExited = false;
+    run.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void run.then(() => (hasExited = true));
+    await waitFor(() => output.includes('web.1 cannot start: it waits for admin (started), but admin.1 is stopped (autostart: false; start it)'), {describe: () => output});
+    // Started by hand from another shell, admin releases web, and then the run ends as every process has.
+    expect((await project.run(['restart', 'admin'])).exitCode).toBe(0);
+    expect(hasExited).toBe(false);
+    const result = await run;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/admin-ran[\s\S]*web-ran/);
   });
 
   it('SIGINT stops everything gracefully, exit 0, nothing left behind', async () => {
