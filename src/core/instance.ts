@@ -390,6 +390,8 @@ export class Instance {
     this.consecutiveRestarts = 0; // as for start(): a failed process given another go gets its restarts back
     const stopsBefore = this.stopsRequested;
     const runsBefore = this.runsStarted;
+    // Never run yet (autostart: false): this is its first start, not a restart, and is not counted as one.
+    const isFirstRun = runsBefore === 0;
     if (this.isAlive) await this.halt();
     else await this.settling;
     // A shutdown that began while this one was stopping has stopped it for good.
@@ -402,6 +404,7 @@ export class Instance {
     const outcome = this.run();
     if (!outcome.ok) return outcome;
     if (this.schedule) return {ok: true, message: `${this.id} running now (pid ${this.pid})`};
+    if (isFirstRun) return {ok: true, message: `${this.id} started (pid ${this.pid})`};
     this.restarts += 1;
     return {ok: true, message: `${this.id} restarted (pid ${this.pid})`};
   }

@@ -299,6 +299,17 @@ describe('Supervisor with real processes', () => {
     expect(s.api.snapshot().instances[0]).toMatchObject({cpuPercent: 0, rssBytes: 0, listenPorts: []});
   });
 
+  it('restart of a process never run yet (autostart: false) starts it, and counts no restart', async () => {
+    stack = await startStack({admin: 'sleep 100', web: 'sleep 100'}, {yaml: 'processes:\n  admin:\n    autostart: false\n'});
+    const s = stack;
+    await waitFor(() => stateOf(s, 'web.1')?.status === 'running');
+    const first = await s.api.dispatch({type: 'restart', target: 'admin.1'});
+    expect(first.message).toMatch(/^admin\.1 started \(pid \d+\)$/);
+    expect(s.api.snapshot().instances.find((i) => i.id === 'admin.1')?.restarts).toBe(0);
+    expect((await s.api.dispatch({type: 'restart', target: 'admin.1'})).message).toMatch(/^admin\.1 restarted \(pid \d+\)$/);
+    expect(s.api.snapshot().instances.find((i) => i.id === 'admin.1')?.restarts).toBe(1);
+  });
+
   it('says why a command does not apply and changes nothing', async () => {
     stack = await startStack({done: 'true'});
     await waitFor(() => stateOf(stack!, 'done.1')?.status === 'exited');
