@@ -263,8 +263,9 @@ export class Instance {
     const since = this.host.clock.now();
     this.memoryLimit?.reset();
     this.isReadyOverdue = false;
-    this.enter({status: this.spec.ready ? 'starting' : 'running', pid, since});
+    // Said before the state changes: that releases what depends on it, whose own lines must come after.
     this.host.system(`${this.id} started (pid ${pid})`);
+    this.enter({status: this.spec.ready ? 'starting' : 'running', pid, since});
     if (this.spec.ready) this.watchReadiness(pid, since, env);
     void child.exited.then((exit) => this.onExit(child, pid, exit));
     return {ok: true, message: `${this.id} started (pid ${pid})`};

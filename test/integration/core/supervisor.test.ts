@@ -310,6 +310,16 @@ describe('Supervisor with real processes', () => {
     expect(s.api.snapshot().instances.find((i) => i.id === 'admin.1')?.restarts).toBe(1);
   });
 
+  it('says a dependency started by hand started before what it released', async () => {
+    stack = await startStack({admin: 'sleep 100', web: 'sleep 100'}, {yaml: 'processes:\n  admin:\n    autostart: false\n  web:\n    depends_on: {admin: started}\n'});
+    const s = stack;
+    await s.waitForLine('system', /^web\.1 cannot start/);
+    await s.api.dispatch({type: 'start', target: 'admin.1'});
+    await s.waitForLine('system', /^web\.1 started/);
+    const started = s.lines.filter((line) => line.id === 'system' && / started \(pid/.test(line.text)).map((line) => line.text.split(' ')[0]);
+    expect(started).toEqual(['admin.1', 'web.1']);
+  });
+
   it('says why a command does not apply and changes nothing', async () => {
     stack = await startStack({done: 'true'});
     await waitFor(() => stateOf(stack!, 'done.1')?.status === 'exited');
