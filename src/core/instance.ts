@@ -19,7 +19,7 @@ import {describeExit, describeExitShort} from './describe-exit.js';
 import {decideAfterExit, formatSeconds} from './policy/restart.js';
 import {ReadinessWatch, describeReadyCheck} from './policy/readiness.js';
 import {CronSchedule, formatClockTime} from './policy/cron.js';
-import {MemoryLimit, describeMemoryRestart} from './policy/max-memory.js';
+import {MemoryLimit, describeMemoryStop} from './policy/max-memory.js';
 
 /** What an instance needs from the supervisor that owns it. */
 export interface InstanceHost {
@@ -163,7 +163,7 @@ export class Instance {
     if (!limit || (s.status !== 'running' && s.status !== 'starting')) return;
     if (!limit.observe(rssBytes) || this.host.isShuttingDown()) return;
     limit.reset();
-    this.host.system(describeMemoryRestart(this.id, rssBytes, limit.limitBytes));
+    this.host.system(describeMemoryStop(this.id, rssBytes, limit.limitBytes));
     const since = s.since;
     void this.stop().then(() => {
       // Stopped as asked, and nobody started it or began a shutdown meanwhile.

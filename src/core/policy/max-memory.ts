@@ -26,10 +26,10 @@ export class MemoryLimit {
   }
 }
 
-/** `web.1 uses 612.4MB, over max_memory 512MB on 2 samples in a row: restarting`. */
-export function describeMemoryRestart(id: string, rssBytes: number, limitBytes: number): string {
+/** `web.1 uses 612.4MB, over max_memory 512MB on 2 samples in a row: stopping it`. */
+export function describeMemoryStop(id: string, rssBytes: number, limitBytes: number): string {
   const limit = formatSize(limitBytes);
-  return `${id} uses ${formatInUnitOf(rssBytes, limit)}, over max_memory ${limit} on ${samplesOverLimit} samples in a row: restarting`;
+  return `${id} uses ${formatInUnitOf(rssBytes, limit)}, over max_memory ${limit} on ${samplesOverLimit} samples in a row: stopping it`;
 }
 
 const bytesPerUnit: Record<string, number> = {

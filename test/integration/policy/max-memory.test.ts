@@ -21,7 +21,7 @@ describe('max_memory with real processes', () => {
     );
     const s = stack;
     const line = await s.waitForLine('system', /^hog\.1 uses /, 10_000);
-    expect(line.text).toMatch(/^hog\.1 uses \d+(\.\d)?MB, over max_memory 150MB on 2 samples in a row: restarting$/);
+    expect(line.text).toMatch(/^hog\.1 uses \d+(\.\d)?MB, over max_memory 150MB on 2 samples in a row: stopping it$/);
     const figure = Number(/uses ([\d.]+)MB/.exec(line.text)?.[1]);
     expect(figure).toBeGreaterThan(150);
     await waitFor(() => startsIn(s, 'hog.log').length >= 2 && instance(s, 'hog.1')?.state.status === 'running', {
@@ -44,11 +44,11 @@ describe('max_memory with real processes', () => {
     const story = s.lines.filter((l) => l.id === 'system' && l.text.startsWith('hog.1 ')).map((l) => l.text.replace(/\d+(\.\d)?MB, over/, 'NMB, over').replace(/\(pid \d+\)/, '(pid N)'));
     expect(story).toEqual([
       'hog.1 started (pid N)',
-      'hog.1 uses NMB, over max_memory 150MB on 2 samples in a row: restarting',
+      'hog.1 uses NMB, over max_memory 150MB on 2 samples in a row: stopping it',
       'hog.1 stopped (SIGTERM)',
       'hog.1 restarting in 0.3s (max_memory, attempt 1 of 1)',
       'hog.1 started (pid N)',
-      'hog.1 uses NMB, over max_memory 150MB on 2 samples in a row: restarting',
+      'hog.1 uses NMB, over max_memory 150MB on 2 samples in a row: stopping it',
       'hog.1 stopped (SIGTERM)',
       'hog.1 failed: gave up after 1 restart (max_restarts)',
     ]);

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {MemoryLimit, describeMemoryRestart} from '../../../../src/core/policy/max-memory.js';
+import {MemoryLimit, describeMemoryStop} from '../../../../src/core/policy/max-memory.js';
 
 describe('MemoryLimit', () => {
   it('trips on the second consecutive sample over the limit, not on a single spike', () => {
@@ -20,10 +20,10 @@ describe('MemoryLimit', () => {
   });
 });
 
-describe('describeMemoryRestart', () => {
+describe('describeMemoryStop', () => {
   it('gives the figure in the unit the limit was written in', () => {
-    expect(describeMemoryRestart('web.1', 612_400_000, 512_000_000)).toBe('web.1 uses 612.4MB, over max_memory 512MB on 2 samples in a row: restarting');
-    expect(describeMemoryRestart('web.1', 1.5 * 1024 ** 3, 1024 ** 3)).toBe('web.1 uses 1.5GiB, over max_memory 1GiB on 2 samples in a row: restarting');
-    expect(describeMemoryRestart('web.1', 1234, 1000 + 1)).toBe('web.1 uses 1234B, over max_memory 1001B on 2 samples in a row: restarting');
+    expect(describeMemoryStop('web.1', 612_400_000, 512_000_000)).toBe('web.1 uses 612.4MB, over max_memory 512MB on 2 samples in a row: stopping it');
+    expect(describeMemoryStop('web.1', 1.5 * 1024 ** 3, 1024 ** 3)).toBe('web.1 uses 1.5GiB, over max_memory 1GiB on 2 samples in a row: stopping it');
+    expect(describeMemoryStop('web.1', 1234, 1000 + 1)).toBe('web.1 uses 1234B, over max_memory 1001B on 2 samples in a row: stopping it');
   });
 });
