@@ -163,6 +163,9 @@ async function runStart(names: string[], options: StartOptions, commandNames: st
       await spawned;
       await tui;
       await supervisor.shutdown();
+      // The log went with the alternate screen: say why the exit code is not 0 (the demo's flaky crashes on purpose).
+      const reason = tracker.exitReason;
+      if (reason !== undefined) process.stderr.write(`procdeck: exit code ${tracker.exitCode} because ${reason}\n`);
     } else {
       await spawner.load();
       supervisor.start();

@@ -5,8 +5,8 @@
  * cron job's failed run included. `--abort-on-exit` and
  * `--exit-code-from NAME` end the run when a process ends.
  */
-import type {InstanceState, SupervisorApi} from './api.js';
-import {exitCodeOf} from './describe-exit.js';
+import type {ExitInfo, InstanceState, SupervisorApi} from './api.js';
+import {describeExit, exitCodeOf} from './describe-exit.js';
 
 export interface ExitRules {
   abortOnExit: boolean;
@@ -25,8 +25,8 @@ export interface ExitRules {
 const finalStatuses = new Set<InstanceState['status']>(['stopped', 'exited', 'completed', 'failed', 'waiting']);
 
 export class ExitTracker {
-  private firstFailure: number | undefined;
-  private decided: number | undefined;
+  private firstFailure: {code: number; reason: string} | undefined;
+  private decided: {code: number; reason: string} | undefined;
 
   /**
    * `onEnd` is called when the run should shut down: because every process
@@ -43,11 +43,18 @@ export class ExitTracker {
 
   /** The exit code for the run as it stands. */
   get exitCode(): number {
-    return this.decided ?? this.firstFailure ?? 0;
+    return (this.decided ?? this.firstFailure)?.code ?? 0;
   }
 
-  private noteFailure(code: number): void {
-    if (code !== 0 && this.firstFailure === undefined) this.firstFailure = code;
+  /** Why the exit code is not 0: `flaky.1 exited with code 1`; undefined while it is 0. */
+  get exitReason(): string | undefined {
+    const outcome = this.decided ?? this.firstFailure;
+    return outcome && outcome.code !== 0 ? outcome.reason : undefined;
+  }
+
+  private noteFailure(id: string, exit: ExitInfo): void {
+    const code = exitCodeOf(exit);
+    if (code !== 0 && this.firstFailure === undefined) this.firstFailure = {code, reason: `${id} ${describeExit(exit)}`};
   }
 
   /** Call after start: a stack with nothing to run ends at once. */
@@ -59,13 +66,13 @@ export class ExitTracker {
     if (this.api.snapshot().shutdown) {
       // Stops we asked for end `stopped`, and are not failures; a process that
       // ended by itself meanwhile (`exited`, never restarted now) still failed.
-      if (state.status === 'exited') this.noteFailure(exitCodeOf(state.exit));
+      if (state.status === 'exited') this.noteFailure(id, state.exit);
       return;
     }
     if (state.status === 'scheduled' || state.status === 'restarting') {
       // A failed run fails the run, though a restart or the schedule goes on:
       // a crash-looping worker must not let a CI run end with 0.
-      if (state.exit) this.noteFailure(exitCodeOf(state.exit));
+      if (state.exit) this.noteFailure(id, state.exit);
       return;
     }
     if (state.status !== 'exited' && state.status !== 'completed' && state.status !== 'failed') {
@@ -73,17 +80,18 @@ export class ExitTracker {
       return;
     }
     const code = exitCodeOf(state.exit);
-    if (state.status !== 'completed') this.noteFailure(code);
+    const outcome = {code, reason: `${id} ${describeExit(state.exit)}`};
+    if (state.status !== 'completed') this.noteFailure(id, state.exit);
     const from = this.rules.exitCodeFrom;
     if (from !== undefined && (id === from || id.slice(0, id.lastIndexOf('.')) === from)) {
-      this.decided = code;
+      this.decided = outcome;
       this.onEnd('rule');
       return;
     }
     // A one-shot that completed did what it is for (a migration before the
     // server starts); only an unexpected end aborts the run.
     if (this.rules.abortOnExit && from === undefined && state.status !== 'completed') {
-      this.decided = code;
+      this.decided = outcome;
       this.onEnd('rule');
       return;
     }

@@ -223,6 +223,17 @@ describe('terminal UI (tmux)', {timeout: 40_000}, () => {
     expect(processesIn(stackDir!)).toEqual([]);
   });
 
+  it('after q, says why the exit code is not 0: the log that said it went with the alternate screen', async () => {
+    const t = await startStack();
+    const web = pidIn(await t.waitForScreen((s) => pidIn(s, 'web.1') !== null, {what: 'web.1 running'}), 'web.1')!;
+    process.kill(web, 'SIGKILL');
+    await t.waitForScreen((s) => /^. web\.1\s+SIGKILL/m.test(s), {what: 'web.1 killed'});
+    t.sendKeys('q');
+    const screen = await t.waitForScreen((s) => /exit=\d+/.test(s), {timeoutMs: stopTimeoutMs + 3000, what: 'procdeck to exit'});
+    expect(screen).toContain('procdeck: exit code 137 because web.1 exited with code 137 (killed by SIGKILL)');
+    expect(screen).toContain('exit=137');
+  });
+
   it('a crash of the UI restores the terminal, prints the error and stops the stack', async () => {
     const t = await startStack({env: {PROCDECK_TEST_CRASH: '1'}});
     const screen = await t.waitForScreen((s) => /exit=\d+/.test(s), {timeoutMs: 15_000, what: 'procdeck to exit after the crash'});
