@@ -274,6 +274,9 @@ function toProcessSpec(input: ProcessInput): ProcessSpec {
     oneshot: settings.oneshot ?? processDefaults.oneshot,
     source: input.source,
   };
+  if (settings.backoff !== undefined || settings.max_restarts !== undefined) {
+    spec.written = {...(settings.backoff !== undefined && {backoff: true}), ...(settings.max_restarts !== undefined && {maxRestarts: true})};
+  }
   const ready = toReadySpec(settings.ready);
   if (ready) spec.ready = ready;
   if (ready && configFile) {

@@ -31,6 +31,8 @@ export interface ProcessSpec {
   restart: RestartPolicy;
   maxRestarts: number;
   backoff: {initialMs: number; maxMs: number};
+  /** Policies written in the config file, even with procdeck's default values (export warns about what a format cannot keep of them). */
+  written?: {backoff?: true; maxRestarts?: true};
   stopSignal: NodeJS.Signals;
   stopTimeoutMs: number;
   ready?: ReadySpec;

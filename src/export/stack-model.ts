@@ -135,12 +135,14 @@ export function cronDependencies(stack: StackSpec, proc: ProcessSpec): string[] 
  * of the format: only a value the config chose is worth a warning where the
  * format cannot keep it (else every restarting process warns twice).
  */
+/** A backoff the user asked for: written in the config (procdeck's default values included), or other than the default. */
 export function hasOwnBackoff(proc: ProcessSpec): boolean {
-  return proc.backoff.initialMs !== processDefaults.backoff.initialMs || proc.backoff.maxMs !== processDefaults.backoff.maxMs;
+  return proc.written?.backoff === true || proc.backoff.initialMs !== processDefaults.backoff.initialMs || proc.backoff.maxMs !== processDefaults.backoff.maxMs;
 }
 
+/** A max_restarts the user asked for, as for `hasOwnBackoff`. */
 export function hasOwnMaxRestarts(proc: ProcessSpec): boolean {
-  return proc.maxRestarts !== processDefaults.maxRestarts;
+  return proc.written?.maxRestarts === true || proc.maxRestarts !== processDefaults.maxRestarts;
 }
 
 /** `backoff (initial 1s, max 30s)`, for warnings about a delay a format cannot reproduce. */

@@ -179,6 +179,7 @@ describe('loadStack: procdeck.yaml', () => {
       restart: 'on-failure',
       maxRestarts: 3,
       backoff: {initialMs: 500, maxMs: 4000},
+      written: {backoff: true, maxRestarts: true},
       stopSignal: 'SIGINT',
       stopTimeoutMs: 3000,
       ready: {check: {kind: 'http', url: 'http://localhost:$PORT/health'}, intervalMs: 2000, timeoutMs: 60_000},
@@ -186,6 +187,7 @@ describe('loadStack: procdeck.yaml', () => {
       maxMemoryBytes: 512 * 1024 * 1024,
     });
     expect(processNamed(stack, 'db')).toMatchObject({ready: {check: {kind: 'tcp', port: '5432'}}, autostart: false, oneshot: false});
+    expect(processNamed(stack, 'db').written).toBeUndefined();
     expect(processNamed(stack, 'backup')).toMatchObject({cron: '0 3 * * *', oneshot: true});
   });
 

@@ -28,6 +28,8 @@ const cases: [string, Partial<ProcessSpec>, Partial<ProcessSpec> | undefined, Re
   ['oneshot, restart: on-failure, max_restarts 5', {oneshot: true, restart: 'on-failure', maxRestarts: 5}, undefined, /max_restarts/, {systemd: null, supervisord: /oneshot .* it is not retried/, compose: null, kubernetes: null}],
   // procdeck's own defaults (backoff 1s to 30s, max_restarts 10) are its safety net, not asked of the format: no warning.
   ['restart: always with the default backoff and max_restarts', {restart: 'always'}, undefined, /backoff|max_restarts/, {systemd: null, supervisord: null, compose: null, kubernetes: null}],
+  // The same values written in procdeck.yaml were asked for: warned about as any other.
+  ['backoff and max_restarts written with the default values', {restart: 'always', backoff: {initialMs: 1000, maxMs: 30_000}, maxRestarts: 10, written: {backoff: true, maxRestarts: true}}, undefined, /backoff/, {systemd: /does not double up to max/, supervisord: /restarts at once after a run/, compose: /Docker waits its own delay/, kubernetes: /Kubernetes waits its own delay/}],
   ['backoff 2s doubling to 1m', {restart: 'always', backoff: {initialMs: 2000, maxMs: 60_000}}, undefined, /backoff/, {systemd: /does not double up to max/, supervisord: /restarts at once after a run/, compose: /Docker waits its own delay/, kubernetes: /Kubernetes waits its own delay/}],
   ['backoff 2s, never growing', {restart: 'always', backoff: {initialMs: 2000, maxMs: 2000}}, undefined, /backoff/, {systemd: null, supervisord: /restarts at once/, compose: /own delay/, kubernetes: /own delay/}],
   ['backoff with restart: no', {backoff: {initialMs: 1000, maxMs: 60_000}}, undefined, /backoff/, {systemd: null, supervisord: null, compose: null, kubernetes: null}],
