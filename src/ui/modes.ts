@@ -21,6 +21,11 @@ export function handleModeKey(ctx: KeyContext, press: KeyPress): boolean {
   if (mode.kind === 'normal') return false;
   if (press.name === 'ctrl-c') {
     ctx.store.update({mode: {kind: 'normal'}});
+    // A second Ctrl-C at the quit question is the second Ctrl-C of SPEC §6: force quit. Asking again would trap the user.
+    if (mode.kind === 'confirm-quit') {
+      quit(ctx, true);
+      return true;
+    }
     return false;
   }
   switch (mode.kind) {

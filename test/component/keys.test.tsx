@@ -250,6 +250,17 @@ describe('quitting', () => {
     expect(api.dispatched).toEqual([{type: 'shutdown'}]);
   });
 
+  it('attached, a second Ctrl-C at the quit question force quits, as SPEC §6 says, instead of asking again', async () => {
+    const api = twoProcesses();
+    api.stack.remote = true;
+    ui = await renderUi(api);
+    await ui.press(keys.ctrlC);
+    await ui.waitForScreen((s) => s.includes('Stop the stack? [y] stop  [d] detach  [Esc] cancel'));
+    await ui.press(keys.ctrlC);
+    await ui.waitForScreen((s) => s.includes('killing every process group'));
+    expect(api.dispatched).toEqual([{type: 'shutdown', force: true}]);
+  });
+
   it('attached, a key after the force quit leaves: a daemon that does not answer cannot hold the UI', async () => {
     const api = twoProcesses();
     api.stack.remote = true;
