@@ -402,11 +402,16 @@ export class Instance {
     // Another restart (or a start) asked for while this one waited has run it anew: one restart for both.
     if (this.runsStarted !== runsBefore && this.isAlive) return {ok: true, message: `${this.id} restarted (pid ${this.pid})`};
     this.schedule?.arm();
+    // Counted before the run: its state change carries the snapshot an attached UI gets.
+    const isCounted = !isFirstRun && !this.schedule;
+    if (isCounted) this.restarts += 1;
     const outcome = this.run();
-    if (!outcome.ok) return outcome;
+    if (!outcome.ok) {
+      if (isCounted) this.restarts -= 1;
+      return outcome;
+    }
     if (this.schedule) return {ok: true, message: `${this.id} running now (pid ${this.pid})`};
     if (isFirstRun) return {ok: true, message: `${this.id} started (pid ${this.pid})`};
-    this.restarts += 1;
     return {ok: true, message: `${this.id} restarted (pid ${this.pid})`};
   }
 

@@ -306,7 +306,14 @@ describe('Supervisor with real processes', () => {
     const first = await s.api.dispatch({type: 'restart', target: 'admin.1'});
     expect(first.message).toMatch(/^admin\.1 started \(pid \d+\)$/);
     expect(s.api.snapshot().instances.find((i) => i.id === 'admin.1')?.restarts).toBe(0);
+    // The state change of the new run already carries the count: an attached UI gets nothing later.
+    let countAtRunning: number | undefined;
+    const off = s.api.on('state', (id, state) => {
+      if (id === 'admin.1' && state.status === 'running') countAtRunning = s.api.snapshot().instances.find((i) => i.id === 'admin.1')?.restarts;
+    });
     expect((await s.api.dispatch({type: 'restart', target: 'admin.1'})).message).toMatch(/^admin\.1 restarted \(pid \d+\)$/);
+    off();
+    expect(countAtRunning).toBe(1);
     expect(s.api.snapshot().instances.find((i) => i.id === 'admin.1')?.restarts).toBe(1);
   });
 
