@@ -6,7 +6,7 @@
 //                printing ten rows with nothing loaded. Timed on the pane's
 //                output stream (pipe-pane), not by polling the screen.
 //   idle:        20 x `sleep` + 1 line/s with live stats: procdeck's CPU % of
-//                one core over 10 s after a 3 s warm-up.
+//                one core over 10 s after a 3 s warm-up (median of BENCH_REPS).
 //   throughput:  1,000,000 lines of 80 B from one child, child end time as a
 //                ratio of the same child piped into cat; procdeck's peak RSS.
 //   restart:     while a child prints without pause, `r` until the new pid is
@@ -191,7 +191,8 @@ async function firstFrame() {
   return {firstFrameMs: median(deck), shellMs: median(shell), nodeFloorMs: median(nodeFloor)};
 }
 
-async function idle() {
+/** One idle run: procdeck's CPU % of one core over 10 s after a 3 s warm-up (clock ticks: 0.1 % steps). */
+async function idleOnce() {
   const procfile = Array.from({length: 20}, (_, i) => `s${i + 1}: sleep 1000`).join('\n') + '\ntick: sh -c "while :; do echo tick; sleep 1; done"\n';
   const dir = project(procfile);
   launch(dir, `node ${cli} start -f Procfile`);
@@ -204,7 +205,14 @@ async function idle() {
   await sleep(10_000);
   const cpuPercent = ((cpuTicks(pid) - before) / clockTicks / ((performance.now() - started) / 1000)) * 100;
   await finish(dir);
-  return {idleCpuPercent: cpuPercent};
+  return cpuPercent;
+}
+
+/** The median of BENCH_REPS idle runs, as the peers harness takes, with every run. */
+async function idle() {
+  const runs = [];
+  for (let rep = 0; rep < reps; rep += 1) runs.push(await idleOnce());
+  return {idleCpuPercent: median(runs), idleCpuPercentRuns: runs.map((value) => Number(value.toFixed(2)))};
 }
 
 async function throughput() {
