@@ -42,7 +42,10 @@ export class RemoteSupervisor implements SupervisorApi {
     connection.onGlobalEvent((name, data) => {
       if (name === 'dropped') {
         const {count} = data as {count: number};
-        this.addLocalLine(`${count} event${count === 1 ? ' was' : 's were'} dropped: this terminal could not keep up with the stack's output`);
+        // The stack keeps them: say where they are, as this mirror does not fetch them again.
+        this.addLocalLine(
+          `${count} event${count === 1 ? ' was' : 's were'} dropped: this terminal could not keep up with the stack's output (the stack keeps its lines: procdeck logs, or attach again)`,
+        );
       }
     });
     connection.onClose(() => {
