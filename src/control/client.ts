@@ -20,8 +20,12 @@ export class RemoteSupervisor implements SupervisorApi {
   private readonly events = new Emitter<SupervisorEvents>();
   private readonly rings = new Map<InstanceId, LogRing>();
   private readonly unfinished = new UnfinishedLines();
-  private readonly systemRing: LogRing;
-  private readonly allRing: LogRing;
+  private systemRing: LogRing;
+  private allRing: LogRing;
+  /** While a resync is in flight: the live lines per ring it replaces (see `resync`). */
+  private resyncBuffers: Map<string, LogLine[]> | null = null;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private lastResyncAt = 0;
   private current: StackSnapshot;
   private lastSeq = 0;
   private isStopped = false;
@@ -42,10 +46,8 @@ export class RemoteSupervisor implements SupervisorApi {
     connection.onGlobalEvent((name, data) => {
       if (name === 'dropped') {
         const {count} = data as {count: number};
-        // The stack keeps them: say where they are, as this mirror does not fetch them again.
-        this.addLocalLine(
-          `${count} event${count === 1 ? ' was' : 's were'} dropped: this terminal could not keep up with the stack's output (the stack keeps its lines: procdeck logs, or attach again)`,
-        );
+        this.addLocalLine(`${count} event${count === 1 ? ' was' : 's were'} dropped: this terminal could not keep up with the stack's output; the lines are fetched again once it can`);
+        this.scheduleResync();
       }
     });
     connection.onClose(() => {
@@ -162,9 +164,60 @@ export class RemoteSupervisor implements SupervisorApi {
 
   private storeLine(line: LogLine): void {
     this.lastSeq = Math.max(this.lastSeq, line.seq);
-    if (line.id === 'system') this.systemRing.push(line);
-    else this.ringFor(line.id).push(line);
-    this.allRing.push(line);
+    pushNewer(line.id === 'system' ? this.systemRing : this.ringFor(line.id), line);
+    pushNewer(this.allRing, line);
+    if (this.resyncBuffers) for (const key of [line.id, 'all']) this.resyncBuffers.get(key)?.push(line);
+  }
+
+  /**
+   * After drops, fetches every log again once no drop came for a while, and
+   * at most every `resyncIntervalMs` while a flood goes on: the daemon keeps
+   * the lines this mirror missed.
+   */
+  private scheduleResync(): void {
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    const delayMs = Math.max(resyncQuietMs, this.lastResyncAt + resyncIntervalMs - Date.now());
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = undefined;
+      void this.resync();
+    }, delayMs);
+    this.resyncTimer.unref();
+  }
+
+  /**
+   * Replaces each ring with the daemon's own lines. Events written before a
+   * reply are in it and those after it are newer (one socket, in order); the
+   * live lines handled between the reply and this code taking it are kept in
+   * `resyncBuffers` and put back after it.
+   */
+  private async resync(): Promise<void> {
+    if (this.isStopped || this.resyncBuffers) return;
+    this.lastResyncAt = Date.now();
+    const sources = ['all', 'system', ...this.current.instances.map((instance) => instance.id)];
+    const buffers = new Map(sources.map((source) => [source, [] as LogLine[]]));
+    this.resyncBuffers = buffers;
+    let fetched = 0;
+    try {
+      await Promise.all(sources.map(async (source) => {
+        const {lines} = await this.connection.request<{lines: LogLine[]}>('logs', {target: source, lines: this.allRing.capacity, follow: false});
+        const ring = new LogRing(this.allRing.capacity);
+        for (const line of [...lines, ...(buffers.get(source) ?? [])]) pushNewer(ring, line);
+        for (const line of lines) this.lastSeq = Math.max(this.lastSeq, line.seq);
+        if (source === 'all') {
+          this.allRing = ring;
+          fetched = lines.length;
+        } else if (source === 'system') this.systemRing = ring;
+        else if (this.rings.has(source)) this.rings.set(source, ring);
+      }));
+    } catch {
+      // The connection closed, or an instance was scaled away meanwhile: what was fetched stays, the next drop tries again.
+    } finally {
+      this.resyncBuffers = null;
+    }
+    if (this.isStopped) return;
+    this.addLocalLine(`fetched the newest ${fetched} lines again from the stack`);
+    // The UI reads every log anew on a formation change.
+    this.events.emit('formation');
   }
 
   /** A message from this side of the socket, shown in the system log. */
@@ -179,6 +232,7 @@ export class RemoteSupervisor implements SupervisorApi {
   private markStopped(): void {
     if (this.isStopped) return;
     this.isStopped = true;
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
     this.events.emit('stopped');
   }
 
@@ -198,4 +252,14 @@ export class RemoteSupervisor implements SupervisorApi {
     for (const id of this.rings.keys()) if (!ids.has(id)) this.rings.delete(id);
     for (const id of this.unfinished.ids()) if (!ids.has(id)) this.unfinished.forget(id);
   }
+}
+
+/** A resync waits this long after the last drop, so that it runs once the flood has passed. */
+const resyncQuietMs = 300;
+/** And runs at most this often while drops go on. */
+const resyncIntervalMs = 2000;
+
+/** Pushes `line` unless the ring already has it or newer (a line both fetched and received live). */
+function pushNewer(ring: LogRing, line: LogLine): void {
+  if (line.seq > ring.lastSeq) ring.push(line);
 }

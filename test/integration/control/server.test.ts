@@ -9,6 +9,7 @@ import {waitFor} from '../../helpers/wait-for.js';
 import {ControlServer} from '../../../src/control/server.js';
 import {ControlConnection} from '../../../src/control/connection.js';
 import {RemoteSupervisor} from '../../../src/control/client.js';
+import {LogRing} from '../../../src/core/log-ring.js';
 import {maxRequestBytes, type StatusReport} from '../../../src/control/protocol.js';
 
 let stack: TestStack | undefined;
@@ -185,6 +186,34 @@ describe('control server', () => {
       remote.on('stopped', () => (stopped = true));
       await remote.dispatch({type: 'shutdown'});
       await waitFor(() => stopped);
+    } finally {
+      await remote.close();
+    }
+  });
+
+  it('after dropped lines, an attached mirror fetches every log again, and live lines go on after them in order', async () => {
+    const {socketPath} = await serve({tick: 'i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.02; done'}, 1000);
+    await stack!.waitForLine('tick.1', /^tick 5$/);
+    const remote = await RemoteSupervisor.connect(socketPath);
+    try {
+      const mirror = remote as unknown as {rings: Map<string, LogRing>; allRing: LogRing; resync(): Promise<void>};
+      const ticks = (source: string) => remote.readLog(source, {limit: 10_000}).filter((line) => line.id === 'tick.1').map((line) => Number(line.text.slice(5)));
+      await waitFor(() => ticks('tick.1').length >= 10);
+      // What a flood that overran this client's queue leaves: lines missing from the mirror (here, all of them).
+      mirror.rings.set('tick.1', new LogRing(mirror.allRing.capacity));
+      mirror.allRing = new LogRing(mirror.allRing.capacity);
+      expect(ticks('tick.1')).toEqual([]);
+      await mirror.resync();
+      for (const source of ['tick.1', 'all']) {
+        const got = ticks(source);
+        expect(got.length, source).toBeGreaterThanOrEqual(10);
+        expect(got.every((n, i) => n === i + 1), `${source}: ${got.join(' ')}`).toBe(true);
+      }
+      // Lines received live while the replies were on their way were neither lost nor doubled.
+      const before = ticks('tick.1').length;
+      await waitFor(() => ticks('tick.1').length >= before + 10, {describe: () => `${ticks('tick.1').length} ticks`});
+      expect(ticks('tick.1').every((n, i) => n === i + 1)).toBe(true);
+      expect(remote.readLog('system', {limit: 100}).at(-1)?.text).toMatch(/^fetched the newest \d+ lines again from the stack$/);
     } finally {
       await remote.close();
     }
