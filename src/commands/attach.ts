@@ -33,8 +33,10 @@ async function runAttach(options: {procfile?: string}): Promise<number> {
   try {
     // Inside the try: a failed load (procdeck upgraded while the daemon ran) must close the connection, or it keeps us alive.
     const {runTui} = await import('../ui/render.js');
-    const {detached} = await runTui(api, {statsIntervalMs: api.statsIntervalMs, noColor: Boolean(process.env.NO_COLOR)});
+    const {detached, quitHere} = await runTui(api, {statsIntervalMs: api.statsIntervalMs, noColor: Boolean(process.env.NO_COLOR)});
     if (detached) process.stdout.write(`detached; the stack keeps running (procdeck attach to come back, procdeck quit to stop it)\n`);
+    // Stopped by someone else: say so, or this UI just vanishes.
+    else if (!quitHere && !api.isConnectionLost) process.stdout.write('the stack was stopped from elsewhere (procdeck quit, or another attached UI)\n');
   } finally {
     await api.close();
   }

@@ -34,7 +34,13 @@ export interface TuiOptions {
  * fails, it restores the terminal, stops the stack (not a daemon's), and
  * rejects with the error.
  */
-export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{detached: boolean}> {
+/** How the UI ended: detached from a daemon, or the stack stopped; `quitHere` when this UI asked for that stop (q, Q, Ctrl-C). */
+export interface TuiEnd {
+  detached: boolean;
+  quitHere: boolean;
+}
+
+export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<TuiEnd> {
   beginUiStartup();
   // `procdeck < /dev/null` still has a keyboard: the terminal itself, as less and fzf read it.
   const keyboard = options.stdin ? null : openKeyboard();
@@ -186,7 +192,7 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
         stdout.write(toOsc52(text));
       },
       detach() {
-        finish({detached: true});
+        finish(true);
       },
     };
 
@@ -195,13 +201,13 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
     // stack (or just leave, attached to a daemon) instead of failing on every write.
     const onOutputError = (): void => {
       screen.isPaused = true;
-      if (api.snapshot().remote) finish({detached: true});
+      if (api.snapshot().remote) finish(true);
       else void api.dispatch({type: 'shutdown'}).catch(() => undefined);
     };
     const onExit = (): void => modes.restore();
     const offStopped = api.on('stopped', () => {
       isStackStopped = true;
-      finish({detached: false});
+      finish(false);
     });
 
     const release = (): void => {
@@ -225,11 +231,11 @@ export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<{
       }
     };
 
-    const finish = (result: {detached: boolean}): void => {
+    const finish = (detached: boolean): void => {
       if (isDone) return;
       offStopped();
       release();
-      resolve(result);
+      resolve({detached, quitHere: store.state.quitting !== null});
     };
 
     const crash = async (error: unknown): Promise<void> => {

@@ -27,7 +27,7 @@ describe('runTui with inkAfter', () => {
       settleStartUp();
       await waitFor(() => importInk.mock.calls.length === 1, {describe: () => `${settle}: importInk called ${importInk.mock.calls.length} times`});
       api.emit('stopped');
-      await expect(done).resolves.toEqual({detached: false});
+      await expect(done).resolves.toEqual({detached: false, quitHere: false});
     }
   });
 });

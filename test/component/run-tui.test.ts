@@ -30,7 +30,7 @@ describe('runTui', () => {
     expect(stdout.written.startsWith(enterAlt)).toBe(true);
     await waitFor(() => stdout.written.includes('hello from web'), {describe: () => stdout.written});
     await api.dispatch({type: 'shutdown'});
-    await expect(done).resolves.toEqual({detached: false});
+    await expect(done).resolves.toEqual({detached: false, quitHere: false});
     expect(stdout.written.endsWith(leaveAlt)).toBe(true);
     expect(stdout.written).toContain('\u001B[?25h');
   });

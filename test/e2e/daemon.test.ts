@@ -93,10 +93,19 @@ describe('procdeck start -D, attach, detach, quit', () => {
     term.sendKeys('q');
     await term.waitForScreen((screen) => screen.includes('Stop the stack?'), {what: 'the quit prompt'});
     term.sendKeys('y');
-    await term.waitForScreen((screen) => screen.includes('attach exited 0'), {what: 'attach to exit after the stack stopped', timeoutMs: 15_000});
+    const screen = await term.waitForScreen((screen) => screen.includes('attach exited 0'), {what: 'attach to exit after the stack stopped', timeoutMs: 15_000});
+    expect(screen).not.toContain('stopped from elsewhere');
     await waitFor(() => !isAlive(daemon), {timeoutMs: 15_000});
     expect(isAlive(pid)).toBe(false);
     expect(existsSync(s.paths.socket)).toBe(false);
+  });
+
+  it('an attached UI whose stack is stopped from elsewhere says so, instead of just vanishing', async () => {
+    const {s, daemon, term} = await attachToOneSleeper();
+    expect((await s.run(['quit'])).exitCode).toBe(0);
+    const screen = await term.waitForScreen((screen) => screen.includes('attach exited 0'), {what: 'attach to exit', timeoutMs: 15_000});
+    expect(screen).toContain('the stack was stopped from elsewhere (procdeck quit, or another attached UI)');
+    await waitFor(() => !isAlive(daemon), {timeoutMs: 15_000});
   });
 
   it('an attached UI whose daemon is killed says the connection was lost and exits 1', async () => {
