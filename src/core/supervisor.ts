@@ -23,7 +23,7 @@ import {shutdownWaves} from './shutdown-order.js';
 import {DependencyGate} from './policy/depends-on.js';
 import {isGroupAlive, signalGroup, signalProcess, terminateGroup, type ProcessRef} from './process-group.js';
 import {findMarkedProcesses, runIdVariable, type MarkedProcess} from './run-marker.js';
-import {isSameProcess, readProcessEntry, readProcessTable} from './stats/process-table.js';
+import {isEnded, isSameProcess, readProcessEntry, readProcessTable} from './stats/process-table.js';
 
 /** How long start() spawns before it lets the event loop run (keys, signals, a frame). */
 const launchSliceMs = 30;
@@ -423,10 +423,16 @@ export class Supervisor implements SupervisorApi {
     // Not when no process of the tree is left (the usual exit): a scan finds
     // descendants by parent links from live members, so it would find none,
     // and it reads all of /proc (~5-50 ms) on every exit of a short command.
-    // Only the living: the sampler forgets the dead at its next tick, and a
-    // crash loop faster than that would name an earlier run's ended members
-    // as processes that left the group.
-    const living = (): TreeMember[] => this.sampler.knownMembers(instance.id).filter((member) => isSameProcess(member.pid, member.startTime));
+    // Only the living, with their group as of now: the sampler forgets the
+    // dead at its next tick (a crash loop faster than that would name an
+    // earlier run's ended members as having left the group), and a member
+    // seen before it called setsid has left the group since (ended unnamed
+    // otherwise, as a member that moved).
+    const living = (): TreeMember[] =>
+      this.sampler.knownMembers(instance.id).flatMap((member) => {
+        const now = readProcessEntry(member.pid);
+        return now !== null && !isEnded(now) && now.startTime === member.startTime ? [{...member, pgid: now.pgid}] : [];
+      });
     let known = living();
     if ((isGroupAlive(pgid) || known.length > 0) && !this.isTreeScanFresh()) {
       this.sampler.scanTree([{id: instance.id, pid: pgid, pgid}]);

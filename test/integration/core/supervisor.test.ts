@@ -115,6 +115,18 @@ describe('Supervisor with real processes', () => {
     expect(stack.lines.filter((line) => line.id === 'system' && line.text.includes('left the process group')).map((line) => line.text)).toEqual([]);
   });
 
+  it('names a child seen in the group that called setsid since, as one that left the group, when it ends it', async () => {
+    // Sampled in the group for a while, then it leaves it: `exec setsid` keeps its pid.
+    stack = await startStack({mover: `sh -c 'echo child $$; sleep 0.6; exec setsid sleep 100' & wait`}, {statsIntervalMs: 100});
+    const s = stack;
+    const pid = Number((await s.waitForLine('mover.1', /^child \d+$/)).text.split(' ')[1]);
+    const group = s.api.snapshot().instances[0]!.pid!;
+    await waitFor(() => readProcessEntry(pid)?.comm === 'sleep' && readProcessEntry(pid)?.pgid !== group, {describe: () => JSON.stringify(readProcessEntry(pid))});
+    await s.api.dispatch({type: 'stop', target: 'mover.1'});
+    await waitFor(() => !isAlive(pid), {timeoutMs: 5000, describe: () => `pid ${pid} still alive`});
+    expect(s.lines.filter((line) => line.id === 'system').map((line) => line.text)).toContain(`mover.1: ending pid ${pid}, which left the process group`);
+  });
+
   it('when the leader exits, ends what is left of its group and what left it from there', async () => {
     // The leader exits at once; its child stays in the group, and that child's child called setsid.
     stack = await startStack({leaver: "$FIXTURES/escaper.sh & exit 0"});
