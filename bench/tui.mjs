@@ -38,9 +38,14 @@ function project(procfile) {
   return dir;
 }
 
-/** Opens a pane running `sh` in `dir`, types `command`, and returns when Enter is sent. */
-function launch(dir, command) {
+/** Opens the 120x40 pane `bench`, running `sh` in `dir`. */
+function openPane(dir) {
   tmux('new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', '-c', dir, 'env -u CI PS1="$ " sh');
+}
+
+/** Opens the pane and types `command`; the caller presses Enter. */
+function launch(dir, command) {
+  openPane(dir);
   tmux('send-keys', '-t', 'bench', '-l', command);
 }
 
@@ -178,7 +183,7 @@ async function firstFrame() {
   const floorApp = path.join(root, 'bench/fixtures/node-rows.mjs');
   for (let rep = 0; rep < reps; rep += 1) {
     const dir = project(Array.from({length: 10}, (_, i) => `p${i + 1}: sleep 1000`).join('\n') + '\n');
-    tmux('new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', '-c', dir, 'env -u CI PS1="$ " sh');
+    openPane(dir);
     const output = paneOutput(dir);
     shell.push(await timeToOutput(output, 'true; echo baseline-done', 'baseline-done', (s) => s.includes('baseline-done\n$')));
     nodeFloor.push(await timeToOutput(output, `clear; node ${floorApp}`, 'p10.1', (s) => s.includes('p10.1  running')));
@@ -243,7 +248,7 @@ async function throughput() {
 
 async function restartUnderFlood() {
   const dir = project(`emit: sh -c 'while :; do node ${emit} ${lines}; done'\n`);
-  tmux('new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40', '-c', dir, 'env -u CI PS1="$ " sh');
+  openPane(dir);
   const output = paneOutput(dir);
   tmux('send-keys', '-t', 'bench', '-l', `node ${cli} start -f Procfile`);
   tmux('send-keys', '-t', 'bench', 'Enter');

@@ -221,19 +221,15 @@ async function printLogs(connection: ControlConnection, name: string | undefined
   return 1;
 }
 
+type StackEnd = 'stopped' | 'lost';
+
 /**
  * How the stack behind `connection` ends: `stopped` when it says so (the
  * server closes every connection once the last process is gone), `lost`
  * when the connection closes without that, which only a procdeck killed or
- * crashed does. Resolves once the watch is in place (a promise of the end
- * would be awaited in its place, so it comes in an object).
- */
-type StackEnd = 'stopped' | 'lost';
-
-/**
- * Watches for the stack's own stopped event; `ending` settles with `stopped`,
- * or `lost` if the connection closes first. Resolves once the watch is in
- * place, so that a request sent after it cannot miss the event.
+ * crashed does. Resolves once the watch is in place, so that a request sent
+ * after it cannot miss the event (a promise of the end would be awaited in
+ * its place, so it comes in an object).
  */
 async function watchStackEnd(connection: ControlConnection): Promise<{ending: Promise<StackEnd>}> {
   let end: (how: StackEnd) => void = () => undefined;

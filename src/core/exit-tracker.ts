@@ -25,8 +25,8 @@ export interface ExitRules {
 const finalStatuses = new Set<InstanceState['status']>(['stopped', 'exited', 'completed', 'failed', 'waiting']);
 
 export class ExitTracker {
-  private firstFailure: {code: number; reason: string} | undefined;
-  private decided: {code: number; reason: string} | undefined;
+  private firstFailure: Outcome | undefined;
+  private decided: Outcome | undefined;
 
   /**
    * `onEnd` is called when the run should shut down: because every process
@@ -52,9 +52,8 @@ export class ExitTracker {
     return outcome && outcome.code !== 0 ? outcome.reason : undefined;
   }
 
-  private noteFailure(id: string, exit: ExitInfo): void {
-    const code = exitCodeOf(exit);
-    if (code !== 0 && this.firstFailure === undefined) this.firstFailure = {code, reason: `${id} ${describeExit(exit)}`};
+  private noteFailure(outcome: Outcome): void {
+    if (outcome.code !== 0 && this.firstFailure === undefined) this.firstFailure = outcome;
   }
 
   /** Call after start: a stack with nothing to run ends at once. */
@@ -66,22 +65,21 @@ export class ExitTracker {
     if (this.api.snapshot().shutdown) {
       // Stops we asked for end `stopped`, and are not failures; a process that
       // ended by itself meanwhile (`exited`, never restarted now) still failed.
-      if (state.status === 'exited') this.noteFailure(id, state.exit);
+      if (state.status === 'exited') this.noteFailure(outcomeOf(id, state.exit));
       return;
     }
     if (state.status === 'scheduled' || state.status === 'restarting') {
       // A failed run fails the run, though a restart or the schedule goes on:
       // a crash-looping worker must not let a CI run end with 0.
-      if (state.exit) this.noteFailure(id, state.exit);
+      if (state.exit) this.noteFailure(outcomeOf(id, state.exit));
       return;
     }
     if (state.status !== 'exited' && state.status !== 'completed' && state.status !== 'failed') {
       if (state.status === 'stopped') this.checkSoon();
       return;
     }
-    const code = exitCodeOf(state.exit);
-    const outcome = {code, reason: `${id} ${describeExit(state.exit)}`};
-    if (state.status !== 'completed') this.noteFailure(id, state.exit);
+    const outcome = outcomeOf(id, state.exit);
+    if (state.status !== 'completed') this.noteFailure(outcome);
     const from = this.rules.exitCodeFrom;
     if (from !== undefined && (id === from || id.slice(0, id.lastIndexOf('.')) === from)) {
       this.decided = outcome;
@@ -120,4 +118,14 @@ export class ExitTracker {
       on.some((type) => byHand.has(type) && instances.some((instance) => instance.type === type && instance.state.status === 'stopped'));
     return instances.every((instance) => finalStatuses.has(instance.state.status) && !(instance.state.status === 'waiting' && awaitsStartByHand(instance.state.on)));
   }
+}
+
+/** An ended run's exit code, and why in words: `flaky.1 exited with code 1`. */
+interface Outcome {
+  code: number;
+  reason: string;
+}
+
+function outcomeOf(id: string, exit: ExitInfo): Outcome {
+  return {code: exitCodeOf(exit), reason: `${id} ${describeExit(exit)}`};
 }

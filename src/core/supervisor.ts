@@ -23,7 +23,7 @@ import {shutdownWaves} from './shutdown-order.js';
 import {DependencyGate} from './policy/depends-on.js';
 import {isGroupAlive, signalGroup, signalProcess, terminateGroup, type ProcessRef} from './process-group.js';
 import {findMarkedProcesses, runIdVariable, type MarkedProcess} from './run-marker.js';
-import {isEnded, isSameProcess, readProcessEntry, readProcessTable} from './stats/process-table.js';
+import {isSameProcess, readProcessEntry, readProcessTable} from './stats/process-table.js';
 
 /** How long start() spawns before it lets the event loop run (keys, signals, a frame). */
 const launchSliceMs = 30;
@@ -429,10 +429,10 @@ export class Supervisor implements SupervisorApi {
     // seen before it called setsid has left the group since (ended unnamed
     // otherwise, as a member that moved).
     const living = (): TreeMember[] =>
-      this.sampler.knownMembers(instance.id).flatMap((member) => {
-        const now = readProcessEntry(member.pid);
-        return now !== null && !isEnded(now) && now.startTime === member.startTime ? [{...member, pgid: now.pgid}] : [];
-      });
+      this.sampler
+        .knownMembers(instance.id)
+        .filter((member) => isSameProcess(member.pid, member.startTime))
+        .map((member) => ({...member, pgid: readProcessEntry(member.pid)?.pgid ?? member.pgid}));
     let known = living();
     if ((isGroupAlive(pgid) || known.length > 0) && !this.isTreeScanFresh()) {
       this.sampler.scanTree([{id: instance.id, pid: pgid, pgid}]);

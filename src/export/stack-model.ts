@@ -131,16 +131,15 @@ export function cronDependencies(stack: StackSpec, proc: ProcessSpec): string[] 
 
 /**
  * Whether `proc` sets its own backoff / max_restarts rather than procdeck's
- * defaults. Those defaults are procdeck's own safety net, not something asked
- * of the format: only a value the config chose is worth a warning where the
- * format cannot keep it (else every restarting process warns twice).
+ * defaults: written in the config (with the default values too), or other
+ * than them. Those defaults are procdeck's own safety net, not something
+ * asked of the format: only a value the config chose is worth a warning where
+ * the format cannot keep it (else every restarting process warns twice).
  */
-/** A backoff the user asked for: written in the config (procdeck's default values included), or other than the default. */
 export function hasOwnBackoff(proc: ProcessSpec): boolean {
   return proc.written?.backoff === true || proc.backoff.initialMs !== processDefaults.backoff.initialMs || proc.backoff.maxMs !== processDefaults.backoff.maxMs;
 }
 
-/** A max_restarts the user asked for, as for `hasOwnBackoff`. */
 export function hasOwnMaxRestarts(proc: ProcessSpec): boolean {
   return proc.written?.maxRestarts === true || proc.maxRestarts !== processDefaults.maxRestarts;
 }

@@ -28,18 +28,18 @@ export interface TuiOptions {
   stdout?: NodeJS.WriteStream;
 }
 
-/**
- * Runs the UI over `api` until the stack has stopped (after `q`, `Q`, or a
- * signal to procdeck) or the user detaches from a daemon. If the UI itself
- * fails, it restores the terminal, stops the stack (not a daemon's), and
- * rejects with the error.
- */
 /** How the UI ended: detached from a daemon, or the stack stopped; `quitHere` when this UI asked for that stop (q, Q, Ctrl-C). */
 export interface TuiEnd {
   detached: boolean;
   quitHere: boolean;
 }
 
+/**
+ * Runs the UI over `api` until the stack has stopped (after `q`, `Q`, or a
+ * signal to procdeck) or the user detaches from a daemon. If the UI itself
+ * fails, it restores the terminal, stops the stack (not a daemon's), and
+ * rejects with the error.
+ */
 export async function runTui(api: SupervisorApi, options: TuiOptions): Promise<TuiEnd> {
   beginUiStartup();
   // `procdeck < /dev/null` still has a keyboard: the terminal itself, as less and fzf read it.

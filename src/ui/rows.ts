@@ -8,6 +8,9 @@ export type ListRow =
   /** A process type scaled to 0: listed so that `+` can bring it back. */
   | {key: string; kind: 'type'; type: string; typeIndex: number};
 
+/** A type at 0's row key: `type:web` (an instance's is its id, `web.1`). */
+const typeKeyPrefix = 'type:';
+
 /** `all` first, then each type's instances in Procfile order; a type at 0 gets one row. */
 export function buildListRows(stack: StackSnapshot): ListRow[] {
   const rows: ListRow[] = [{key: 'all', kind: 'all'}];
@@ -21,7 +24,7 @@ export function buildListRows(stack: StackSnapshot): ListRow[] {
     const instances = byType.get(type.name) ?? [];
     byType.delete(type.name);
     if (instances.length === 0) {
-      rows.push({key: `type:${type.name}`, kind: 'type', type: type.name, typeIndex});
+      rows.push({key: `${typeKeyPrefix}${type.name}`, kind: 'type', type: type.name, typeIndex});
       return;
     }
     instances.sort((a, b) => a.index - b.index);
@@ -62,4 +65,17 @@ export function summarizeStack(stack: StackSnapshot): {up: number; total: number
     rssBytes += instance.rssBytes;
   }
   return {up, total: stack.instances.length, cpuPercent, rssBytes};
+}
+
+/** The process type a row belongs to (none for `all`). */
+export function typeOfRow(row: ListRow): string | null {
+  return row.kind === 'instance' ? row.instance.type : row.kind === 'type' ? row.type : null;
+}
+
+/** The process type of a row's key, for a row that may be gone: `web.2` and `type:web` are web's. */
+export function typeOfKey(key: string): string | null {
+  if (key === 'all') return null;
+  if (key.startsWith(typeKeyPrefix)) return key.slice(typeKeyPrefix.length);
+  const dot = key.lastIndexOf('.');
+  return dot > 0 ? key.slice(0, dot) : null;
 }

@@ -11,7 +11,7 @@ import type {Frame, StatsHistory, UiState} from './frame.js';
 import {computeLayout, type Size} from './layout.js';
 import {buildLogView, countLogRows, emptyLogView, LogRowCache, type LogView, type LogViewRequest} from './log-view.js';
 import type {LogReader, LogSource} from './log-window.js';
-import {buildListRows, nameOfRow, type ListRow} from './rows.js';
+import {buildListRows, nameOfRow, typeOfKey, typeOfRow, type ListRow} from './rows.js';
 import type {ScrollContext} from './scroll.js';
 import {colorOfType, type ColorName} from './theme.js';
 
@@ -362,17 +362,4 @@ function pushSample(history: StatsHistory, cpuPercent: number, rssBytes: number,
   history.rssBytes.push(rssBytes);
   if (history.cpuPercent.length > limit) history.cpuPercent.shift();
   if (history.rssBytes.length > limit) history.rssBytes.shift();
-}
-
-/** The process type a list row belongs to (none for `all`). */
-function typeOfRow(row: ListRow): string | null {
-  return row.kind === 'instance' ? row.instance.type : row.kind === 'type' ? row.type : null;
-}
-
-/** The process type of a row's key: `web.2` (an instance) and `type:web` (a type at 0) are web's. */
-function typeOfKey(key: string): string | null {
-  if (key === 'all') return null;
-  if (key.startsWith('type:')) return key.slice('type:'.length);
-  const dot = key.lastIndexOf('.');
-  return dot > 0 ? key.slice(0, dot) : null;
 }
